@@ -1,0 +1,42 @@
+package org.borderwatch;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import org.borderwatch.bus.LocalCodec;
+import org.borderwatch.config.Config;
+import org.borderwatch.db.Database;
+import org.borderwatch.http.HttpVerticle;
+import org.borderwatch.ops.Metrics;
+import org.borderwatch.sim.SimulatorVerticle;
+import org.borderwatch.track.PositionBatch;
+import org.borderwatch.track.TrackVerticle;
+import org.borderwatch.track.UnitRegistry;
+
+import java.util.function.BooleanSupplier;
+
+/** One node: the verticles and the few objects they share, deployed in dependency order. */
+public final class Borderwatch {
+
+    private Borderwatch() {
+    }
+
+    /** Deploys a node on {@code vertx}; the schema must already be migrated ({@link Database#migrate()}). */
+    public static Future<Void> deploy(Vertx vertx, Config config, BooleanSupplier clusterJoined) {
+        vertx.eventBus().registerDefaultCodec(PositionBatch.class, new LocalCodec<>(PositionBatch.class));
+        Database database = Database.fromUrl(config.dbUrl());
+        Metrics metrics = new Metrics();
+        Pool registryPool = database.pool(vertx, 2);
+        UnitRegistry registry = new UnitRegistry(registryPool);
+        metrics.gauge("bw_units_known", "Units known to this node", registry::size);
+        return registry.load(vertx)
+                .compose(r -> vertx.deployVerticle(new TrackVerticle(database, registry, config.batchMaxPositions(),
+                        config.queueMaxPositions(), metrics)))
+                .compose(id -> vertx.deployVerticle(new HttpVerticle(config, database, registry, metrics,
+                        clusterJoined)))
+                .compose(id -> config.simulatorUnits() > 0
+                        ? vertx.deployVerticle(new SimulatorVerticle(config, registryPool, registry))
+                        : Future.succeededFuture())
+                .mapEmpty();
+    }
+}

@@ -1,0 +1,60 @@
+package org.borderwatch.alert;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.borderwatch.auth.AuthApi;
+import org.borderwatch.auth.Role;
+import org.borderwatch.bus.Addresses;
+import org.borderwatch.http.Responses;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/** {@code WS /ws/alerts?types=enter,exit&geofenceId=…&unitId=…}: every matching alert as a JSON text frame. */
+public final class AlertSockets {
+
+    private final Vertx vertx;
+    private final Map<ServerWebSocket, Predicate<JsonObject>> sockets = new HashMap<>();
+
+    public AlertSockets(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    public void mount(Router router) {
+        vertx.eventBus().<JsonObject>consumer(Addresses.ALERTS, msg -> {
+            String frame = msg.body().encode();
+            sockets.forEach((socket, filter) -> {
+                if (filter.test(msg.body())) {
+                    socket.writeTextMessage(frame);
+                }
+            });
+        });
+        router.get("/ws/alerts").handler(AuthApi.require(Role.VIEWER)).handler(this::upgrade);
+    }
+
+    private void upgrade(RoutingContext ctx) {
+        String[] types = AlertApi.types(ctx.request().getParam("types"));
+        Set<String> wanted = types == null ? null : new HashSet<>(Arrays.asList(types));
+        String fence = ctx.request().getParam("geofenceId");
+        String unit = ctx.request().getParam("unitId");
+        Predicate<JsonObject> filter = alert -> (wanted == null || wanted.contains(alert.getString("type")))
+                && (fence == null || fence.equals(alert.getString("geofenceId")))
+                && (unit == null || unit.equals(alert.getString("unitId")));
+        ctx.request().toWebSocket().onComplete(ar -> {
+            if (ar.failed()) {
+                Responses.fail(ctx, ar.cause());
+                return;
+            }
+            ServerWebSocket socket = ar.result();
+            sockets.put(socket, filter);
+            socket.closeHandler(v -> sockets.remove(socket));
+        });
+    }
+}

@@ -1,0 +1,21 @@
+package org.borderwatch.bus;
+
+/** Event-bus addresses, all in one place. Payloads on clustered addresses are JSON. */
+public final class Addresses {
+
+    /** Local request: a {@code PositionBatch} to group-commit; the reply is the count once durable. */
+    public static final String TRACK_SUBMIT = "bw.track.submit";
+    /** Publish: JSON array of live unit objects (API.md §7 "U") whose newest position moved forward. */
+    public static final String LIVE_POSITIONS = "bw.live.positions";
+    /** Publish: JSON {@code {"unitId","status"}} when a unit turns live, stale or lost. */
+    public static final String LIVE_STATUS = "bw.live.status";
+    /** Publish: one alert as JSON (API.md §6), after it is stored. */
+    public static final String ALERTS = "bw.alerts";
+    /** Publish: {@code {"op":"upsert","feature":F}} or {@code {"op":"delete","id":…}} after a geofence change. */
+    public static final String GEOFENCE_CHANGED = "bw.geofence.changed";
+    /** Publish: a unit JSON ({@code id,name,type,deviceKeyHash}) after it was created or its key rotated. */
+    public static final String UNIT_CHANGED = "bw.unit.changed";
+
+    private Addresses() {
+    }
+}

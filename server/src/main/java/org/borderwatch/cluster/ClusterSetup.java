@@ -1,0 +1,52 @@
+package org.borderwatch.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.util.function.BooleanSupplier;
+
+/** Hazelcast through vertx-hazelcast: TCP-IP join with the listed members, never multicast. */
+public final class ClusterSetup {
+
+    private ClusterSetup() {
+    }
+
+    public static Future<Vertx> start(org.borderwatch.config.Config config) {
+        Config hz = ConfigUtil.loadConfig();
+        hz.setClusterName(config.clusterName());
+        hz.setProperty("hazelcast.phone.home.enabled", "false");
+        hz.setProperty("hazelcast.wait.seconds.before.join", "0");
+        hz.setProperty("hazelcast.logging.type", "slf4j");
+        NetworkConfig net = hz.getNetworkConfig();
+        net.setPort(config.clusterPort()).setPortAutoIncrement(false);
+        net.getInterfaces().setEnabled(true).addInterface(config.clusterHost());
+        JoinConfig join = net.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true);
+        config.clusterMembers().forEach(member -> join.getTcpIpConfig().addMember(member));
+        return Vertx.builder()
+                .with(new VertxOptions().setEventBusOptions(new EventBusOptions()
+                        .setHost(config.clusterHost()).setPort(0).setClusterPublicHost(config.clusterHost())))
+                .withClusterManager(new HazelcastClusterManager(hz))
+                .buildClustered();
+    }
+
+    /** For readiness: a clustered node is ready while its cluster manager is active; a single node always is. */
+    public static BooleanSupplier joined(Vertx vertx) {
+        return () -> {
+            if (!(vertx instanceof VertxInternal internal) || internal.clusterManager() == null) {
+                return true;
+            }
+            return internal.clusterManager().isActive();
+        };
+    }
+}

@@ -1,0 +1,106 @@
+package org.borderwatch.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every setting of a node, read once from the environment (API.md §2). Names and defaults live here and nowhere
+ * else.
+ *
+ * @param httpPort          {@code BW_HTTP_PORT}: HTTP API, WebSockets and the web app
+ * @param dbUrl             {@code BW_DB_URL}: {@code postgresql://user:pass@host:port/db}; default is the local
+ *                          cluster that {@code ./run.sh} provisions
+ * @param adminPassword     {@code BW_ADMIN_PASSWORD}: password of user {@code admin} at first start; null = generate
+ * @param simulatorUnits    {@code BW_SIMULATOR_UNITS}: simulated units fed through the real ingest path
+ * @param cluster           {@code BW_CLUSTER}: join a Hazelcast cluster
+ * @param clusterMembers    {@code BW_CLUSTER_MEMBERS}: {@code host:port} list for TCP-IP join
+ * @param clusterPort       {@code BW_CLUSTER_PORT}: this member's Hazelcast port
+ * @param clusterHost       {@code BW_CLUSTER_HOST}: address Hazelcast and the event bus bind to and advertise
+ * @param clusterName       {@code BW_CLUSTER_NAME}: Hazelcast cluster name, so two watch floors never merge
+ * @param mqttPort          {@code BW_MQTT_PORT}: MQTT ingest, 0 = off
+ * @param osmandPort        {@code BW_OSMAND_PORT}: OsmAnd / Traccar Client protocol, 0 = off
+ * @param cotPort           {@code BW_COT_PORT}: Cursor-on-Target over TCP and UDP, 0 = off
+ * @param staleSeconds      {@code BW_STALE_SECONDS}: silence after which a unit is stale (lost at 5x)
+ * @param batchMaxPositions {@code BW_BATCH_MAX}: most positions in one group commit
+ * @param queueMaxPositions {@code BW_QUEUE_MAX}: positions waiting for a commit before ingest answers 503
+ * @param tokenTtlSeconds   {@code BW_TOKEN_TTL_SECONDS}: lifetime of a login token
+ * @param geofenceMaxAreaKm2 {@code BW_GEOFENCE_MAX_AREA_KM2}: largest fence accepted, so a typo cannot cover a continent
+ */
+public record Config(
+        int httpPort,
+        String dbUrl,
+        String adminPassword,
+        int simulatorUnits,
+        boolean cluster,
+        List<String> clusterMembers,
+        int clusterPort,
+        String clusterHost,
+        String clusterName,
+        int mqttPort,
+        int osmandPort,
+        int cotPort,
+        int staleSeconds,
+        int batchMaxPositions,
+        int queueMaxPositions,
+        int tokenTtlSeconds,
+        double geofenceMaxAreaKm2) {
+
+    /** The database {@code ./run.sh} provisions: a project-local cluster on port 55432. */
+    public static final String LOCAL_DB_URL = "postgresql://borderwatch:borderwatch@127.0.0.1:55432/borderwatch";
+
+    public static Config fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    public static Config from(Map<String, String> env) {
+        return new Config(
+                intVar(env, "BW_HTTP_PORT", 8080),
+                stringVar(env, "BW_DB_URL", LOCAL_DB_URL),
+                stringVar(env, "BW_ADMIN_PASSWORD", null),
+                intVar(env, "BW_SIMULATOR_UNITS", 0),
+                Boolean.parseBoolean(stringVar(env, "BW_CLUSTER", "false")),
+                listVar(env, "BW_CLUSTER_MEMBERS"),
+                intVar(env, "BW_CLUSTER_PORT", 5701),
+                stringVar(env, "BW_CLUSTER_HOST", "127.0.0.1"),
+                stringVar(env, "BW_CLUSTER_NAME", "borderwatch"),
+                intVar(env, "BW_MQTT_PORT", 1883),
+                intVar(env, "BW_OSMAND_PORT", 5055),
+                intVar(env, "BW_COT_PORT", 8087),
+                intVar(env, "BW_STALE_SECONDS", 60),
+                intVar(env, "BW_BATCH_MAX", 5000),
+                intVar(env, "BW_QUEUE_MAX", 100_000),
+                intVar(env, "BW_TOKEN_TTL_SECONDS", 12 * 3600),
+                intVar(env, "BW_GEOFENCE_MAX_AREA_KM2", 1_000_000));
+    }
+
+    private static String stringVar(Map<String, String> env, String name, String fallback) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    private static int intVar(Map<String, String> env, String name, int fallback) {
+        String value = stringVar(env, name, null);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'", e);
+        }
+    }
+
+    private static List<String> listVar(Map<String, String> env, String name) {
+        String value = stringVar(env, name, null);
+        List<String> items = new ArrayList<>();
+        if (value != null) {
+            for (String item : value.split(",")) {
+                if (!item.isBlank()) {
+                    items.add(item.trim());
+                }
+            }
+        }
+        return List.copyOf(items);
+    }
+}

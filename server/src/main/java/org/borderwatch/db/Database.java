@@ -1,0 +1,93 @@
+package org.borderwatch.db;
+
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/** Connection settings from {@code BW_DB_URL}, the reactive pools, and the start-up migrations. */
+public final class Database {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final String host;
+    private final int port;
+    private final String database;
+    private final String user;
+    private final String password;
+
+    private Database(String host, int port, String database, String user, String password) {
+        this.host = host;
+        this.port = port;
+        this.database = database;
+        this.user = user;
+        this.password = password;
+    }
+
+    /** Parses {@code postgresql://user:pass@host:port/db} (also {@code postgres://}). */
+    public static Database fromUrl(String url) {
+        URI uri = URI.create(url);
+        if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("BW_DB_URL must start with postgresql://, got " + uri.getScheme());
+        }
+        String user = "postgres";
+        String password = "";
+        if (uri.getRawUserInfo() != null) {
+            String[] parts = uri.getRawUserInfo().split(":", 2);
+            user = decode(parts[0]);
+            password = parts.length > 1 ? decode(parts[1]) : "";
+        }
+        String db = uri.getPath() == null || uri.getPath().length() <= 1 ? user : uri.getPath().substring(1);
+        return new Database(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 5432, db, user, password);
+    }
+
+    private static String decode(String text) {
+        return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    }
+
+    public PgConnectOptions connectOptions() {
+        return new PgConnectOptions()
+                .setHost(host)
+                .setPort(port)
+                .setDatabase(database)
+                .setUser(user)
+                .setPassword(password)
+                .setCachePreparedStatements(true)
+                .setPipeliningLimit(256);
+    }
+
+    public Pool pool(Vertx vertx, int size) {
+        return PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(size).setMaxWaitQueueSize(10_000))
+                .connectingTo(connectOptions())
+                .using(vertx)
+                .build();
+    }
+
+    /**
+     * Applies the versioned SQL in {@code sql/} (on the classpath as {@code db/migration}). Blocking JDBC, so it
+     * runs once at start-up before any verticle; Flyway's advisory lock keeps nodes starting together in step.
+     */
+    public void migrate() {
+        String jdbcUrl = "jdbc:postgresql://" + host + ":" + port + "/" + database;
+        var result = Flyway.configure()
+                .dataSource(jdbcUrl, user, password)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        LOG.info("database {} at {}:{} is at schema version {} ({} migrations applied now)",
+                database, host, port, result.targetSchemaVersion, result.migrationsExecuted);
+    }
+
+    public String describe() {
+        return user + "@" + host + ":" + port + "/" + database;
+    }
+}

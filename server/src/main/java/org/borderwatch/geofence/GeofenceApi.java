@@ -1,0 +1,57 @@
+package org.borderwatch.geofence;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.borderwatch.auth.AuthApi;
+import org.borderwatch.auth.Role;
+import org.borderwatch.bus.Addresses;
+import org.borderwatch.http.Responses;
+
+/** {@code /api/v1/geofences}: read for everyone signed in, written by operators; every change is announced. */
+public final class GeofenceApi {
+
+    private final Vertx vertx;
+    private final GeofenceStore store;
+
+    public GeofenceApi(Vertx vertx, GeofenceStore store) {
+        this.vertx = vertx;
+        this.store = store;
+    }
+
+    public void mount(Router router) {
+        router.get("/api/v1/geofences").handler(AuthApi.require(Role.VIEWER))
+                .handler(ctx -> Responses.reply(ctx, 200, store.list()));
+        router.get("/api/v1/geofences/:id").handler(AuthApi.require(Role.VIEWER))
+                .handler(ctx -> Responses.reply(ctx, 200, store.get(ctx.pathParam("id"))));
+        router.post("/api/v1/geofences").handler(AuthApi.require(Role.OPERATOR))
+                .handler(ctx -> Responses.reply(ctx, 201, announce(store.create(input(ctx)))));
+        router.put("/api/v1/geofences/:id").handler(AuthApi.require(Role.OPERATOR))
+                .handler(ctx -> Responses.reply(ctx, 200,
+                        announce(store.update(ctx.pathParam("id"), input(ctx)))));
+        router.delete("/api/v1/geofences/:id").handler(AuthApi.require(Role.OPERATOR)).handler(this::delete);
+    }
+
+    private static GeofenceInput input(RoutingContext ctx) {
+        return GeofenceInput.parse(AuthApi.jsonBody(ctx));
+    }
+
+    private Future<JsonObject> announce(Future<JsonObject> saved) {
+        return saved.onSuccess(feature -> vertx.eventBus().publish(Addresses.GEOFENCE_CHANGED,
+                new JsonObject().put("op", "upsert").put("feature", feature)));
+    }
+
+    private void delete(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        store.delete(id).onComplete(ar -> {
+            if (ar.succeeded()) {
+                vertx.eventBus().publish(Addresses.GEOFENCE_CHANGED, new JsonObject().put("op", "delete").put("id", id));
+                ctx.response().setStatusCode(204).end();
+            } else {
+                Responses.fail(ctx, ar.cause());
+            }
+        });
+    }
+}

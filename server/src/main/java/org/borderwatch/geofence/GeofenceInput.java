@@ -1,0 +1,132 @@
+package org.borderwatch.geofence;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.borderwatch.http.ApiException;
+import org.borderwatch.track.Unit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A submitted GeoJSON Feature, checked for everything except geometry validity (PostGIS judges that).
+ *
+ * @param kind     polygon (Polygon, MultiPolygon), circle (Point + radiusMeters) or corridor (LineString +
+ *                 bufferMeters)
+ * @param geometry the GeoJSON geometry as text, for ST_GeomFromGeoJSON
+ * @param metres   circle radius or corridor half-width; null for polygons
+ */
+public record GeofenceInput(String kind, String geometry, Double metres, String name, String severity,
+                            JsonObject rules, String[] unitTypes, JsonObject properties) {
+
+    static final Set<String> SEVERITIES = Set.of("info", "warning", "critical");
+    /** Properties the server owns; everything else the client sent is kept as given. */
+    private static final Set<String> DERIVED = Set.of("name", "severity", "rules", "unitTypes", "radiusMeters",
+            "bufferMeters", "sourceGeometry", "updatedAt");
+
+    public static GeofenceInput parse(JsonObject feature) {
+        if (!"Feature".equals(feature.getString("type"))) {
+            throw ApiException.badRequest("body must be a GeoJSON Feature", "type");
+        }
+        JsonObject props = objectOrEmpty(feature, "properties", "properties");
+        JsonObject geometry = props.getValue("sourceGeometry") instanceof JsonObject source
+                ? source : feature.getValue("geometry") instanceof JsonObject g ? g : null;
+        if (geometry == null) {
+            throw ApiException.badRequest("geometry is required", "geometry");
+        }
+        String geometryType = String.valueOf(geometry.getValue("type"));
+        String kind;
+        Double metres = null;
+        switch (geometryType) {
+            case "Polygon", "MultiPolygon" -> kind = "polygon";
+            case "Point" -> {
+                kind = "circle";
+                metres = positive(props, "radiusMeters");
+            }
+            case "LineString" -> {
+                kind = "corridor";
+                metres = positive(props, "bufferMeters");
+            }
+            default -> throw ApiException.badRequest(
+                    "geometry must be Polygon, MultiPolygon, Point (with radiusMeters) or LineString (with "
+                            + "bufferMeters)", "geometry");
+        }
+        Object name = props.getValue("name");
+        if (!(name instanceof String text) || text.isBlank()) {
+            throw ApiException.badRequest("properties.name is required", "name");
+        }
+        Object severity = props.getValue("severity", "warning");
+        if (!(severity instanceof String level) || !SEVERITIES.contains(level)) {
+            throw ApiException.badRequest("severity must be info, warning or critical", "severity");
+        }
+        JsonObject rules = rules(props);
+        String[] unitTypes = unitTypes(props);
+        JsonObject extra = new JsonObject();
+        props.forEach(e -> {
+            if (!DERIVED.contains(e.getKey())) {
+                extra.put(e.getKey(), e.getValue());
+            }
+        });
+        return new GeofenceInput(kind, geometry.encode(), metres, text.trim(), level, rules, unitTypes, extra);
+    }
+
+    private static JsonObject rules(JsonObject props) {
+        JsonObject given = objectOrEmpty(props, "rules", "rules");
+        JsonObject rules = new JsonObject();
+        for (String flag : List.of("enter", "exit")) {
+            Object value = given.getValue(flag, true);
+            if (!(value instanceof Boolean on)) {
+                throw ApiException.badRequest("rules." + flag + " must be true or false", "rules." + flag);
+            }
+            rules.put(flag, on);
+        }
+        Object dwell = given.getValue("dwellSeconds");
+        if (dwell != null) {
+            if (!(dwell instanceof Number seconds) || seconds.doubleValue() != Math.rint(seconds.doubleValue())
+                    || seconds.longValue() < 1 || seconds.longValue() > 31 * 86400) {
+                throw ApiException.badRequest("rules.dwellSeconds must be a whole number of seconds, 1 to 31 days",
+                        "rules.dwellSeconds");
+            }
+            rules.put("dwellSeconds", seconds.intValue());
+        }
+        return rules;
+    }
+
+    private static String[] unitTypes(JsonObject props) {
+        Object value = props.getValue("unitTypes");
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof JsonArray array) || array.isEmpty()) {
+            throw ApiException.badRequest("unitTypes must be a non-empty array of unit types", "unitTypes");
+        }
+        List<String> types = new ArrayList<>();
+        for (Object type : array) {
+            if (!(type instanceof String t) || !Unit.TYPES.contains(t)) {
+                throw ApiException.badRequest("unknown unit type " + type + "; one of " + Unit.TYPES, "unitTypes");
+            }
+            types.add(t);
+        }
+        return types.toArray(String[]::new);
+    }
+
+    private static Double positive(JsonObject props, String field) {
+        Object value = props.getValue(field);
+        if (!(value instanceof Number number) || !(number.doubleValue() > 0) || number.doubleValue() > 1_000_000) {
+            throw ApiException.badRequest(field + " must be a positive number of metres (at most 1,000 km)", field);
+        }
+        return number.doubleValue();
+    }
+
+    private static JsonObject objectOrEmpty(JsonObject json, String key, String field) {
+        Object value = json.getValue(key);
+        if (value == null) {
+            return new JsonObject();
+        }
+        if (!(value instanceof JsonObject object)) {
+            throw ApiException.badRequest(key + " must be an object", field);
+        }
+        return object;
+    }
+}

@@ -1,0 +1,56 @@
+package org.borderwatch.geofence;
+
+/** Statements about geofences. Circles and corridors are buffered on the ellipsoid (geography), never in degrees. */
+final class GeofenceSql {
+
+    /** What PostGIS thinks of a submitted geometry before anything is stored. */
+    static final String INSPECT = """
+            SELECT ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason, ST_NPoints(g) AS points,
+                   ST_XMin(g) AS xmin, ST_XMax(g) AS xmax, ST_YMin(g) AS ymin, ST_YMax(g) AS ymax,
+                   CASE WHEN $2 = 'polygon' THEN ST_Area(g::geography)
+                        ELSE ST_Area(ST_Buffer(g::geography, $3)) END AS area_m2
+            FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) AS g) s""";
+
+    /** $1 GeoJSON geometry, $2 kind, $3 radius/half-width in metres (null for polygons). */
+    private static final String SHAPED = """
+            WITH src AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) AS g),
+            shaped AS (
+                SELECT CASE WHEN $2 = 'polygon' THEN g ELSE ST_Buffer(g::geography, $3, 'quad_segs=16')::geometry
+                       END AS area,
+                       CASE WHEN $2 = 'polygon' THEN NULL ELSE g::geography END AS shape,
+                       CASE WHEN $2 = 'polygon' THEN ST_Envelope(g)
+                            ELSE ST_Envelope(ST_Buffer(g::geography, $3 * 1.01 + 1)::geometry) END AS search
+                FROM src)
+            """;
+
+    static final String INSERT = SHAPED + """
+            INSERT INTO geofences (name, kind, geom, shape, radius_m, search, severity, rules, unit_types, properties)
+            SELECT $4, $2, area, shape, $3, search, $5, $6::jsonb, $7::text[], $8::jsonb FROM shaped
+            RETURNING id::text""";
+
+    static final String UPDATE = SHAPED + """
+            UPDATE geofences SET name = $4, kind = $2, geom = area, shape = shaped.shape, radius_m = $3,
+                search = shaped.search, severity = $5, rules = $6::jsonb, unit_types = $7::text[],
+                properties = $8::jsonb, updated_at = now()
+            FROM shaped WHERE id = $9::uuid
+            RETURNING id::text""";
+
+    private static final String COLUMNS = """
+            SELECT id::text, kind, ST_AsGeoJSON(geom, 7) AS area, ST_AsGeoJSON(shape::geometry, 7) AS source,
+                   radius_m, name, severity, rules, unit_types, properties, updated_at
+            FROM geofences""";
+
+    static final String SELECT_ALL = COLUMNS + " ORDER BY created_at, id";
+    static final String SELECT_ONE = COLUMNS + " WHERE id = $1::uuid";
+
+    /** Deletes the fence and every unit's membership of it (no foreign key there, see V001). */
+    static final String DELETE = """
+            WITH gone AS (DELETE FROM geofences WHERE id = $1::uuid RETURNING id),
+            memberships AS (DELETE FROM geofence_state WHERE geofence_id IN (SELECT id FROM gone))
+            SELECT count(*) AS deleted FROM gone""";
+
+    static final String SELECT_RULES = "SELECT id::text, name, severity, rules, unit_types FROM geofences";
+
+    private GeofenceSql() {
+    }
+}

@@ -1,0 +1,163 @@
+package org.borderwatch.geofence;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.borderwatch.Times;
+import org.borderwatch.http.ApiException;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/** Geofences in PostGIS, read and written as GeoJSON Features. */
+public final class GeofenceStore {
+
+    /** Ceiling on vertices of one fence: beyond it a single fence would dominate every batch's evaluation. */
+    static final int MAX_VERTICES = 100_000;
+
+    private final Pool pool;
+    private final double maxAreaSquareKm;
+
+    public GeofenceStore(Pool pool, double maxAreaSquareKm) {
+        this.pool = pool;
+        this.maxAreaSquareKm = maxAreaSquareKm;
+    }
+
+    public static Future<List<Geofence>> loadRules(Pool pool) {
+        return pool.query(GeofenceSql.SELECT_RULES).execute().map(rows -> {
+            List<Geofence> fences = new ArrayList<>();
+            for (Row row : rows) {
+                String[] types = row.getArrayOfStrings("unit_types");
+                JsonObject props = new JsonObject()
+                        .put("name", row.getString("name"))
+                        .put("severity", row.getString("severity"))
+                        .put("rules", row.getJsonObject("rules"))
+                        .put("unitTypes", types == null ? null : new JsonArray(Arrays.asList((Object[]) types)));
+                fences.add(Geofence.fromFeature(new JsonObject().put("id", row.getString("id"))
+                        .put("properties", props)));
+            }
+            return fences;
+        });
+    }
+
+    public Future<JsonObject> create(GeofenceInput input) {
+        return inspect(input)
+                .compose(v -> pool.preparedQuery(GeofenceSql.INSERT).execute(tuple(input)))
+                .compose(rows -> get(rows.iterator().next().getString("id")));
+    }
+
+    public Future<JsonObject> update(String id, GeofenceInput input) {
+        checkId(id);
+        return inspect(input)
+                .compose(v -> pool.preparedQuery(GeofenceSql.UPDATE).execute(tuple(input).addString(id)))
+                .compose(rows -> {
+                    if (rows.size() == 0) {
+                        throw ApiException.notFound("geofence " + id);
+                    }
+                    return get(id);
+                });
+    }
+
+    public Future<Void> delete(String id) {
+        checkId(id);
+        return pool.preparedQuery(GeofenceSql.DELETE).execute(Tuple.of(id)).map(rows -> {
+            if (rows.iterator().next().getLong("deleted") == 0) {
+                throw ApiException.notFound("geofence " + id);
+            }
+            return null;
+        });
+    }
+
+    public Future<JsonObject> get(String id) {
+        checkId(id);
+        return pool.preparedQuery(GeofenceSql.SELECT_ONE).execute(Tuple.of(id)).map(rows -> {
+            if (rows.size() == 0) {
+                throw ApiException.notFound("geofence " + id);
+            }
+            return feature(rows.iterator().next());
+        });
+    }
+
+    public Future<JsonObject> list() {
+        return pool.query(GeofenceSql.SELECT_ALL).execute().map(rows -> {
+            JsonArray features = new JsonArray();
+            rows.forEach(row -> features.add(feature(row)));
+            return new JsonObject().put("type", "FeatureCollection").put("features", features);
+        });
+    }
+
+    /** Rejects what PostGIS finds invalid (with its reason), oversized or outside WGS 84 before anything is stored. */
+    private Future<Void> inspect(GeofenceInput input) {
+        return pool.preparedQuery(GeofenceSql.INSPECT)
+                .execute(Tuple.of(input.geometry(), input.kind(), input.metres()))
+                .recover(e -> Future.failedFuture(e instanceof PgException pg
+                        ? ApiException.badRequest("geometry rejected by PostGIS: " + pg.getErrorMessage(), "geometry")
+                        : e))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    if (!row.getBoolean("valid")) {
+                        throw ApiException.badRequest("invalid geometry: " + row.getString("reason"), "geometry");
+                    }
+                    if (row.getInteger("points") > MAX_VERTICES) {
+                        throw ApiException.badRequest("geometry has more than " + MAX_VERTICES + " vertices",
+                                "geometry");
+                    }
+                    if (row.getDouble("xmin") < -180 || row.getDouble("xmax") > 180 || row.getDouble("ymin") < -90
+                            || row.getDouble("ymax") > 90) {
+                        throw ApiException.badRequest("coordinates must be longitude, latitude in WGS 84",
+                                "geometry");
+                    }
+                    if (row.getDouble("area_m2") / 1e6 > maxAreaSquareKm) {
+                        throw ApiException.badRequest("geofence area exceeds " + (long) maxAreaSquareKm + " km²",
+                                "geometry");
+                    }
+                    return null;
+                });
+    }
+
+    private static Tuple tuple(GeofenceInput input) {
+        return Tuple.tuple(List.of(input.geometry(), input.kind()))
+                .addDouble(input.metres())
+                .addString(input.name())
+                .addString(input.severity())
+                .addJsonObject(input.rules())
+                .addArrayOfString(input.unitTypes())
+                .addJsonObject(input.properties());
+    }
+
+    private static void checkId(String id) {
+        try {
+            UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound("geofence " + id);
+        }
+    }
+
+    static JsonObject feature(Row row) {
+        String kind = row.getString("kind");
+        JsonObject props = ((JsonObject) row.getJson("properties")).copy()
+                .put("name", row.getString("name"))
+                .put("severity", row.getString("severity"))
+                .put("rules", row.getJson("rules"));
+        String[] types = row.getArrayOfStrings("unit_types");
+        if (types != null) {
+            props.put("unitTypes", new JsonArray(Arrays.asList((Object[]) types)));
+        }
+        if (!"polygon".equals(kind)) {
+            props.put("circle".equals(kind) ? "radiusMeters" : "bufferMeters", row.getDouble("radius_m"))
+                    .put("sourceGeometry", new JsonObject(row.getString("source")));
+        }
+        props.put("updatedAt", Times.format(row.getOffsetDateTime("updated_at")));
+        return new JsonObject()
+                .put("type", "Feature")
+                .put("id", row.getString("id"))
+                .put("geometry", new JsonObject(row.getString("area")))
+                .put("properties", props);
+    }
+}

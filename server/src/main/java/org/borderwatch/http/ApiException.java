@@ -1,0 +1,53 @@
+package org.borderwatch.http;
+
+import io.vertx.core.json.JsonObject;
+
+/** A failure the client can act on: becomes {@code status} with {@code {"error","field","index"}}. */
+public class ApiException extends RuntimeException {
+
+    private final int status;
+    private final String field;
+    private final Integer index;
+
+    public ApiException(int status, String error, String field, Integer index) {
+        super(error, null, false, false);
+        this.status = status;
+        this.field = field;
+        this.index = index;
+    }
+
+    public static ApiException badRequest(String error, String field) {
+        return new ApiException(400, error, field, null);
+    }
+
+    public static ApiException badRequest(String error, String field, int index) {
+        return new ApiException(400, error, field, index);
+    }
+
+    public static ApiException notFound(String what) {
+        return new ApiException(404, what + " not found", null, null);
+    }
+
+    public static ApiException unauthorized() {
+        return new ApiException(401, "authentication required", null, null);
+    }
+
+    public static ApiException forbidden(String why) {
+        return new ApiException(403, why, null, null);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public JsonObject toJson() {
+        JsonObject body = new JsonObject().put("error", getMessage());
+        if (field != null) {
+            body.put("field", field);
+        }
+        if (index != null) {
+            body.put("index", index);
+        }
+        return body;
+    }
+}

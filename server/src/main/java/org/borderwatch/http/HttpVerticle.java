@@ -1,0 +1,113 @@
+package org.borderwatch.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.sqlclient.Pool;
+import org.borderwatch.alert.AlertApi;
+import org.borderwatch.alert.AlertSockets;
+import org.borderwatch.auth.AuthApi;
+import org.borderwatch.auth.AuthService;
+import org.borderwatch.config.Config;
+import org.borderwatch.db.Database;
+import org.borderwatch.geofence.GeofenceApi;
+import org.borderwatch.geofence.GeofenceStore;
+import org.borderwatch.ingest.PositionApi;
+import org.borderwatch.ingest.PositionIngest;
+import org.borderwatch.live.LiveHub;
+import org.borderwatch.ops.Metrics;
+import org.borderwatch.track.UnitApi;
+import org.borderwatch.track.UnitRegistry;
+import org.borderwatch.track.UnitStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.BooleanSupplier;
+
+/** The HTTP front: REST API, WebSockets, health, metrics and the web app, on {@code BW_HTTP_PORT}. */
+public final class HttpVerticle extends VerticleBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+    private static final long MAX_BODY_BYTES = 64L * 1024 * 1024;
+
+    private final Config config;
+    private final Database database;
+    private final UnitRegistry registry;
+    private final Metrics metrics;
+    private final BooleanSupplier clusterJoined;
+    private Pool pool;
+    private HttpServer server;
+
+    public HttpVerticle(Config config, Database database, UnitRegistry registry, Metrics metrics,
+                        BooleanSupplier clusterJoined) {
+        this.config = config;
+        this.database = database;
+        this.registry = registry;
+        this.metrics = metrics;
+        this.clusterJoined = clusterJoined;
+    }
+
+    @Override
+    public Future<?> start() {
+        pool = database.pool(vertx, 4);
+        UnitStore units = new UnitStore(vertx, pool, registry, config.staleSeconds());
+        LiveHub live = new LiveHub(vertx, units, config.staleSeconds(), metrics);
+        return AuthService.create(vertx, pool, registry, config.tokenTtlSeconds())
+                .compose(auth -> auth.bootstrapAdmin(config.adminPassword()).map(auth))
+                .compose(auth -> live.start().map(auth))
+                .compose(auth -> {
+                    Router router = router(auth, units, live);
+                    return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
+                            .requestHandler(router)
+                            .listen(config.httpPort());
+                })
+                .onSuccess(s -> {
+                    server = s;
+                    LOG.info("HTTP on port {}", s.actualPort());
+                });
+    }
+
+    private Router router(AuthService auth, UnitStore units, LiveHub live) {
+        Router router = Router.router(vertx);
+        router.get("/health/live").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "up")));
+        router.get("/health/ready").handler(ctx -> ready().onComplete(ar -> Responses.json(ctx,
+                ar.succeeded() ? 200 : 503, new JsonObject().put("status", ar.succeeded() ? "ready" : "not ready")
+                        .put("reason", ar.succeeded() ? null : ar.cause().getMessage()))));
+        router.get("/metrics").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(metrics.render()));
+
+        router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        new AuthApi(auth).mount(router);
+        new PositionApi(new PositionIngest(vertx, registry)).mount(router);
+        new UnitApi(units, registry).mount(router);
+        new GeofenceApi(vertx, new GeofenceStore(pool, config.geofenceMaxAreaKm2())).mount(router);
+        new AlertApi(pool).mount(router);
+        new AlertSockets(vertx).mount(router);
+        live.mount(router);
+        router.route("/api/*").handler(ctx -> Responses.fail(ctx, ApiException.notFound("route")));
+        router.route("/api/*").failureHandler(Responses::onFailure);
+        router.route("/ws/*").failureHandler(Responses::onFailure);
+
+        router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(true)
+                .setIndexPage("index.html"));
+        return router;
+    }
+
+    private Future<Void> ready() {
+        return pool.query("SELECT 1").execute().compose(rows -> clusterJoined.getAsBoolean()
+                ? Future.<Void>succeededFuture()
+                : Future.failedFuture("not joined to the cluster"))
+                .recover(e -> Future.failedFuture(e.getMessage() == null ? "database unreachable" : e.getMessage()));
+    }
+
+    @Override
+    public Future<?> stop() {
+        return server == null ? pool.close() : server.close().compose(v -> pool.close());
+    }
+}

@@ -1,0 +1,170 @@
+package org.borderwatch.ingest;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.borderwatch.http.ApiException;
+import org.borderwatch.track.Position;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a request body (one object, an array, or NDJSON) into validated positions. The first invalid item rejects
+ * the whole request with its field and index, so nothing of a bad request is ever stored.
+ */
+public final class PositionParser {
+
+    /** Fixes further ahead than this are a device clock fault, not a position. */
+    static final Duration MAX_FUTURE = Duration.ofMinutes(5);
+    public static final int MAX_ITEMS = 100_000;
+
+    private final Clock clock;
+
+    public PositionParser(Clock clock) {
+        this.clock = clock;
+    }
+
+    public List<Position> parse(Buffer body, String contentType) {
+        if (body == null || body.length() == 0) {
+            throw ApiException.badRequest("body is empty", "body");
+        }
+        if (contentType != null && contentType.toLowerCase().startsWith("application/x-ndjson")) {
+            return parseNdjson(body.toString());
+        }
+        Object json;
+        try {
+            json = io.vertx.core.json.Json.decodeValue(body);
+        } catch (DecodeException e) {
+            throw ApiException.badRequest("body is not valid JSON", "body");
+        }
+        if (json instanceof JsonObject object) {
+            return List.of(parse(object, 0));
+        }
+        if (json instanceof JsonArray array) {
+            if (array.isEmpty()) {
+                throw ApiException.badRequest("no positions in body", "body");
+            }
+            checkSize(array.size());
+            List<Position> positions = new ArrayList<>(array.size());
+            for (int i = 0; i < array.size(); i++) {
+                if (!(array.getValue(i) instanceof JsonObject item)) {
+                    throw ApiException.badRequest("item is not an object", "body", i);
+                }
+                positions.add(parse(item, i));
+            }
+            return positions;
+        }
+        throw ApiException.badRequest("body must be a position object or an array of them", "body");
+    }
+
+    private List<Position> parseNdjson(String body) {
+        List<Position> positions = new ArrayList<>();
+        for (String line : body.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            int index = positions.size();
+            JsonObject item;
+            try {
+                item = new JsonObject(line);
+            } catch (DecodeException e) {
+                throw ApiException.badRequest("line is not a JSON object", "body", index);
+            }
+            positions.add(parse(item, index));
+            checkSize(positions.size());
+        }
+        if (positions.isEmpty()) {
+            throw ApiException.badRequest("no positions in body", "body");
+        }
+        return positions;
+    }
+
+    private static void checkSize(int size) {
+        if (size > MAX_ITEMS) {
+            throw ApiException.badRequest("more than " + MAX_ITEMS + " positions in one request", "body");
+        }
+    }
+
+    /** Validates one position object; {@code index} is its place in the request, reported with any error. */
+    public Position parse(JsonObject item, int index) {
+        Object unitId = item.getValue("unitId");
+        if (!(unitId instanceof String id) || id.isBlank()) {
+            throw ApiException.badRequest("unitId is required", "unitId", index);
+        }
+        Instant time = time(item.getValue("time"), index);
+        double lat = required(item, "lat", index);
+        if (lat < -90 || lat > 90) {
+            throw ApiException.badRequest("lat must be within [-90, 90]", "lat", index);
+        }
+        double lon = required(item, "lon", index);
+        if (lon < -180 || lon > 180) {
+            throw ApiException.badRequest("lon must be within [-180, 180]", "lon", index);
+        }
+        Double speed = optional(item, "speed", index);
+        if (speed != null && speed < 0) {
+            throw ApiException.badRequest("speed must not be negative", "speed", index);
+        }
+        Double heading = optional(item, "heading", index);
+        if (heading != null && (heading < 0 || heading >= 360)) {
+            throw ApiException.badRequest("heading must be within [0, 360)", "heading", index);
+        }
+        Double accuracy = optional(item, "accuracy", index);
+        if (accuracy != null && accuracy < 0) {
+            throw ApiException.badRequest("accuracy must not be negative", "accuracy", index);
+        }
+        Object attributes = item.getValue("attributes");
+        if (attributes != null && !(attributes instanceof JsonObject)) {
+            throw ApiException.badRequest("attributes must be an object", "attributes", index);
+        }
+        return new Position(id, time, lat, lon, optional(item, "alt", index), speed, heading, accuracy,
+                optional(item, "battery", index), (JsonObject) attributes);
+    }
+
+    private Instant time(Object value, int index) {
+        if (!(value instanceof String text)) {
+            throw ApiException.badRequest("time is required (ISO-8601)", "time", index);
+        }
+        Instant time;
+        try {
+            // PostgreSQL keeps microseconds: truncate here so (unitId, time) means the same in memory and on disk.
+            time = OffsetDateTime.parse(text).toInstant().truncatedTo(ChronoUnit.MICROS);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("time is not ISO-8601 with an offset", "time", index);
+        }
+        if (time.isAfter(clock.instant().plus(MAX_FUTURE))) {
+            throw ApiException.badRequest("time is more than 5 minutes in the future", "time", index);
+        }
+        return time;
+    }
+
+    private static double required(JsonObject item, String field, int index) {
+        Double value = optional(item, field, index);
+        if (value == null) {
+            throw ApiException.badRequest(field + " is required", field, index);
+        }
+        return value;
+    }
+
+    private static Double optional(JsonObject item, String field, int index) {
+        Object value = item.getValue(field);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof Number number)) {
+            throw ApiException.badRequest(field + " must be a number", field, index);
+        }
+        double result = number.doubleValue();
+        if (!Double.isFinite(result)) {
+            throw ApiException.badRequest(field + " must be a finite number", field, index);
+        }
+        return result;
+    }
+}

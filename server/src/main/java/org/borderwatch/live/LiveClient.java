@@ -1,0 +1,57 @@
+package org.borderwatch.live;
+
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One map on one socket: its area of interest and the positions waiting for its next frame, latest per unit. */
+final class LiveClient {
+
+    private final ServerWebSocket socket;
+    private double[] bbox;
+    private final Map<String, JsonObject> pending = new LinkedHashMap<>();
+
+    LiveClient(ServerWebSocket socket) {
+        this.socket = socket;
+    }
+
+    void bbox(double[] bbox) {
+        this.bbox = bbox;
+    }
+
+    boolean sees(JsonObject unit) {
+        if (bbox == null) {
+            return true;
+        }
+        double lon = unit.getDouble("lon");
+        double lat = unit.getDouble("lat");
+        boolean inLon = bbox[0] <= bbox[2] ? lon >= bbox[0] && lon <= bbox[2] : lon >= bbox[0] || lon <= bbox[2];
+        return inLon && lat >= bbox[1] && lat <= bbox[3];
+    }
+
+    /** Replaces whatever was waiting for this unit: a slow map skips intermediate fixes, never the newest. */
+    void offer(JsonObject unit) {
+        if (sees(unit)) {
+            pending.put(unit.getString("id"), unit);
+        }
+    }
+
+    /** Sends what is waiting unless the socket is still busy with earlier frames. */
+    boolean flush() {
+        if (pending.isEmpty() || socket.writeQueueFull()) {
+            return false;
+        }
+        JsonArray units = new JsonArray();
+        pending.values().forEach(units::add);
+        pending.clear();
+        send(new JsonObject().put("type", "positions").put("units", units));
+        return true;
+    }
+
+    void send(JsonObject frame) {
+        socket.writeTextMessage(frame.encode());
+    }
+}

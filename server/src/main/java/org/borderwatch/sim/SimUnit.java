@@ -1,0 +1,123 @@
+package org.borderwatch.sim;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One simulated unit and its motion: patrols go back and forth along a stretch of the border (vehicles, boats, foot),
+ * drones loiter in circles over a sector. Stretches and circles pass through the demo fences, so alerts come within
+ * the first minute.
+ */
+final class SimUnit {
+
+    private final String id;
+    private final String name;
+    private final String type;
+    private final double speed;
+    private double[] center;
+    private double radius;
+    private double angle;
+    private double from;
+    private double to;
+    private double along;
+    private int direction = 1;
+    private String deviceKey;
+
+    private SimUnit(String id, String name, String type, double speed) {
+        this.id = id;
+        this.name = name;
+        this.type = type;
+        this.speed = speed;
+    }
+
+    /** The {@code i}-th simulated unit: a tenth foot patrols, a fifth boats, three tenths drones, the rest vehicles. */
+    static SimUnit create(int i) {
+        int slot = i % 10;
+        int round = i / 10;
+        int port = (i / 2 + round) % Border.PORTS.length;
+        double portAt = Border.LINE.locate(Border.port(port));
+        if (slot < 3) {
+            SimUnit drone = new SimUnit(String.format("UAV-%02d", i + 1),
+                    "Drone over " + Border.portName(port), "drone", 30);
+            // 3 km north of the port, a 2.5 km orbit: it crosses the port's 3 km fence twice per lap.
+            drone.center = Polyline.offset(Border.port(port), 0, 3000);
+            drone.radius = 2500;
+            drone.angle = (i * 47) % 360;
+            return drone;
+        }
+        if (slot < 7) {
+            SimUnit vehicle = new SimUnit(String.format("PV-%02d", i + 1),
+                    "Patrol vehicle " + (i + 1) + " (" + Border.portName(port) + ")", "vehicle", 25);
+            vehicle.patrol(portAt - 15_000, portAt + 15_000, portAt - 4_000 - 6_000 * ((slot - 3) + round));
+            return vehicle;
+        }
+        if (slot < 9) {
+            SimUnit boat = new SimUnit(String.format("BT-%02d", i + 1), "River boat " + (i + 1), "boat", 8);
+            double river = Border.LINE.length() - Border.RIVER_FROM;
+            double start = Border.RIVER_FROM + river * ((i * 0.37) % 1.0);
+            boat.patrol(start - 20_000, start + 20_000, start);
+            return boat;
+        }
+        SimUnit foot = new SimUnit(String.format("FP-%02d", i + 1),
+                "Foot patrol " + (i + 1) + " (" + Border.portName(port) + ")", "foot", 1.6);
+        foot.patrol(portAt - 4_000, portAt + 4_000, portAt - 3_150);
+        return foot;
+    }
+
+    private void patrol(double start, double end, double at) {
+        this.from = Math.max(0, start);
+        this.to = Math.min(Border.LINE.length(), end);
+        this.along = Math.max(from, Math.min(to, at));
+    }
+
+    String id() {
+        return id;
+    }
+
+    String name() {
+        return name;
+    }
+
+    String type() {
+        return type;
+    }
+
+    String deviceKey() {
+        return deviceKey;
+    }
+
+    void deviceKey(String key) {
+        this.deviceKey = key;
+    }
+
+    /** Moves {@code seconds} on and returns the new position object (API.md §4) at {@code time}. */
+    JsonObject step(double seconds, String time) {
+        double lon;
+        double lat;
+        double heading;
+        if (center != null) {
+            angle = (angle + Math.toDegrees(speed * seconds / radius)) % 360;
+            double[] p = Polyline.offset(center, angle, radius);
+            lon = p[0];
+            lat = p[1];
+            heading = (angle + 90) % 360;
+        } else {
+            along += direction * speed * seconds;
+            if (along >= to || along <= from) {
+                along = Math.max(from, Math.min(to, along));
+                direction = -direction;
+            }
+            double[] p = Border.LINE.at(along);
+            lon = p[0];
+            lat = p[1];
+            heading = direction > 0 ? p[2] : (p[2] + 180) % 360;
+        }
+        return new JsonObject()
+                .put("unitId", id)
+                .put("time", time)
+                .put("lat", lat)
+                .put("lon", lon)
+                .put("speed", speed)
+                .put("heading", Math.round(heading * 10) / 10.0 % 360)
+                .put("accuracy", 5.0);
+    }
+}

@@ -1,0 +1,77 @@
+package org.borderwatch.track;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.borderwatch.auth.AuthApi;
+import org.borderwatch.auth.Role;
+import org.borderwatch.http.ApiException;
+import org.borderwatch.http.Responses;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
+/** {@code /api/v1/units}: create (admin), last-known positions and tracks (everyone signed in). */
+public final class UnitApi {
+
+    private final UnitStore store;
+    private final UnitRegistry registry;
+
+    public UnitApi(UnitStore store, UnitRegistry registry) {
+        this.store = store;
+        this.registry = registry;
+    }
+
+    public void mount(Router router) {
+        router.post("/api/v1/units").handler(AuthApi.require(Role.ADMIN)).handler(this::create);
+        router.get("/api/v1/units").handler(AuthApi.require(Role.VIEWER))
+                .handler(ctx -> Responses.reply(ctx, 200, store.lastKnown()));
+        router.get("/api/v1/units/:id/track").handler(AuthApi.require(Role.VIEWER)).handler(this::track);
+    }
+
+    private void create(RoutingContext ctx) {
+        JsonObject body = AuthApi.jsonBody(ctx);
+        Object id = body.getValue("id");
+        if (!(id instanceof String unitId) || !unitId.matches("[A-Za-z0-9._:-]{1,64}")) {
+            throw ApiException.badRequest("id must be 1-64 of letters, digits, . _ : -", "id");
+        }
+        Object type = body.getValue("type");
+        if (!(type instanceof String unitType) || !Unit.TYPES.contains(unitType)) {
+            throw ApiException.badRequest("type must be one of " + Unit.TYPES, "type");
+        }
+        Object name = body.getValue("name", unitId);
+        if (!(name instanceof String unitName) || unitName.isBlank()) {
+            throw ApiException.badRequest("name must be a non-empty string", "name");
+        }
+        Responses.reply(ctx, 201, store.create(unitId, unitName.trim(), unitType));
+    }
+
+    private void track(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        Instant to = time(ctx, "to", Instant.now());
+        Instant from = time(ctx, "from", to.minus(Duration.ofHours(24)));
+        if (from.isAfter(to)) {
+            throw ApiException.badRequest("from must not be after to", "from");
+        }
+        Responses.reply(ctx, 200, registry.find(id).compose(unit -> {
+            if (unit == null) {
+                throw ApiException.notFound("unit " + id);
+            }
+            return store.track(id, from, to);
+        }));
+    }
+
+    private static Instant time(RoutingContext ctx, String param, Instant fallback) {
+        String value = ctx.request().getParam(param);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest(param + " is not an ISO-8601 time", param);
+        }
+    }
+}

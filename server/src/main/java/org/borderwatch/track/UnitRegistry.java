@@ -1,0 +1,87 @@
+package org.borderwatch.track;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.borderwatch.bus.Addresses;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The node's view of all units, shared by its verticles: who a device key belongs to and what type a unit is. Loaded
+ * at start, kept current by {@link Addresses#UNIT_CHANGED}; a miss (a unit created a moment ago on another node)
+ * falls back to the database.
+ */
+public final class UnitRegistry {
+
+    private final Map<String, Unit> byId = new ConcurrentHashMap<>();
+    private final Map<String, String> idByKeyHash = new ConcurrentHashMap<>();
+    private final Pool pool;
+
+    public UnitRegistry(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Future<UnitRegistry> load(Vertx vertx) {
+        vertx.eventBus().<JsonObject>consumer(Addresses.UNIT_CHANGED, msg -> put(Unit.fromBusJson(msg.body())));
+        return pool.query(UnitSql.SELECT_ALL).execute().map(rows -> {
+            rows.forEach(row -> put(unit(row)));
+            return this;
+        });
+    }
+
+    public void put(Unit unit) {
+        Unit previous = byId.put(unit.id(), unit);
+        if (previous != null && !previous.deviceKeyHash().equals(unit.deviceKeyHash())) {
+            idByKeyHash.remove(previous.deviceKeyHash());
+        }
+        idByKeyHash.put(unit.deviceKeyHash(), unit.id());
+    }
+
+    public Unit get(String id) {
+        return byId.get(id);
+    }
+
+    public Future<Unit> find(String id) {
+        Unit known = byId.get(id);
+        if (known != null) {
+            return Future.succeededFuture(known);
+        }
+        return pool.preparedQuery(UnitSql.SELECT_BY_ID).execute(Tuple.of(id)).map(rows -> {
+            if (rows.size() == 0) {
+                return null;
+            }
+            Unit unit = unit(rows.iterator().next());
+            put(unit);
+            return unit;
+        });
+    }
+
+    public Future<Unit> findByKeyHash(String keyHash) {
+        String id = idByKeyHash.get(keyHash);
+        if (id != null) {
+            return Future.succeededFuture(byId.get(id));
+        }
+        return pool.preparedQuery(UnitSql.SELECT_BY_KEY).execute(Tuple.of(keyHash)).map(rows -> {
+            if (rows.size() == 0) {
+                return null;
+            }
+            Unit unit = unit(rows.iterator().next());
+            put(unit);
+            return unit;
+        });
+    }
+
+    public int size() {
+        return byId.size();
+    }
+
+    static Unit unit(Row row) {
+        return new Unit(row.getString("id"), row.getString("name"), row.getString("type"),
+                row.getString("device_key_hash"));
+    }
+}

@@ -1,0 +1,32 @@
+package org.borderwatch.track;
+
+/** Statements about units, their last-known positions and tracks. */
+final class UnitSql {
+
+    static final String SELECT_ALL = "SELECT id, name, type, device_key_hash FROM units";
+    static final String SELECT_BY_ID = "SELECT id, name, type, device_key_hash FROM units WHERE id = $1";
+    static final String SELECT_BY_KEY = "SELECT id, name, type, device_key_hash FROM units WHERE device_key_hash = $1";
+
+    static final String INSERT = "INSERT INTO units (id, name, type, device_key_hash) VALUES ($1, $2, $3, $4)";
+
+    /** Creates the unit or, when it exists, gives it a new key (the simulator's units at every start). */
+    static final String UPSERT_KEY = """
+            INSERT INTO units (id, name, type, device_key_hash) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type,
+                device_key_hash = excluded.device_key_hash""";
+
+    static final String LAST_KNOWN = """
+            SELECT u.id, u.name, u.type, s.time, s.lat, s.lon, s.speed, s.heading
+            FROM units u JOIN unit_state s ON s.unit_id = u.id
+            ORDER BY u.id""";
+
+    static final String TRACK = """
+            SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat, time
+            FROM positions
+            WHERE unit_id = $1 AND time >= $2 AND time <= $3
+            ORDER BY time
+            LIMIT $4""";
+
+    private UnitSql() {
+    }
+}

@@ -1,0 +1,102 @@
+package org.borderwatch.track;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.borderwatch.Times;
+import org.borderwatch.auth.Secrets;
+import org.borderwatch.bus.Addresses;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+
+/** Units in the database: creation with a one-time device key, last-known positions, tracks. */
+public final class UnitStore {
+
+    /** Most vertices one track request returns. */
+    static final int TRACK_LIMIT = 100_000;
+
+    private final Vertx vertx;
+    private final Pool pool;
+    private final UnitRegistry registry;
+    private final int staleSeconds;
+
+    public UnitStore(Vertx vertx, Pool pool, UnitRegistry registry, int staleSeconds) {
+        this.vertx = vertx;
+        this.pool = pool;
+        this.registry = registry;
+        this.staleSeconds = staleSeconds;
+    }
+
+    /** Creates a unit and returns it with its device key, the only time the key is ever shown. */
+    public Future<JsonObject> create(String id, String name, String type) {
+        return save(UnitSql.INSERT, id, name, type);
+    }
+
+    /** Creates the unit or replaces its key: for units whose devices this server runs itself (the simulator). */
+    public Future<JsonObject> createOrRekey(String id, String name, String type) {
+        return save(UnitSql.UPSERT_KEY, id, name, type);
+    }
+
+    private Future<JsonObject> save(String sql, String id, String name, String type) {
+        String key = Secrets.newDeviceKey();
+        Unit unit = new Unit(id, name, type, Secrets.sha256(key));
+        return pool.preparedQuery(sql).execute(Tuple.of(id, name, type, unit.deviceKeyHash())).map(v -> {
+            registry.put(unit);
+            vertx.eventBus().publish(Addresses.UNIT_CHANGED, unit.toBusJson());
+            return unit.toJson().put("deviceKey", key);
+        });
+    }
+
+    /** Every unit's last-known position as a GeoJSON FeatureCollection. */
+    public Future<JsonObject> lastKnown() {
+        return pool.query(UnitSql.LAST_KNOWN).execute().map(rows -> {
+            Instant now = Instant.now();
+            JsonArray features = new JsonArray();
+            for (Row row : rows) {
+                Instant time = row.getOffsetDateTime("time").toInstant();
+                features.add(new JsonObject()
+                        .put("type", "Feature")
+                        .put("id", row.getString("id"))
+                        .put("geometry", point(row.getDouble("lon"), row.getDouble("lat")))
+                        .put("properties", new JsonObject()
+                                .put("id", row.getString("id"))
+                                .put("name", row.getString("name"))
+                                .put("type", row.getString("type"))
+                                .put("time", Times.format(time))
+                                .put("speed", row.getDouble("speed"))
+                                .put("heading", row.getDouble("heading"))
+                                .put("status", UnitStatus.of(time, now, staleSeconds).wireName())));
+            }
+            return new JsonObject().put("type", "FeatureCollection").put("features", features);
+        });
+    }
+
+    /** The unit's positions between {@code from} and {@code to} as one LineString with a time per vertex. */
+    public Future<JsonObject> track(String unitId, Instant from, Instant to) {
+        return pool.preparedQuery(UnitSql.TRACK)
+                .execute(Tuple.of(unitId, Times.utc(from), Times.utc(to), TRACK_LIMIT))
+                .map(rows -> {
+                    JsonArray coordinates = new JsonArray();
+                    JsonArray times = new JsonArray();
+                    for (Row row : rows) {
+                        coordinates.add(new JsonArray().add(row.getDouble("lon")).add(row.getDouble("lat")));
+                        OffsetDateTime time = row.getOffsetDateTime("time");
+                        times.add(Times.format(time));
+                    }
+                    return new JsonObject()
+                            .put("type", "Feature")
+                            .put("id", unitId)
+                            .put("geometry", new JsonObject().put("type", "LineString").put("coordinates", coordinates))
+                            .put("properties", new JsonObject().put("unitId", unitId).put("times", times));
+                });
+    }
+
+    private static JsonObject point(double lon, double lat) {
+        return new JsonObject().put("type", "Point").put("coordinates", new JsonArray().add(lon).add(lat));
+    }
+}
