@@ -78,13 +78,13 @@ public final class Database {
      */
     public void migrate() {
         String jdbcUrl = "jdbc:postgresql://" + host + ":" + port + "/" + database;
-        var result = Flyway.configure()
+        Flyway flyway = Flyway.configure()
                 .dataSource(jdbcUrl, user, password)
                 .locations("classpath:db/migration")
-                .load()
-                .migrate();
+                .load();
+        int applied = flyway.migrate().migrationsExecuted;
         LOG.info("database {} at {}:{} is at schema version {} ({} migrations applied now)",
-                database, host, port, result.targetSchemaVersion, result.migrationsExecuted);
+                database, host, port, flyway.info().current().getVersion(), applied);
     }
 
     public String describe() {

@@ -1,0 +1,141 @@
+package org.borderwatch;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import org.borderwatch.config.Config;
+import org.borderwatch.db.Database;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real node for integration tests: the real PostGIS (the test database that {@code ./test.sh} provisions, or
+ * {@code BW_DB_URL}), a fresh schema state per test, and an HTTP client that speaks to it.
+ */
+public final class TestNode {
+
+    public static final String DB_URL = System.getenv().getOrDefault("BW_DB_URL",
+            "postgresql://borderwatch:borderwatch@127.0.0.1:55432/borderwatch_test");
+    public static final String ADMIN_PASSWORD = "test-admin-password";
+    private static boolean migrated;
+
+    public final Vertx vertx;
+    public final int port;
+    public final WebClient http;
+    public final Pool db;
+    private String adminToken;
+
+    private TestNode(Vertx vertx, int port) {
+        this.vertx = vertx;
+        this.port = port;
+        this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+        this.db = Database.fromUrl(DB_URL).pool(vertx, 2);
+    }
+
+    /** Migrates once per JVM and empties every table but the token key, so each test starts from nothing. */
+    public static synchronized void resetDatabase(Vertx vertx) throws Exception {
+        Database database = Database.fromUrl(DB_URL);
+        if (!migrated) {
+            database.migrate();
+            migrated = true;
+        }
+        Pool pool = database.pool(vertx, 1);
+        try {
+            await(pool.query("TRUNCATE users, units, positions, unit_state, geofences, geofence_state, alerts")
+                    .execute());
+        } finally {
+            await(pool.close());
+        }
+    }
+
+    /** Starts a node on a free port on {@code vertx}, with {@code env} on top of the test defaults. */
+    public static TestNode start(Vertx vertx, Map<String, String> env) throws Exception {
+        int port = freePort();
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "BW_DB_URL", DB_URL,
+                "BW_HTTP_PORT", String.valueOf(port),
+                "BW_ADMIN_PASSWORD", ADMIN_PASSWORD,
+                "BW_MQTT_PORT", "0",
+                "BW_OSMAND_PORT", "0",
+                "BW_COT_PORT", "0"));
+        settings.putAll(env);
+        await(Borderwatch.deploy(vertx, Config.from(settings), () -> true));
+        return new TestNode(vertx, port);
+    }
+
+    public static TestNode start(Vertx vertx) throws Exception {
+        return start(vertx, Map.of());
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    public static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    public String adminToken() throws Exception {
+        if (adminToken == null) {
+            adminToken = login("admin", ADMIN_PASSWORD);
+        }
+        return adminToken;
+    }
+
+    public String login(String user, String password) throws Exception {
+        HttpResponse<Buffer> response = await(http.post("/api/v1/login")
+                .sendJsonObject(new JsonObject().put("username", user).put("password", password)));
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("login failed: " + response.statusCode() + " " + response.bodyAsString());
+        }
+        return response.bodyAsJsonObject().getString("token");
+    }
+
+    /** Creates a unit as admin and returns its device key. */
+    public String createUnit(String id, String type) throws Exception {
+        HttpResponse<Buffer> response = await(http.post("/api/v1/units").bearerTokenAuthentication(adminToken())
+                .sendJsonObject(new JsonObject().put("id", id).put("name", id).put("type", type)));
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("unit not created: " + response.bodyAsString());
+        }
+        return response.bodyAsJsonObject().getString("deviceKey");
+    }
+
+    public HttpResponse<Buffer> post(String path, String token, Object body) throws Exception {
+        var request = http.post(path).bearerTokenAuthentication(token);
+        return await(body instanceof JsonObject json ? request.sendJsonObject(json)
+                : body instanceof JsonArray array ? request.sendJson(array)
+                : request.sendBuffer(Buffer.buffer(String.valueOf(body))));
+    }
+
+    public HttpResponse<Buffer> get(String path, String token) throws Exception {
+        return await(http.get(path).bearerTokenAuthentication(token).send());
+    }
+
+    public RowSet<Row> sql(String query, Object... params) throws Exception {
+        return await(db.preparedQuery(query).execute(Tuple.wrap(params)));
+    }
+
+    public long count(String query, Object... params) throws Exception {
+        return sql(query, params).iterator().next().getLong(0);
+    }
+
+    public void close() throws Exception {
+        await(vertx.close());
+    }
+}

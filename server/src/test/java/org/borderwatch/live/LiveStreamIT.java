@@ -1,0 +1,126 @@
+package org.borderwatch.live;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.borderwatch.TestNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.borderwatch.Fixtures.fix;
+import static org.borderwatch.Fixtures.square;
+
+/** {@code /ws/live} and {@code /ws/alerts} as a map and an alert subscriber see them. */
+class LiveStreamIT {
+
+    private TestNode node;
+
+    @BeforeEach
+    void start() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        TestNode.resetDatabase(vertx);
+        node = TestNode.start(vertx);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        node.close();
+    }
+
+    private BlockingQueue<JsonObject> connect(String path) throws Exception {
+        BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+        // The handler goes on in the connect callback, on the socket's event loop, so the snapshot is never missed.
+        TestNode.await(node.vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
+                        .setHost("127.0.0.1").setPort(node.port).setURI(path))
+                .onSuccess(socket -> socket.textMessageHandler(text -> frames.add(new JsonObject(text)))));
+        return frames;
+    }
+
+    private static JsonObject next(BlockingQueue<JsonObject> frames, String type) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            JsonObject frame = frames.poll(100, TimeUnit.MILLISECONDS);
+            if (frame != null && type.equals(frame.getString("type", type))) {
+                return frame;
+            }
+        }
+        throw new AssertionError("no '" + type + "' frame within 10 s");
+    }
+
+    @Test
+    void aPositionPostedOverHttpReachesTheMapAfterTheSnapshot() throws Exception {
+        String key = node.createUnit("UAV-07", "drone");
+        node.post("/api/v1/positions", key, fix("UAV-07", "2026-11-25T10:00:00.000Z", 31.6, -106.2));
+        BlockingQueue<JsonObject> frames = connect("/ws/live?access_token=" + node.adminToken());
+
+        JsonObject snapshot = next(frames, "snapshot");
+        assertThat(snapshot.getJsonArray("units")).hasSize(1);
+        assertThat(snapshot.getJsonArray("units").getJsonObject(0).getDouble("lat")).isEqualTo(31.6);
+
+        node.post("/api/v1/positions", key, fix("UAV-07", "2026-11-25T10:00:01.000Z", 31.61, -106.21)
+                .put("speed", 22.5).put("heading", 270.0));
+        JsonArray units = next(frames, "positions").getJsonArray("units");
+        JsonObject unit = units.getJsonObject(0);
+        assertThat(unit.getString("id")).isEqualTo("UAV-07");
+        assertThat(unit.getString("type")).isEqualTo("drone");
+        assertThat(unit.getDouble("lat")).isEqualTo(31.61);
+        assertThat(unit.getDouble("lon")).isEqualTo(-106.21);
+        assertThat(unit.getString("time")).isEqualTo("2026-11-25T10:00:01.000Z");
+        assertThat(unit.getDouble("speed")).isEqualTo(22.5);
+        assertThat(unit.getDouble("heading")).isEqualTo(270.0);
+        assertThat(unit.getString("status")).isIn("live", "stale", "lost");
+    }
+
+    @Test
+    void positionsAreCoalescedToTheLatestPerUnit() throws Exception {
+        String key = node.createUnit("UAV-08", "drone");
+        BlockingQueue<JsonObject> frames = connect("/ws/live?access_token=" + node.adminToken());
+        next(frames, "snapshot");
+
+        JsonArray burst = new JsonArray();
+        for (int i = 0; i < 50; i++) {
+            burst.add(fix("UAV-08", String.format("2026-11-25T10:00:%02d.000Z", i), 31.0 + i * 0.001, -106.0));
+        }
+        node.post("/api/v1/positions", key, burst);
+
+        JsonArray units = next(frames, "positions").getJsonArray("units");
+        assertThat(units).hasSize(1);
+        assertThat(units.getJsonObject(0).getString("time")).isEqualTo("2026-11-25T10:00:49.000Z");
+    }
+
+    @Test
+    void alertsReachTheMapAndFilteredAlertSubscribers() throws Exception {
+        String key = node.createUnit("PV-01", "vehicle");
+        node.post("/api/v1/geofences", node.adminToken(), square("Port zone"));
+        BlockingQueue<JsonObject> map = connect("/ws/live?access_token=" + node.adminToken());
+        BlockingQueue<JsonObject> exits = connect("/ws/alerts?types=exit&access_token=" + node.adminToken());
+        next(map, "snapshot");
+
+        node.post("/api/v1/positions", key, fix("PV-01", "2026-11-25T10:00:00.000Z", 31.75, -106.45));
+        node.post("/api/v1/positions", key, fix("PV-01", "2026-11-25T10:00:10.000Z", 31.85, -106.45));
+
+        JsonObject enter = next(map, "alert").getJsonObject("alert");
+        assertThat(enter.getString("type")).isEqualTo("enter");
+        assertThat(enter.getString("geofenceName")).isEqualTo("Port zone");
+        JsonObject exit = exits.poll(10, TimeUnit.SECONDS);
+        assertThat(exit).isNotNull();
+        assertThat(exit.getString("type")).isEqualTo("exit");
+        assertThat(exit.getString("unitId")).isEqualTo("PV-01");
+        assertThat(exits.poll(300, TimeUnit.MILLISECONDS)).as("enter is filtered out").isNull();
+    }
+
+    @Test
+    void aSocketWithoutAValidTokenIsRefused() throws Exception {
+        var attempt = node.vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
+                .setHost("127.0.0.1").setPort(node.port).setURI("/ws/live?access_token=nonsense"));
+        assertThat(attempt.toCompletionStage().toCompletableFuture()
+                .handle((ws, error) -> error).get(10, TimeUnit.SECONDS)).isNotNull();
+    }
+}
