@@ -1,0 +1,57 @@
+package org.borderwatch.config;
+
+import org.borderwatch.db.Database;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigTest {
+
+    @Test
+    void defaultsAreTheContractsDefaults() {
+        Config config = Config.from(Map.of());
+
+        assertThat(config.httpPort()).isEqualTo(8080);
+        assertThat(config.dbUrl()).isEqualTo(Config.LOCAL_DB_URL);
+        assertThat(config.adminPassword()).isNull();
+        assertThat(config.simulatorUnits()).isZero();
+        assertThat(config.cluster()).isFalse();
+        assertThat(config.clusterPort()).isEqualTo(5701);
+        assertThat(config.mqttPort()).isEqualTo(1883);
+        assertThat(config.osmandPort()).isEqualTo(5055);
+        assertThat(config.cotPort()).isEqualTo(8087);
+        assertThat(config.staleSeconds()).isEqualTo(60);
+    }
+
+    @Test
+    void readsTheEnvironment() {
+        Config config = Config.from(Map.of("BW_HTTP_PORT", "9090", "BW_CLUSTER", "true",
+                "BW_CLUSTER_MEMBERS", "10.0.0.1:5701, 10.0.0.2:5701,", "BW_STALE_SECONDS", "30"));
+
+        assertThat(config.httpPort()).isEqualTo(9090);
+        assertThat(config.cluster()).isTrue();
+        assertThat(config.clusterMembers()).containsExactly("10.0.0.1:5701", "10.0.0.2:5701");
+        assertThat(config.staleSeconds()).isEqualTo(30);
+    }
+
+    @Test
+    void aBadNumberNamesTheVariable() {
+        assertThatThrownBy(() -> Config.from(Map.of("BW_HTTP_PORT", "eighty")))
+                .hasMessageContaining("BW_HTTP_PORT");
+    }
+
+    @Test
+    void databaseUrlsDecodeCredentials() {
+        var options = Database.fromUrl("postgresql://bw%40ops:p%3Ass@db.example:6543/track").connectOptions();
+
+        assertThat(options.getUser()).isEqualTo("bw@ops");
+        assertThat(options.getPassword()).isEqualTo("p:ss");
+        assertThat(options.getHost()).isEqualTo("db.example");
+        assertThat(options.getPort()).isEqualTo(6543);
+        assertThat(options.getDatabase()).isEqualTo("track");
+        assertThatThrownBy(() -> Database.fromUrl("mysql://x@y/z")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
