@@ -30,8 +30,7 @@ public final class Borderwatch {
         UnitRegistry registry = new UnitRegistry(registryPool);
         metrics.gauge("bw_units_known", "Units known to this node", registry::size);
         return registry.load(vertx)
-                .compose(r -> vertx.deployVerticle(new TrackVerticle(database, registry, config.batchMaxPositions(),
-                        config.queueMaxPositions(), metrics)))
+                .compose(r -> vertx.deployVerticle(new TrackVerticle(database, registry, config, metrics)))
                 .compose(id -> vertx.deployVerticle(new HttpVerticle(config, database, registry, metrics,
                         clusterJoined)))
                 .compose(id -> config.simulatorUnits() > 0

@@ -26,6 +26,8 @@ import java.util.Map;
  * @param queueMaxPositions {@code BW_QUEUE_MAX}: positions waiting for a commit before ingest answers 503
  * @param tokenTtlSeconds   {@code BW_TOKEN_TTL_SECONDS}: lifetime of a login token
  * @param geofenceMaxAreaKm2 {@code BW_GEOFENCE_MAX_AREA_KM2}: largest fence accepted, so a typo cannot cover a continent
+ * @param geofencesEnabled  {@code BW_GEOFENCES}: false stores and streams positions without geofence evaluation
+ *                          (pure tracking; also the benchmarks' baseline)
  */
 public record Config(
         int httpPort,
@@ -44,7 +46,8 @@ public record Config(
         int batchMaxPositions,
         int queueMaxPositions,
         int tokenTtlSeconds,
-        double geofenceMaxAreaKm2) {
+        double geofenceMaxAreaKm2,
+        boolean geofencesEnabled) {
 
     /** The database {@code ./run.sh} provisions: a project-local cluster on port 55432. */
     public static final String LOCAL_DB_URL = "postgresql://borderwatch:borderwatch@127.0.0.1:55432/borderwatch";
@@ -71,7 +74,8 @@ public record Config(
                 intVar(env, "BW_BATCH_MAX", 5000),
                 intVar(env, "BW_QUEUE_MAX", 100_000),
                 intVar(env, "BW_TOKEN_TTL_SECONDS", 12 * 3600),
-                intVar(env, "BW_GEOFENCE_MAX_AREA_KM2", 1_000_000));
+                intVar(env, "BW_GEOFENCE_MAX_AREA_KM2", 1_000_000),
+                Boolean.parseBoolean(stringVar(env, "BW_GEOFENCES", "true")));
     }
 
     private static String stringVar(Map<String, String> env, String name, String fallback) {

@@ -34,7 +34,7 @@ public final class UnitFences {
         return lastTime == null || time.isAfter(lastTime);
     }
 
-    void advance(Instant time) {
+    public void advance(Instant time) {
         lastTime = time;
     }
 

@@ -16,6 +16,7 @@ import net.postgis.jdbc.geometry.binary.BinaryWriter;
 import org.borderwatch.Times;
 import org.borderwatch.alert.Alerts;
 import org.borderwatch.bus.Addresses;
+import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
 import org.borderwatch.geofence.Crossing;
 import org.borderwatch.geofence.Crossings;
@@ -56,6 +57,7 @@ public final class TrackVerticle extends VerticleBase {
     private final UnitRegistry units;
     private final int batchMax;
     private final int queueMax;
+    private final boolean geofencesEnabled;
     private final LongAdder storedCounter;
     private final LongAdder batchCounter;
     private final LongAdder alertCounter;
@@ -72,11 +74,12 @@ public final class TrackVerticle extends VerticleBase {
     private record Pending(List<Position> positions, Message<PositionBatch> message) {
     }
 
-    public TrackVerticle(Database database, UnitRegistry units, int batchMax, int queueMax, Metrics metrics) {
+    public TrackVerticle(Database database, UnitRegistry units, Config config, Metrics metrics) {
         this.database = database;
         this.units = units;
-        this.batchMax = batchMax;
-        this.queueMax = queueMax;
+        this.batchMax = config.batchMaxPositions();
+        this.queueMax = config.queueMaxPositions();
+        this.geofencesEnabled = config.geofencesEnabled();
         this.storedCounter = metrics.counter("bw_positions_committed_total", "Positions committed to PostGIS");
         this.batchCounter = metrics.counter("bw_batches_committed_total", "Group commits");
         this.alertCounter = metrics.counter("bw_alerts_total", "Alerts raised");
@@ -155,16 +158,16 @@ public final class TrackVerticle extends VerticleBase {
     private Future<Void> commit(List<Pending> taken) {
         List<Position> batch = uniqueInTimeOrder(taken);
         Map<String, UnitFences> staged = new HashMap<>();
-        boolean[] evaluate = new boolean[batch.size()];
+        boolean[] newer = new boolean[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             Position p = batch.get(i);
             UnitFences unit = staged.computeIfAbsent(p.unitId(), id -> state.getOrDefault(id, UnitFences.empty())
                     .copy());
-            evaluate[i] = unit.isNewer(p.time());
+            newer[i] = unit.isNewer(p.time());
         }
         return pool.withTransaction(conn -> conn.preparedQuery(TrackSql.STORE_AND_CLASSIFY)
-                        .execute(storeTuple(batch, evaluate))
-                        .compose(rows -> apply(conn, batch, rows, staged)))
+                        .execute(storeTuple(batch, newer))
+                        .compose(rows -> apply(conn, batch, newer, rows, staged)))
                 .map(outcome -> {
                     state.putAll(outcome.staged());
                     taken.forEach(p -> p.message().reply(p.positions().size()));
@@ -176,28 +179,33 @@ public final class TrackVerticle extends VerticleBase {
                 });
     }
 
-    /** Runs the rule logic over the fixes PostGIS classified, in time order per unit, then persists the result. */
-    private Future<Outcome> apply(SqlConnection conn, List<Position> batch, RowSet<Row> classified,
+    /**
+     * Runs the rule logic over the fixes that were stored now and are newer than their unit's last, in time order
+     * per unit, then persists the result in the same transaction.
+     */
+    private Future<Outcome> apply(SqlConnection conn, List<Position> batch, boolean[] newer, RowSet<Row> stored,
                                   Map<String, UnitFences> staged) {
         Map<Integer, List<String>> insideByIndex = new HashMap<>();
-        for (Row row : classified) {
+        for (Row row : stored) {
             String[] inside = row.getArrayOfStrings("inside");
-            if (inside != null) {
-                insideByIndex.put(row.getInteger("idx"), Arrays.asList(inside));
-            }
+            insideByIndex.put(row.getInteger("idx"), inside == null ? List.of() : Arrays.asList(inside));
         }
         Map<String, Position> newest = new LinkedHashMap<>();
         List<Crossing> crossings = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             List<String> inside = insideByIndex.get(i);
-            if (inside == null) {
+            if (inside == null || !newer[i]) {
                 continue; // stored before, or older than the unit's newest fix: kept, never applied
             }
             Position fix = batch.get(i);
-            Unit unit = units.get(fix.unitId());
-            String type = unit == null ? null : unit.type();
-            crossings.addAll(Crossings.apply(staged.get(fix.unitId()), type, fix, inside, fences));
             newest.put(fix.unitId(), fix);
+            if (geofencesEnabled) {
+                Unit unit = units.get(fix.unitId());
+                crossings.addAll(Crossings.apply(staged.get(fix.unitId()), unit == null ? null : unit.type(), fix,
+                        inside, fences));
+            } else {
+                staged.get(fix.unitId()).advance(fix.time());
+            }
         }
         staged.keySet().retainAll(newest.keySet());
         return conn.preparedQuery(TrackSql.APPLY).execute(applyTuple(staged, newest, crossings))
@@ -241,7 +249,7 @@ public final class TrackVerticle extends VerticleBase {
         return batch;
     }
 
-    private Tuple storeTuple(List<Position> batch, boolean[] evaluate) {
+    private Tuple storeTuple(List<Position> batch, boolean[] newer) {
         int n = batch.size();
         Integer[] idx = new Integer[n];
         String[] unitIds = new String[n];
@@ -268,7 +276,7 @@ public final class TrackVerticle extends VerticleBase {
             accuracy[i] = p.accuracy();
             battery[i] = p.battery();
             attributes[i] = p.attributes() == null ? null : p.attributes().encode();
-            eval[i] = evaluate[i];
+            eval[i] = newer[i] && geofencesEnabled;
         }
         return Tuple.tuple(List.of(idx, unitIds, times, geoms, alt, speed, heading, accuracy, battery, attributes,
                 eval));
