@@ -46,7 +46,8 @@ CREATE TABLE unit_state (
     lon         double precision NOT NULL,
     speed       double precision,
     heading     double precision,
-    received_at timestamptz NOT NULL DEFAULT now()
+    received_at timestamptz NOT NULL DEFAULT now(),
+    silence     text CHECK (silence IN ('stale', 'lost'))  -- the silence already alerted for this last fix
 );
 
 CREATE TABLE geofences (
@@ -56,7 +57,10 @@ CREATE TABLE geofences (
     geom        geometry(Geometry, 4326) NOT NULL,  -- the area as drawn (circles and corridors as polygons)
     shape       geography,                          -- circle centre or corridor line, for exact metric tests
     radius_m    double precision,                   -- circle radius or corridor half-width
+    edge        geography,                          -- a polygon's boundary, for margins measured in metres
     search      geometry(Polygon, 4326) NOT NULL,   -- box that covers the exact shape; the indexed column
+    margin_m    double precision NOT NULL DEFAULT 0, -- hysteresis band around the edge against GPS jitter
+    schedule    jsonb,                              -- weekly window when the fence raises alerts; null = always
     severity    text NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
     rules       jsonb NOT NULL,
     unit_types  text[],
@@ -72,6 +76,7 @@ CREATE TABLE geofence_state (
     unit_id     text NOT NULL REFERENCES units (id) ON DELETE CASCADE,
     geofence_id uuid NOT NULL,                      -- no foreign key: a fence deleted mid-batch must not fail ingest
     entered_at  timestamptz NOT NULL,
+    dwell_alerted boolean NOT NULL DEFAULT false,
     PRIMARY KEY (unit_id, geofence_id)
 );
 

@@ -3,6 +3,7 @@ package org.borderwatch;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import org.borderwatch.alert.SilenceVerticle;
 import org.borderwatch.bus.LocalCodec;
 import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
@@ -31,6 +32,7 @@ public final class Borderwatch {
         metrics.gauge("bw_units_known", "Units known to this node", registry::size);
         return registry.load(vertx)
                 .compose(r -> vertx.deployVerticle(new TrackVerticle(database, registry, config, metrics)))
+                .compose(id -> vertx.deployVerticle(new SilenceVerticle(database, config.staleSeconds(), metrics)))
                 .compose(id -> vertx.deployVerticle(new HttpVerticle(config, database, registry, metrics,
                         clusterJoined)))
                 .compose(id -> config.simulatorUnits() > 0

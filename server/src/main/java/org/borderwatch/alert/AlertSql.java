@@ -19,6 +19,31 @@ final class AlertSql {
             WHERE id = $1::uuid
             RETURNING """ + Alerts.COLUMNS;
 
+    /**
+     * Raises {@code stale} after $1 seconds of silence and {@code lost} after five times that, once per silence: the
+     * marker on unit_state is cleared by the next fix, and the unique key (unit, type, time of the last fix) keeps
+     * two nodes or a restart from raising the same silence twice. Severity: stale warning, lost critical.
+     */
+    static final String SILENCE = """
+            WITH due AS (
+                SELECT s.unit_id, s.time, s.lat, s.lon,
+                       CASE WHEN s.time < now() - make_interval(secs => 5 * $1) THEN 'lost' ELSE 'stale' END AS level
+                FROM unit_state s
+                WHERE s.time < now() - make_interval(secs => $1)
+                  AND (s.silence IS NULL OR (s.silence = 'stale' AND s.time < now() - make_interval(secs => 5 * $1)))
+            ),
+            marked AS (
+                UPDATE unit_state u SET silence = d.level
+                FROM due d WHERE u.unit_id = d.unit_id AND u.time = d.time
+            )
+            INSERT INTO alerts (type, unit_id, severity, time, lat, lon)
+            SELECT l.type, d.unit_id, l.severity, d.time, d.lat, d.lon
+            FROM due d
+            JOIN (VALUES ('stale', 'warning'), ('lost', 'critical')) AS l(type, severity)
+              ON l.type = 'stale' OR d.level = 'lost'
+            ON CONFLICT DO NOTHING
+            RETURNING """ + Alerts.COLUMNS;
+
     private AlertSql() {
     }
 }

@@ -28,6 +28,8 @@ import java.util.Map;
  * @param geofenceMaxAreaKm2 {@code BW_GEOFENCE_MAX_AREA_KM2}: largest fence accepted, so a typo cannot cover a continent
  * @param geofencesEnabled  {@code BW_GEOFENCES}: false stores and streams positions without geofence evaluation
  *                          (pure tracking; also the benchmarks' baseline)
+ * @param geofenceMaxAccuracyMeters {@code BW_GEOFENCE_MAX_ACCURACY_M}: fixes reporting a worse accuracy are stored
+ *                          and shown but change no geofence state
  */
 public record Config(
         int httpPort,
@@ -47,7 +49,8 @@ public record Config(
         int queueMaxPositions,
         int tokenTtlSeconds,
         double geofenceMaxAreaKm2,
-        boolean geofencesEnabled) {
+        boolean geofencesEnabled,
+        double geofenceMaxAccuracyMeters) {
 
     /** The database {@code ./run.sh} provisions: a project-local cluster on port 55432. */
     public static final String LOCAL_DB_URL = "postgresql://borderwatch:borderwatch@127.0.0.1:55432/borderwatch";
@@ -75,7 +78,8 @@ public record Config(
                 intVar(env, "BW_QUEUE_MAX", 100_000),
                 intVar(env, "BW_TOKEN_TTL_SECONDS", 12 * 3600),
                 intVar(env, "BW_GEOFENCE_MAX_AREA_KM2", 1_000_000),
-                Boolean.parseBoolean(stringVar(env, "BW_GEOFENCES", "true")));
+                Boolean.parseBoolean(stringVar(env, "BW_GEOFENCES", "true")),
+                intVar(env, "BW_GEOFENCE_MAX_ACCURACY_M", 500));
     }
 
     private static String stringVar(Map<String, String> env, String name, String fallback) {

@@ -16,14 +16,17 @@ import java.util.Set;
  *                 bufferMeters)
  * @param geometry the GeoJSON geometry as text, for ST_GeomFromGeoJSON
  * @param metres   circle radius or corridor half-width; null for polygons
+ * @param marginMeters the fence's own hysteresis band; a fix's reported accuracy widens it
  */
 public record GeofenceInput(String kind, String geometry, Double metres, String name, String severity,
-                            JsonObject rules, String[] unitTypes, JsonObject properties) {
+                            JsonObject rules, String[] unitTypes, double marginMeters, Schedule schedule,
+                            JsonObject properties) {
 
     static final Set<String> SEVERITIES = Set.of("info", "warning", "critical");
     /** Properties the server owns; everything else the client sent is kept as given. */
     private static final Set<String> DERIVED = Set.of("name", "severity", "rules", "unitTypes", "radiusMeters",
-            "bufferMeters", "sourceGeometry", "updatedAt");
+            "bufferMeters", "sourceGeometry", "updatedAt", "marginMeters", "schedule");
+    static final double MAX_MARGIN_METERS = 10_000;
 
     public static GeofenceInput parse(JsonObject feature) {
         if (!"Feature".equals(feature.getString("type"))) {
@@ -62,13 +65,19 @@ public record GeofenceInput(String kind, String geometry, Double metres, String 
         }
         JsonObject rules = rules(props);
         String[] unitTypes = unitTypes(props);
+        Object margin = props.getValue("marginMeters", 0);
+        if (!(margin instanceof Number m) || m.doubleValue() < 0 || m.doubleValue() > MAX_MARGIN_METERS) {
+            throw ApiException.badRequest("marginMeters must be 0 to " + (int) MAX_MARGIN_METERS, "marginMeters");
+        }
+        Schedule schedule = Schedule.parse(props.getValue("schedule"));
         JsonObject extra = new JsonObject();
         props.forEach(e -> {
             if (!DERIVED.contains(e.getKey())) {
                 extra.put(e.getKey(), e.getValue());
             }
         });
-        return new GeofenceInput(kind, geometry.encode(), metres, text.trim(), level, rules, unitTypes, extra);
+        return new GeofenceInput(kind, geometry.encode(), metres, text.trim(), level, rules, unitTypes,
+                m.doubleValue(), schedule, extra);
     }
 
     private static JsonObject rules(JsonObject props) {

@@ -18,26 +18,29 @@ final class GeofenceSql {
                 SELECT CASE WHEN $2 = 'polygon' THEN g ELSE ST_Buffer(g::geography, $3, 'quad_segs=16')::geometry
                        END AS area,
                        CASE WHEN $2 = 'polygon' THEN NULL ELSE g::geography END AS shape,
+                       CASE WHEN $2 = 'polygon' THEN ST_Boundary(g)::geography END AS edge,
                        CASE WHEN $2 = 'polygon' THEN ST_Envelope(g)
                             ELSE ST_Envelope(ST_Buffer(g::geography, $3 * 1.01 + 1)::geometry) END AS search
                 FROM src)
             """;
 
     static final String INSERT = SHAPED + """
-            INSERT INTO geofences (name, kind, geom, shape, radius_m, search, severity, rules, unit_types, properties)
-            SELECT $4, $2, area, shape, $3, search, $5, $6::jsonb, $7::text[], $8::jsonb FROM shaped
+            INSERT INTO geofences (name, kind, geom, shape, edge, radius_m, search, severity, rules, unit_types,
+                                   properties, margin_m, schedule)
+            SELECT $4, $2, area, shape, edge, $3, search, $5, $6::jsonb, $7::text[], $8::jsonb, $9, $10::jsonb
+            FROM shaped
             RETURNING id::text""";
 
     static final String UPDATE = SHAPED + """
-            UPDATE geofences SET name = $4, kind = $2, geom = area, shape = shaped.shape, radius_m = $3,
-                search = shaped.search, severity = $5, rules = $6::jsonb, unit_types = $7::text[],
-                properties = $8::jsonb, updated_at = now()
-            FROM shaped WHERE id = $9::uuid
+            UPDATE geofences SET name = $4, kind = $2, geom = area, shape = shaped.shape, edge = shaped.edge,
+                radius_m = $3, search = shaped.search, severity = $5, rules = $6::jsonb, unit_types = $7::text[],
+                properties = $8::jsonb, margin_m = $9, schedule = $10::jsonb, updated_at = now()
+            FROM shaped WHERE id = $11::uuid
             RETURNING id::text""";
 
     private static final String COLUMNS = """
             SELECT id::text, kind, ST_AsGeoJSON(geom, 7) AS area, ST_AsGeoJSON(shape::geometry, 7) AS source,
-                   radius_m, name, severity, rules, unit_types, properties, updated_at
+                   radius_m, name, severity, rules, unit_types, properties, margin_m, schedule, updated_at
             FROM geofences""";
 
     static final String SELECT_ALL = COLUMNS + " ORDER BY created_at, id";
@@ -49,7 +52,8 @@ final class GeofenceSql {
             memberships AS (DELETE FROM geofence_state WHERE geofence_id IN (SELECT id FROM gone))
             SELECT count(*) AS deleted FROM gone""";
 
-    static final String SELECT_RULES = "SELECT id::text, name, severity, rules, unit_types FROM geofences";
+    static final String SELECT_RULES = """
+            SELECT id::text, name, severity, rules, unit_types, margin_m, schedule FROM geofences""";
 
     private GeofenceSql() {
     }

@@ -38,7 +38,9 @@ public final class GeofenceStore {
                         .put("name", row.getString("name"))
                         .put("severity", row.getString("severity"))
                         .put("rules", row.getJsonObject("rules"))
-                        .put("unitTypes", types == null ? null : new JsonArray(Arrays.asList((Object[]) types)));
+                        .put("unitTypes", types == null ? null : new JsonArray(Arrays.asList((Object[]) types)))
+                        .put("marginMeters", row.getDouble("margin_m"))
+                        .put("schedule", row.getJson("schedule"));
                 fences.add(Geofence.fromFeature(new JsonObject().put("id", row.getString("id"))
                         .put("properties", props)));
             }
@@ -128,7 +130,9 @@ public final class GeofenceStore {
                 .addString(input.severity())
                 .addJsonObject(input.rules())
                 .addArrayOfString(input.unitTypes())
-                .addJsonObject(input.properties());
+                .addJsonObject(input.properties())
+                .addDouble(input.marginMeters())
+                .addJsonObject(input.schedule() == null ? null : input.schedule().toJson());
     }
 
     private static void checkId(String id) {
@@ -152,6 +156,12 @@ public final class GeofenceStore {
         if (!"polygon".equals(kind)) {
             props.put("circle".equals(kind) ? "radiusMeters" : "bufferMeters", row.getDouble("radius_m"))
                     .put("sourceGeometry", new JsonObject(row.getString("source")));
+        }
+        if (row.getDouble("margin_m") > 0) {
+            props.put("marginMeters", row.getDouble("margin_m"));
+        }
+        if (row.getJson("schedule") != null) {
+            props.put("schedule", row.getJson("schedule"));
         }
         props.put("updatedAt", Times.format(row.getOffsetDateTime("updated_at")));
         return new JsonObject()

@@ -11,9 +11,9 @@ import java.util.Map;
 public final class UnitFences {
 
     private Instant lastTime;
-    private final Map<String, Instant> inside;
+    private final Map<String, Membership> inside;
 
-    public UnitFences(Instant lastTime, Map<String, Instant> inside) {
+    public UnitFences(Instant lastTime, Map<String, Membership> inside) {
         this.lastTime = lastTime;
         this.inside = new HashMap<>(inside);
     }
@@ -38,8 +38,8 @@ public final class UnitFences {
         lastTime = time;
     }
 
-    /** Fence id to the time of the fix that entered it. */
-    public Map<String, Instant> inside() {
+    /** Fence id to the unit's membership of it. */
+    public Map<String, Membership> inside() {
         return inside;
     }
 }

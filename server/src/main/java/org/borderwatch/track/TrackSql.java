@@ -1,21 +1,25 @@
 package org.borderwatch.track;
 
 /**
- * The group commit: one statement stores a whole batch and asks PostGIS which fences each new fix is inside, a second
- * records the resulting state and alerts, both in one transaction.
+ * The group commit: one statement stores a whole batch and asks PostGIS where each new fix stands against the fences
+ * near it, a second records the resulting state and alerts, both in one transaction.
  */
 final class TrackSql {
 
     /**
-     * Stores the batch (a repeated unit/time is skipped) and, for the rows that were new and flagged
-     * {@code evaluate} (newer than the unit's last fix), returns the ids of the fences containing them. Circles and
-     * corridors are measured on the ellipsoid; {@code search} is the indexed box that covers every shape.
+     * Stores the batch (a repeated unit/time is skipped) and, for the rows stored now and flagged {@code evaluate},
+     * sorts the fences near each fix into {@code inside} (inside by more than the margin) and {@code band} (edge
+     * within the margin). The margin is the larger of the fix's accuracy and the fence's own; {@code reach} is the
+     * largest margin any fence could use, which widens the indexed box search. Circles and corridors are measured on
+     * the ellipsoid; polygons contain their edges, like ST_Intersects.
      */
     static final String STORE_AND_CLASSIFY = """
             WITH input AS (
                 SELECT * FROM unnest($1::int[], $2::text[], $3::timestamptz[], $4::bytea[], $5::float8[],
-                                     $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::text[], $11::bool[])
-                    AS t(idx, unit_id, time, ewkb, alt, speed, heading, accuracy, battery, attributes, evaluate)
+                                     $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::text[], $11::bool[],
+                                     $12::float8[], $13::float8[])
+                    AS t(idx, unit_id, time, ewkb, alt, speed, heading, accuracy, battery, attributes, evaluate,
+                         margin, reach)
             ),
             stored AS (
                 INSERT INTO positions (unit_id, time, geom, alt, speed, heading, accuracy, battery, attributes)
@@ -24,18 +28,39 @@ final class TrackSql {
                 ON CONFLICT (unit_id, time) DO NOTHING
                 RETURNING unit_id, time, geom
             )
-            SELECT i.idx,
-                   CASE WHEN i.evaluate THEN ARRAY(
-                       SELECT g.id::text FROM geofences g
-                       WHERE g.search && s.geom
-                         AND CASE g.kind WHEN 'polygon' THEN ST_Intersects(g.geom, s.geom)
-                                         ELSE ST_DWithin(g.shape, s.geom::geography, g.radius_m) END)
-                   END AS inside
-            FROM stored s JOIN input i ON i.unit_id = s.unit_id AND i.time = s.time""";
+            SELECT i.idx, i.evaluate AS evaluated, c.inside, c.band
+            FROM stored s
+            JOIN input i ON i.unit_id = s.unit_id AND i.time = s.time
+            LEFT JOIN LATERAL (
+                SELECT array_agg(v.id) FILTER (WHERE v.verdict = 1) AS inside,
+                       array_agg(v.id) FILTER (WHERE v.verdict = 0) AS band
+                FROM (
+                    SELECT g.id::text AS id,
+                           CASE WHEN g.kind = 'polygon' THEN
+                                    CASE WHEN greatest(i.margin, g.margin_m) > 0 AND
+                                              ST_DWithin(g.edge, s.geom::geography, greatest(i.margin, g.margin_m))
+                                         THEN 0
+                                         WHEN ST_Intersects(g.geom, s.geom) THEN 1
+                                         ELSE -1 END
+                                WHEN greatest(i.margin, g.margin_m) = 0 THEN
+                                    CASE WHEN ST_DWithin(g.shape, s.geom::geography, g.radius_m) THEN 1 ELSE -1 END
+                                ELSE (SELECT CASE WHEN x.d < g.radius_m - x.m THEN 1
+                                                  WHEN x.d <= g.radius_m + x.m THEN 0
+                                                  ELSE -1 END
+                                      FROM (SELECT ST_Distance(g.shape, s.geom::geography) AS d,
+                                                   greatest(i.margin, g.margin_m) AS m) x)
+                           END AS verdict
+                    FROM geofences g
+                    WHERE i.evaluate
+                      AND g.search && ST_Expand(s.geom,
+                              i.reach / 111000.0 / greatest(cos(radians(ST_Y(s.geom))), 0.01), i.reach / 110000.0)
+                ) v
+            ) c ON true""";
 
     /**
-     * Records what the batch decided: fences left and entered, each unit's newest fix (never moved backwards), and
-     * the alerts. The unique key on alerts makes a replayed crossing insert nothing; only new alerts come back.
+     * Records what the batch decided: memberships ended and begun (or changed by a dwell alert), each unit's newest
+     * fix (never moved backwards; a new fix ends a silence), and the alerts. The unique key on alerts makes a
+     * replayed crossing insert nothing; only new alerts come back.
      */
     static final String APPLY = """
             WITH gone AS (
@@ -44,32 +69,58 @@ final class TrackSql {
                 WHERE s.unit_id = d.unit_id AND s.geofence_id = d.geofence_id::uuid
             ),
             came AS (
-                INSERT INTO geofence_state (unit_id, geofence_id, entered_at)
-                SELECT unit_id, geofence_id::uuid, entered_at
-                FROM unnest($3::text[], $4::text[], $5::timestamptz[]) AS c(unit_id, geofence_id, entered_at)
-                ON CONFLICT (unit_id, geofence_id) DO UPDATE SET entered_at = excluded.entered_at
+                INSERT INTO geofence_state (unit_id, geofence_id, entered_at, dwell_alerted)
+                SELECT unit_id, geofence_id::uuid, entered_at, dwell_alerted
+                FROM unnest($3::text[], $4::text[], $5::timestamptz[], $6::bool[])
+                    AS c(unit_id, geofence_id, entered_at, dwell_alerted)
+                ON CONFLICT (unit_id, geofence_id)
+                DO UPDATE SET entered_at = excluded.entered_at, dwell_alerted = excluded.dwell_alerted
             ),
             latest AS (
                 INSERT INTO unit_state AS u (unit_id, time, lat, lon, speed, heading)
-                SELECT * FROM unnest($6::text[], $7::timestamptz[], $8::float8[], $9::float8[], $10::float8[],
-                                     $11::float8[])
+                SELECT * FROM unnest($7::text[], $8::timestamptz[], $9::float8[], $10::float8[], $11::float8[],
+                                     $12::float8[])
                 ON CONFLICT (unit_id) DO UPDATE SET time = excluded.time, lat = excluded.lat, lon = excluded.lon,
-                    speed = excluded.speed, heading = excluded.heading, received_at = now()
+                    speed = excluded.speed, heading = excluded.heading, received_at = now(), silence = NULL
                 WHERE u.time < excluded.time
             )
             INSERT INTO alerts (type, unit_id, geofence_id, geofence_name, severity, time, lat, lon)
             SELECT type, unit_id, geofence_id::uuid, geofence_name, severity, time, lat, lon
-            FROM unnest($12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::timestamptz[],
-                        $18::float8[], $19::float8[])
+            FROM unnest($13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::timestamptz[],
+                        $19::float8[], $20::float8[])
                 AS a(type, unit_id, geofence_id, geofence_name, severity, time, lat, lon)
             ON CONFLICT DO NOTHING
             RETURNING id::text, type, unit_id, geofence_id::text, geofence_name, severity, time, detected_at, lat, lon""";
 
+    /** A fence changed: forget who was inside it, then ... */
+    static final String CLEAR_FENCE = "DELETE FROM geofence_state WHERE geofence_id = $1::uuid";
+
+    /**
+     * ... record silently which of these units' last-known positions the new shape contains, so the edit itself
+     * raises nothing and the next real crossing does.
+     */
+    static final String BASELINE_FENCE = """
+            INSERT INTO geofence_state (unit_id, geofence_id, entered_at)
+            SELECT s.unit_id, g.id, s.time
+            FROM geofences g
+            CROSS JOIN unit_state s
+            JOIN units u ON u.id = s.unit_id
+            CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326) AS p) pt
+            WHERE g.id = $1::uuid
+              AND s.unit_id = ANY($2::text[])
+              AND (g.unit_types IS NULL OR u.type = ANY(g.unit_types))
+              AND g.search && pt.p
+              AND CASE WHEN g.kind = 'polygon' THEN ST_Intersects(g.geom, pt.p)
+                       ELSE ST_DWithin(g.shape, pt.p::geography, g.radius_m) END
+            RETURNING unit_id, entered_at""";
+
     static final String LOAD_UNIT_STATE = "SELECT unit_id, time FROM unit_state";
-    static final String LOAD_FENCE_STATE = "SELECT unit_id, geofence_id::text, entered_at FROM geofence_state";
+    static final String LOAD_FENCE_STATE = """
+            SELECT unit_id, geofence_id::text, entered_at, dwell_alerted FROM geofence_state""";
     static final String LOAD_UNIT_STATE_FOR = "SELECT unit_id, time FROM unit_state WHERE unit_id = ANY($1::text[])";
     static final String LOAD_FENCE_STATE_FOR = """
-            SELECT unit_id, geofence_id::text, entered_at FROM geofence_state WHERE unit_id = ANY($1::text[])""";
+            SELECT unit_id, geofence_id::text, entered_at, dwell_alerted
+            FROM geofence_state WHERE unit_id = ANY($1::text[])""";
 
     private TrackSql() {
     }

@@ -2,7 +2,6 @@ package org.borderwatch.track;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,8 +10,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import net.postgis.jdbc.geometry.Point;
-import net.postgis.jdbc.geometry.binary.BinaryWriter;
 import org.borderwatch.Times;
 import org.borderwatch.alert.Alerts;
 import org.borderwatch.bus.Addresses;
@@ -22,13 +19,12 @@ import org.borderwatch.geofence.Crossing;
 import org.borderwatch.geofence.Crossings;
 import org.borderwatch.geofence.Geofence;
 import org.borderwatch.geofence.GeofenceStore;
+import org.borderwatch.geofence.Membership;
 import org.borderwatch.geofence.UnitFences;
 import org.borderwatch.ops.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,18 +51,17 @@ public final class TrackVerticle extends VerticleBase {
 
     private final Database database;
     private final UnitRegistry units;
-    private final int batchMax;
-    private final int queueMax;
-    private final boolean geofencesEnabled;
+    private final Config config;
     private final LongAdder storedCounter;
     private final LongAdder batchCounter;
     private final LongAdder alertCounter;
 
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final ArrayDeque<String> changedFences = new ArrayDeque<>();
     private final Map<String, UnitFences> state = new HashMap<>();
     private final Map<String, Geofence> fences = new HashMap<>();
     private final Set<String> dirty = new HashSet<>();
-    private final BinaryWriter wkb = new BinaryWriter();
+    private final BatchTuples tuples = new BatchTuples();
     private Pool pool;
     private int queued;
     private boolean flushing;
@@ -74,15 +69,17 @@ public final class TrackVerticle extends VerticleBase {
     private record Pending(List<Position> positions, Message<PositionBatch> message) {
     }
 
+    /** What one commit decided, applied to memory and announced only once the transaction is durable. */
+    private record Outcome(Map<String, UnitFences> staged, Map<String, Position> newest, List<JsonObject> alerts) {
+    }
+
     public TrackVerticle(Database database, UnitRegistry units, Config config, Metrics metrics) {
         this.database = database;
         this.units = units;
-        this.batchMax = config.batchMaxPositions();
-        this.queueMax = config.queueMaxPositions();
-        this.geofencesEnabled = config.geofencesEnabled();
+        this.config = config;
         this.storedCounter = metrics.counter("bw_positions_committed_total", "Positions committed to PostGIS");
         this.batchCounter = metrics.counter("bw_batches_committed_total", "Group commits");
-        this.alertCounter = metrics.counter("bw_alerts_total", "Alerts raised");
+        this.alertCounter = metrics.counter("bw_geofence_alerts_total", "Enter, exit and dwell alerts raised");
         metrics.gauge("bw_ingest_queue_positions", "Positions waiting for a commit", () -> queued);
     }
 
@@ -106,16 +103,20 @@ public final class TrackVerticle extends VerticleBase {
 
     private void onFenceChange(JsonObject change) {
         if ("delete".equals(change.getString("op"))) {
-            fences.remove(change.getString("id"));
+            String id = change.getString("id");
+            fences.remove(id);
+            state.values().forEach(unit -> unit.inside().remove(id));
         } else {
             Geofence fence = Geofence.fromFeature(change.getJsonObject("feature"));
             fences.put(fence.id(), fence);
+            changedFences.add(fence.id());
+            flush();
         }
     }
 
     private void onSubmit(Message<PositionBatch> message) {
         List<Position> positions = message.body().positions();
-        if (queued + positions.size() > queueMax) {
+        if (queued + positions.size() > config.queueMaxPositions()) {
             message.fail(OVERLOADED, "ingest queue is full, retry shortly");
             return;
         }
@@ -124,49 +125,61 @@ public final class TrackVerticle extends VerticleBase {
         flush();
     }
 
+    /** Runs the next piece of work — a fence re-baseline, else a group commit — unless one is in flight. */
     private void flush() {
-        if (flushing || queue.isEmpty()) {
+        if (flushing || (queue.isEmpty() && changedFences.isEmpty())) {
             return;
         }
         flushing = true;
+        Future<Void> work;
+        if (!changedFences.isEmpty()) {
+            work = reloadDirty().compose(v -> rebaseline(changedFences.poll()));
+        } else {
+            List<Pending> taken = take();
+            work = reloadDirty().compose(v -> commit(taken)).onFailure(e -> {
+                LOG.error("group commit of {} requests failed; they get 500 and may retry", taken.size(), e);
+                taken.forEach(p -> p.positions().forEach(pos -> dirty.add(pos.unitId())));
+                taken.forEach(p -> p.message().fail(500, "could not store positions"));
+            });
+        }
+        work.onComplete(ar -> {
+            flushing = false;
+            flush();
+        });
+    }
+
+    private List<Pending> take() {
         List<Pending> taken = new ArrayList<>();
         int count = 0;
-        while (!queue.isEmpty() && (taken.isEmpty() || count + queue.peek().positions().size() <= batchMax)) {
+        while (!queue.isEmpty()
+                && (taken.isEmpty() || count + queue.peek().positions().size() <= config.batchMaxPositions())) {
             Pending next = queue.poll();
             taken.add(next);
             count += next.positions().size();
         }
         queued -= count;
-        reloadDirty()
-                .compose(v -> commit(taken))
-                .onComplete(ar -> {
-                    if (ar.failed()) {
-                        LOG.error("group commit of {} requests failed; they get 500 and may retry", taken.size(),
-                                ar.cause());
-                        taken.forEach(p -> p.positions().forEach(pos -> dirty.add(pos.unitId())));
-                        taken.forEach(p -> p.message().fail(500, "could not store positions"));
-                    }
-                    flushing = false;
-                    flush();
-                });
-    }
-
-    /** What one commit decided, applied to memory and announced only once the transaction is durable. */
-    private record Outcome(Map<String, UnitFences> staged, Map<String, Position> newest, List<JsonObject> alerts) {
+        return taken;
     }
 
     private Future<Void> commit(List<Pending> taken) {
         List<Position> batch = uniqueInTimeOrder(taken);
         Map<String, UnitFences> staged = new HashMap<>();
         boolean[] newer = new boolean[batch.size()];
+        boolean[] evaluate = new boolean[batch.size()];
+        double[] margin = new double[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             Position p = batch.get(i);
             UnitFences unit = staged.computeIfAbsent(p.unitId(), id -> state.getOrDefault(id, UnitFences.empty())
                     .copy());
             newer[i] = unit.isNewer(p.time());
+            // A fix vaguer than the configured accuracy is kept and shown, but decides no geofence state.
+            evaluate[i] = newer[i] && config.geofencesEnabled()
+                    && (p.accuracy() == null || p.accuracy() <= config.geofenceMaxAccuracyMeters());
+            margin[i] = p.accuracy() == null ? 0 : p.accuracy();
         }
+        double reach = fences.values().stream().mapToDouble(Geofence::marginMeters).max().orElse(0);
         return pool.withTransaction(conn -> conn.preparedQuery(TrackSql.STORE_AND_CLASSIFY)
-                        .execute(storeTuple(batch, newer))
+                        .execute(tuples.store(batch, evaluate, margin, reach))
                         .compose(rows -> apply(conn, batch, newer, rows, staged)))
                 .map(outcome -> {
                     state.putAll(outcome.staged());
@@ -185,34 +198,53 @@ public final class TrackVerticle extends VerticleBase {
      */
     private Future<Outcome> apply(SqlConnection conn, List<Position> batch, boolean[] newer, RowSet<Row> stored,
                                   Map<String, UnitFences> staged) {
-        Map<Integer, List<String>> insideByIndex = new HashMap<>();
-        for (Row row : stored) {
-            String[] inside = row.getArrayOfStrings("inside");
-            insideByIndex.put(row.getInteger("idx"), inside == null ? List.of() : Arrays.asList(inside));
-        }
+        Map<Integer, Row> verdicts = new HashMap<>();
+        stored.forEach(row -> verdicts.put(row.getInteger("idx"), row));
         Map<String, Position> newest = new LinkedHashMap<>();
         List<Crossing> crossings = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
-            List<String> inside = insideByIndex.get(i);
-            if (inside == null || !newer[i]) {
+            Row verdict = verdicts.get(i);
+            if (verdict == null || !newer[i]) {
                 continue; // stored before, or older than the unit's newest fix: kept, never applied
             }
             Position fix = batch.get(i);
             newest.put(fix.unitId(), fix);
-            if (geofencesEnabled) {
-                Unit unit = units.get(fix.unitId());
-                crossings.addAll(Crossings.apply(staged.get(fix.unitId()), unit == null ? null : unit.type(), fix,
-                        inside, fences));
-            } else {
-                staged.get(fix.unitId()).advance(fix.time());
+            UnitFences unit = staged.get(fix.unitId());
+            if (!verdict.getBoolean("evaluated")) {
+                unit.advance(fix.time());
+                continue;
             }
+            Unit known = units.get(fix.unitId());
+            crossings.addAll(Crossings.apply(unit, known == null ? null : known.type(), fix,
+                    list(verdict.getArrayOfStrings("inside")), list(verdict.getArrayOfStrings("band")), fences));
         }
         staged.keySet().retainAll(newest.keySet());
-        return conn.preparedQuery(TrackSql.APPLY).execute(applyTuple(staged, newest, crossings))
+        return conn.preparedQuery(TrackSql.APPLY).execute(tuples.apply(state, staged, newest, crossings))
                 .map(rows -> {
                     List<JsonObject> alerts = new ArrayList<>();
                     rows.forEach(row -> alerts.add(Alerts.fromRow(row)));
                     return new Outcome(staged, newest, alerts);
+                });
+    }
+
+    private static List<String> list(String[] ids) {
+        return ids == null ? List.of() : Arrays.asList(ids);
+    }
+
+    /** Re-baselines every unit's membership of a new or edited fence from its last position, raising nothing. */
+    private Future<Void> rebaseline(String fenceId) {
+        String[] known = state.keySet().toArray(String[]::new);
+        return pool.withTransaction(conn -> conn.preparedQuery(TrackSql.CLEAR_FENCE).execute(Tuple.of(fenceId))
+                        .compose(v -> conn.preparedQuery(TrackSql.BASELINE_FENCE).execute(Tuple.of(fenceId, known))))
+                .<Void>map(rows -> {
+                    state.values().forEach(unit -> unit.inside().remove(fenceId));
+                    rows.forEach(row -> state.get(row.getString("unit_id")).inside()
+                            .put(fenceId, new Membership(row.getOffsetDateTime("entered_at").toInstant(), false)));
+                    return null;
+                })
+                .recover(e -> {
+                    LOG.error("could not re-baseline geofence {}; reloading state", fenceId, e);
+                    return loadState(null);
                 });
     }
 
@@ -249,104 +281,6 @@ public final class TrackVerticle extends VerticleBase {
         return batch;
     }
 
-    private Tuple storeTuple(List<Position> batch, boolean[] newer) {
-        int n = batch.size();
-        Integer[] idx = new Integer[n];
-        String[] unitIds = new String[n];
-        OffsetDateTime[] times = new OffsetDateTime[n];
-        Buffer[] geoms = new Buffer[n];
-        Double[] alt = new Double[n];
-        Double[] speed = new Double[n];
-        Double[] heading = new Double[n];
-        Double[] accuracy = new Double[n];
-        Double[] battery = new Double[n];
-        String[] attributes = new String[n];
-        Boolean[] eval = new Boolean[n];
-        for (int i = 0; i < n; i++) {
-            Position p = batch.get(i);
-            idx[i] = i;
-            unitIds[i] = p.unitId();
-            times[i] = Times.utc(p.time());
-            Point point = new Point(p.lon(), p.lat());
-            point.setSrid(4326);
-            geoms[i] = Buffer.buffer(wkb.writeBinary(point));
-            alt[i] = p.alt();
-            speed[i] = p.speed();
-            heading[i] = p.heading();
-            accuracy[i] = p.accuracy();
-            battery[i] = p.battery();
-            attributes[i] = p.attributes() == null ? null : p.attributes().encode();
-            eval[i] = newer[i] && geofencesEnabled;
-        }
-        return Tuple.tuple(List.of(idx, unitIds, times, geoms, alt, speed, heading, accuracy, battery, attributes,
-                eval));
-    }
-
-    private Tuple applyTuple(Map<String, UnitFences> staged, Map<String, Position> newest, List<Crossing> crossings) {
-        List<String> goneUnits = new ArrayList<>();
-        List<String> goneFences = new ArrayList<>();
-        List<String> cameUnits = new ArrayList<>();
-        List<String> cameFences = new ArrayList<>();
-        List<OffsetDateTime> cameAt = new ArrayList<>();
-        staged.forEach((unitId, after) -> {
-            Map<String, Instant> before = state.getOrDefault(unitId, UnitFences.empty()).inside();
-            before.keySet().stream().filter(f -> !after.inside().containsKey(f)).forEach(f -> {
-                goneUnits.add(unitId);
-                goneFences.add(f);
-            });
-            after.inside().forEach((f, at) -> {
-                if (!at.equals(before.get(f))) {
-                    cameUnits.add(unitId);
-                    cameFences.add(f);
-                    cameAt.add(Times.utc(at));
-                }
-            });
-        });
-        int n = newest.size();
-        String[] ids = new String[n];
-        OffsetDateTime[] times = new OffsetDateTime[n];
-        Double[] lat = new Double[n];
-        Double[] lon = new Double[n];
-        Double[] speed = new Double[n];
-        Double[] heading = new Double[n];
-        int i = 0;
-        for (Position p : newest.values()) {
-            ids[i] = p.unitId();
-            times[i] = Times.utc(p.time());
-            lat[i] = p.lat();
-            lon[i] = p.lon();
-            speed[i] = p.speed();
-            heading[i] = p.heading();
-            i++;
-        }
-        int m = crossings.size();
-        String[] types = new String[m];
-        String[] alertUnits = new String[m];
-        String[] alertFences = new String[m];
-        String[] fenceNames = new String[m];
-        String[] severities = new String[m];
-        OffsetDateTime[] alertTimes = new OffsetDateTime[m];
-        Double[] alertLat = new Double[m];
-        Double[] alertLon = new Double[m];
-        for (int j = 0; j < m; j++) {
-            Crossing c = crossings.get(j);
-            types[j] = c.type();
-            alertUnits[j] = c.position().unitId();
-            alertFences[j] = c.fence().id();
-            fenceNames[j] = c.fence().name();
-            severities[j] = c.fence().severity();
-            alertTimes[j] = Times.utc(c.position().time());
-            alertLat[j] = c.position().lat();
-            alertLon[j] = c.position().lon();
-        }
-        return Tuple.tuple(List.of(
-                goneUnits.toArray(String[]::new), goneFences.toArray(String[]::new),
-                cameUnits.toArray(String[]::new), cameFences.toArray(String[]::new),
-                cameAt.toArray(OffsetDateTime[]::new),
-                ids, times, lat, lon, speed, heading,
-                types, alertUnits, alertFences, fenceNames, severities, alertTimes, alertLat, alertLon));
-    }
-
     /** After a failed commit nobody knows what the database holds for those units until it is read back. */
     private Future<Void> reloadDirty() {
         if (dirty.isEmpty()) {
@@ -359,22 +293,22 @@ public final class TrackVerticle extends VerticleBase {
     private Future<Void> loadState(String[] only) {
         Future<RowSet<Row>> unitRows = only == null
                 ? pool.query(TrackSql.LOAD_UNIT_STATE).execute()
-                : pool.preparedQuery(TrackSql.LOAD_UNIT_STATE_FOR).execute(Tuple.of(only));
+                : pool.preparedQuery(TrackSql.LOAD_UNIT_STATE_FOR).execute(Tuple.of((Object) only));
         Future<RowSet<Row>> fenceRows = only == null
                 ? pool.query(TrackSql.LOAD_FENCE_STATE).execute()
-                : pool.preparedQuery(TrackSql.LOAD_FENCE_STATE_FOR).execute(Tuple.of(only));
+                : pool.preparedQuery(TrackSql.LOAD_FENCE_STATE_FOR).execute(Tuple.of((Object) only));
         return Future.all(unitRows, fenceRows).map(all -> {
-            Map<String, Instant> lastTimes = new HashMap<>();
-            Map<String, Map<String, Instant>> inside = new HashMap<>();
-            unitRows.result().forEach(r -> lastTimes.put(r.getString("unit_id"),
-                    r.getOffsetDateTime("time").toInstant()));
+            Map<String, Map<String, Membership>> inside = new HashMap<>();
             fenceRows.result().forEach(r -> inside.computeIfAbsent(r.getString("unit_id"), k -> new HashMap<>())
-                    .put(r.getString("geofence_id"), r.getOffsetDateTime("entered_at").toInstant()));
-            if (only != null) {
+                    .put(r.getString("geofence_id"), new Membership(r.getOffsetDateTime("entered_at").toInstant(),
+                            r.getBoolean("dwell_alerted"))));
+            if (only == null) {
+                state.clear();
+            } else {
                 Arrays.stream(only).forEach(state::remove);
             }
-            lastTimes.forEach((unit, time) ->
-                    state.put(unit, new UnitFences(time, inside.getOrDefault(unit, Map.of()))));
+            unitRows.result().forEach(r -> state.put(r.getString("unit_id"), new UnitFences(
+                    r.getOffsetDateTime("time").toInstant(), inside.getOrDefault(r.getString("unit_id"), Map.of()))));
             return null;
         });
     }

@@ -31,11 +31,11 @@ class CrossingsTest {
     void entersOnceWhileInsideThenExitsOnce() {
         UnitFences state = UnitFences.empty();
 
-        assertThat(types(Crossings.apply(state, "vehicle", at(0), List.of(), FENCES))).isEmpty();
-        assertThat(types(Crossings.apply(state, "vehicle", at(1), List.of("zone"), FENCES)))
+        assertThat(types(Crossings.apply(state, "vehicle", at(0), List.of(), List.of(), FENCES))).isEmpty();
+        assertThat(types(Crossings.apply(state, "vehicle", at(1), List.of("zone"), List.of(), FENCES)))
                 .containsExactly("enter:zone");
-        assertThat(types(Crossings.apply(state, "vehicle", at(2), List.of("zone"), FENCES))).isEmpty();
-        assertThat(types(Crossings.apply(state, "vehicle", at(3), List.of(), FENCES))).containsExactly("exit:zone");
+        assertThat(types(Crossings.apply(state, "vehicle", at(2), List.of("zone"), List.of(), FENCES))).isEmpty();
+        assertThat(types(Crossings.apply(state, "vehicle", at(3), List.of(), List.of(), FENCES))).containsExactly("exit:zone");
         assertThat(state.lastTime()).isEqualTo(at(3).time());
         assertThat(state.inside()).isEmpty();
     }
@@ -44,9 +44,9 @@ class CrossingsTest {
     void rulesChooseWhichCrossingsBecomeAlertsButMembershipIsAlwaysKept() {
         UnitFences state = UnitFences.empty();
 
-        assertThat(types(Crossings.apply(state, "vehicle", at(1), List.of("gate"), FENCES))).isEmpty();
+        assertThat(types(Crossings.apply(state, "vehicle", at(1), List.of("gate"), List.of(), FENCES))).isEmpty();
         assertThat(state.inside()).containsKey("gate");
-        assertThat(types(Crossings.apply(state, "vehicle", at(2), List.of(), FENCES))).containsExactly("exit:gate");
+        assertThat(types(Crossings.apply(state, "vehicle", at(2), List.of(), List.of(), FENCES))).containsExactly("exit:gate");
     }
 
     @Test
@@ -54,16 +54,17 @@ class CrossingsTest {
         UnitFences vehicle = UnitFences.empty();
         UnitFences boat = UnitFences.empty();
 
-        assertThat(types(Crossings.apply(vehicle, "vehicle", at(1), List.of("river"), FENCES))).isEmpty();
-        assertThat(types(Crossings.apply(boat, "boat", at(1), List.of("river"), FENCES)))
+        assertThat(types(Crossings.apply(vehicle, "vehicle", at(1), List.of("river"), List.of(), FENCES))).isEmpty();
+        assertThat(types(Crossings.apply(boat, "boat", at(1), List.of("river"), List.of(), FENCES)))
                 .containsExactly("enter:river");
     }
 
     @Test
     void aDeletedFenceIsForgottenWithoutAnExit() {
-        UnitFences state = new UnitFences(at(0).time(), Map.of("gone", at(0).time(), "zone", at(0).time()));
+        UnitFences state = new UnitFences(at(0).time(), Map.of("gone", new Membership(at(0).time(), false),
+                "zone", new Membership(at(0).time(), false)));
 
-        assertThat(types(Crossings.apply(state, "vehicle", at(1), List.of("zone"), FENCES))).isEmpty();
+        assertThat(types(Crossings.apply(state, "vehicle", at(1), List.of("zone"), List.of(), FENCES))).isEmpty();
         assertThat(state.inside()).containsOnlyKeys("zone");
     }
 
