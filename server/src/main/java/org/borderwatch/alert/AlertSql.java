@@ -10,14 +10,14 @@ final class AlertSql {
               AND ($2::text[] IS NULL OR type = ANY($2))
               AND ($3::text IS NULL OR unit_id = $3)
               AND ($4::uuid IS NULL OR geofence_id = $4)
-            ORDER BY detected_at DESC, id
+            ORDER BY detected_at DESC, time DESC, id
             LIMIT $5""";
 
     /** The first acknowledgement is the one recorded. */
     static final String ACK = """
             UPDATE alerts SET acked_by = coalesce(acked_by, $2), acked_at = coalesce(acked_at, now())
             WHERE id = $1::uuid
-            RETURNING """ + Alerts.COLUMNS;
+            RETURNING\s""" + Alerts.COLUMNS;
 
     /**
      * Raises {@code stale} after $1 seconds of silence and {@code lost} after five times that, once per silence: the
@@ -42,7 +42,7 @@ final class AlertSql {
             JOIN (VALUES ('stale', 'warning'), ('lost', 'critical')) AS l(type, severity)
               ON l.type = 'stale' OR d.level = 'lost'
             ON CONFLICT DO NOTHING
-            RETURNING """ + Alerts.COLUMNS;
+            RETURNING\s""" + Alerts.COLUMNS;
 
     private AlertSql() {
     }

@@ -235,7 +235,7 @@ public final class TrackVerticle extends VerticleBase {
     private Future<Void> rebaseline(String fenceId) {
         String[] known = state.keySet().toArray(String[]::new);
         return pool.withTransaction(conn -> conn.preparedQuery(TrackSql.CLEAR_FENCE).execute(Tuple.of(fenceId))
-                        .compose(v -> conn.preparedQuery(TrackSql.BASELINE_FENCE).execute(Tuple.of(fenceId, known))))
+                        .compose(v -> conn.preparedQuery(TrackSql.BASELINE_FENCE).execute(Tuple.of(fenceId, (Object) known))))
                 .<Void>map(rows -> {
                     state.values().forEach(unit -> unit.inside().remove(fenceId));
                     rows.forEach(row -> state.get(row.getString("unit_id")).inside()
