@@ -98,3 +98,24 @@ CREATE TABLE alerts (
 CREATE UNIQUE INDEX alerts_once_idx
     ON alerts (unit_id, type, coalesce(geofence_id, '00000000-0000-0000-0000-000000000000'::uuid), time);
 CREATE INDEX alerts_detected_idx ON alerts (detected_at DESC);
+
+-- Alert subscribers. Each alert gets a delivery row per matching webhook in the same transaction that stored the
+-- alert, so a crash between the two cannot lose a delivery.
+CREATE TABLE webhooks (
+    id         uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    url        text NOT NULL,
+    secret     text NOT NULL,                       -- HMAC-SHA256 key for X-Borderwatch-Signature
+    types      text[],                              -- null = every alert type
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE webhook_deliveries (
+    webhook_id      uuid NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+    alert_id        uuid NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+    attempts        int NOT NULL DEFAULT 0,
+    next_attempt_at timestamptz NOT NULL DEFAULT now(),
+    delivered_at    timestamptz,
+    last_error      text,
+    PRIMARY KEY (webhook_id, alert_id)
+);
+CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (next_attempt_at) WHERE delivered_at IS NULL;

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import org.borderwatch.alert.SilenceVerticle;
+import org.borderwatch.alert.WebhookVerticle;
 import org.borderwatch.bus.LocalCodec;
 import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
@@ -33,6 +34,7 @@ public final class Borderwatch {
         return registry.load(vertx)
                 .compose(r -> vertx.deployVerticle(new TrackVerticle(database, registry, config, metrics)))
                 .compose(id -> vertx.deployVerticle(new SilenceVerticle(database, config.staleSeconds(), metrics)))
+                .compose(id -> vertx.deployVerticle(new WebhookVerticle(database, metrics)))
                 .compose(id -> vertx.deployVerticle(new HttpVerticle(config, database, registry, metrics,
                         clusterJoined)))
                 .compose(id -> config.simulatorUnits() > 0

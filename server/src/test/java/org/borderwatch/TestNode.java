@@ -54,7 +54,8 @@ public final class TestNode {
         }
         Pool pool = database.pool(vertx, 1);
         try {
-            await(pool.query("TRUNCATE users, units, positions, unit_state, geofences, geofence_state, alerts")
+            await(pool.query("TRUNCATE users, units, positions, unit_state, geofences, geofence_state, alerts, "
+                    + "webhooks, webhook_deliveries")
                     .execute());
         } finally {
             await(pool.close());

@@ -35,14 +35,18 @@ final class AlertSql {
             marked AS (
                 UPDATE unit_state u SET silence = d.level
                 FROM due d WHERE u.unit_id = d.unit_id AND u.time = d.time
-            )
-            INSERT INTO alerts (type, unit_id, severity, time, lat, lon)
-            SELECT l.type, d.unit_id, l.severity, d.time, d.lat, d.lon
-            FROM due d
-            JOIN (VALUES ('stale', 'warning'), ('lost', 'critical')) AS l(type, severity)
-              ON l.type = 'stale' OR d.level = 'lost'
-            ON CONFLICT DO NOTHING
-            RETURNING\s""" + Alerts.COLUMNS;
+            ),
+            raised AS (
+                INSERT INTO alerts (type, unit_id, severity, time, lat, lon)
+                SELECT l.type, d.unit_id, l.severity, d.time, d.lat, d.lon
+                FROM due d
+                JOIN (VALUES ('stale', 'warning'), ('lost', 'critical')) AS l(type, severity)
+                  ON l.type = 'stale' OR d.level = 'lost'
+                ON CONFLICT DO NOTHING
+                RETURNING *
+            ),
+            """ + Alerts.QUEUE_WEBHOOKS + """
+            SELECT\s""" + Alerts.COLUMNS + " FROM raised";
 
     private AlertSql() {
     }

@@ -11,6 +11,17 @@ public final class Alerts {
             id::text, type, unit_id, geofence_id::text, geofence_name, severity, time, detected_at, lat, lon, \
             acked_by, acked_at""";
 
+    /**
+     * A CTE to follow a CTE {@code raised} that returned new alert rows: queues one delivery per matching webhook, in
+     * the same statement, so an alert and its deliveries are durable together.
+     */
+    public static final String QUEUE_WEBHOOKS = """
+            queued AS (
+                INSERT INTO webhook_deliveries (webhook_id, alert_id)
+                SELECT w.id, r.id FROM raised r JOIN webhooks w ON w.types IS NULL OR r.type = ANY(w.types)
+            )
+            """;
+
     private Alerts() {
     }
 

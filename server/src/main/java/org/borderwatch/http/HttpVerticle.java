@@ -11,6 +11,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 import org.borderwatch.alert.AlertApi;
 import org.borderwatch.alert.AlertSockets;
+import org.borderwatch.alert.WebhookApi;
 import org.borderwatch.auth.AuthApi;
 import org.borderwatch.auth.AuthService;
 import org.borderwatch.config.Config;
@@ -88,6 +89,7 @@ public final class HttpVerticle extends VerticleBase {
         new UnitApi(units, registry).mount(router);
         new GeofenceApi(vertx, new GeofenceStore(pool, config.geofenceMaxAreaKm2())).mount(router);
         new AlertApi(pool).mount(router);
+        new WebhookApi(pool).mount(router);
         new AlertSockets(vertx).mount(router);
         live.mount(router);
         router.route("/api/*").handler(ctx -> Responses.fail(ctx, ApiException.notFound("route")));

@@ -1,5 +1,7 @@
 package org.borderwatch.track;
 
+import org.borderwatch.alert.Alerts;
+
 /**
  * The group commit: one statement stores a whole batch and asks PostGIS where each new fix stands against the fences
  * near it, a second records the resulting state and alerts, both in one transaction.
@@ -83,14 +85,19 @@ final class TrackSql {
                 ON CONFLICT (unit_id) DO UPDATE SET time = excluded.time, lat = excluded.lat, lon = excluded.lon,
                     speed = excluded.speed, heading = excluded.heading, received_at = now(), silence = NULL
                 WHERE u.time < excluded.time
-            )
-            INSERT INTO alerts (type, unit_id, geofence_id, geofence_name, severity, time, lat, lon)
-            SELECT type, unit_id, geofence_id::uuid, geofence_name, severity, time, lat, lon
-            FROM unnest($13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::timestamptz[],
-                        $19::float8[], $20::float8[])
-                AS a(type, unit_id, geofence_id, geofence_name, severity, time, lat, lon)
-            ON CONFLICT DO NOTHING
-            RETURNING id::text, type, unit_id, geofence_id::text, geofence_name, severity, time, detected_at, lat, lon""";
+            ),
+            raised AS (
+                INSERT INTO alerts (type, unit_id, geofence_id, geofence_name, severity, time, lat, lon)
+                SELECT type, unit_id, geofence_id::uuid, geofence_name, severity, time, lat, lon
+                FROM unnest($13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::timestamptz[],
+                            $19::float8[], $20::float8[])
+                    AS a(type, unit_id, geofence_id, geofence_name, severity, time, lat, lon)
+                ON CONFLICT DO NOTHING
+                RETURNING id, type, unit_id, geofence_id, geofence_name, severity, time, detected_at, lat, lon
+            ),
+            """ + Alerts.QUEUE_WEBHOOKS + """
+            SELECT id::text, type, unit_id, geofence_id::text, geofence_name, severity, time, detected_at, lat, lon
+            FROM raised""";
 
     /** A fence changed: forget who was inside it, then ... */
     static final String CLEAR_FENCE = "DELETE FROM geofence_state WHERE geofence_id = $1::uuid";

@@ -1,0 +1,95 @@
+package org.borderwatch.alert;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.borderwatch.Times;
+import org.borderwatch.auth.AuthApi;
+import org.borderwatch.auth.Role;
+import org.borderwatch.http.ApiException;
+import org.borderwatch.http.Responses;
+
+import java.net.URI;
+import java.util.Arrays;
+import java.util.UUID;
+
+/** {@code /api/v1/webhooks} (admin): alert subscribers that receive every matching alert as a signed POST. */
+public final class WebhookApi {
+
+    private final Pool pool;
+
+    public WebhookApi(Pool pool) {
+        this.pool = pool;
+    }
+
+    public void mount(Router router) {
+        router.post("/api/v1/webhooks").handler(AuthApi.require(Role.ADMIN)).handler(this::create);
+        router.get("/api/v1/webhooks").handler(AuthApi.require(Role.ADMIN)).handler(ctx ->
+                Responses.reply(ctx, 200, pool.query(WebhookSql.SELECT_ALL).execute().map(rows -> {
+                    JsonArray hooks = new JsonArray();
+                    rows.forEach(row -> hooks.add(toJson(row)));
+                    return hooks;
+                })));
+        router.delete("/api/v1/webhooks/:id").handler(AuthApi.require(Role.ADMIN)).handler(this::delete);
+    }
+
+    private void create(RoutingContext ctx) {
+        JsonObject body = AuthApi.jsonBody(ctx);
+        Object url = body.getValue("url");
+        if (!(url instanceof String text) || !isHttpUrl(text)) {
+            throw ApiException.badRequest("url must be an absolute http or https URL", "url");
+        }
+        Object secret = body.getValue("secret");
+        if (!(secret instanceof String key) || key.length() < 8) {
+            throw ApiException.badRequest("secret must have at least 8 characters", "secret");
+        }
+        String[] types = null;
+        Object typeList = body.getValue("types");
+        if (typeList != null) {
+            if (!(typeList instanceof JsonArray array) || array.isEmpty()) {
+                throw ApiException.badRequest("types must be a non-empty array of alert types", "types");
+            }
+            types = AlertApi.types(String.join(",", array.stream().map(String::valueOf).toList()));
+        }
+        Responses.reply(ctx, 201, pool.preparedQuery(WebhookSql.INSERT)
+                .execute(Tuple.of(text, key, types)).map(rows -> toJson(rows.iterator().next())));
+    }
+
+    private void delete(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        try {
+            UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound("webhook " + id);
+        }
+        pool.preparedQuery(WebhookSql.DELETE).execute(Tuple.of(id)).onComplete(ar -> {
+            if (ar.failed()) {
+                Responses.fail(ctx, ar.cause());
+            } else if (ar.result().rowCount() == 0) {
+                Responses.fail(ctx, ApiException.notFound("webhook " + id));
+            } else {
+                ctx.response().setStatusCode(204).end();
+            }
+        });
+    }
+
+    private static boolean isHttpUrl(String text) {
+        try {
+            URI uri = URI.create(text);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static JsonObject toJson(Row row) {
+        String[] types = row.getArrayOfStrings("types");
+        return new JsonObject().put("id", row.getString("id")).put("url", row.getString("url"))
+                .put("types", types == null ? null : new JsonArray(Arrays.asList((Object[]) types)))
+                .put("createdAt", Times.format(row.getOffsetDateTime("created_at")));
+    }
+}
