@@ -1,0 +1,82 @@
+import type { Alert, GeofenceCollection, Role, Session } from './types';
+
+const SESSION_KEY = 'bw.session';
+
+/** The server answered 401: the session is gone (or the login was refused). */
+export class UnauthorizedError extends Error {
+  constructor() {
+    super('Unauthorized');
+    this.name = 'UnauthorizedError';
+  }
+}
+
+export function loadSession(): Session | null {
+  const raw = sessionStorage.getItem(SESSION_KEY);
+  return raw === null ? null : (JSON.parse(raw) as Session);
+}
+
+export function clearSession(): void {
+  sessionStorage.removeItem(SESSION_KEY);
+}
+
+let unauthorized: () => void = () => undefined;
+
+/** Registers what happens when any authenticated call gets a 401. */
+export function onUnauthorized(handler: () => void): void {
+  unauthorized = handler;
+}
+
+/** Errors a caller may ignore: the session ended or the request was cancelled with it. */
+export function isBenign(error: unknown): boolean {
+  return error instanceof UnauthorizedError || (error instanceof DOMException && error.name === 'AbortError');
+}
+
+async function request<T>(path: string, signal: AbortSignal, init: RequestInit = {}): Promise<T> {
+  const session = loadSession();
+  const headers = new Headers(init.headers);
+  if (session !== null) {
+    headers.set('Authorization', `Bearer ${session.token}`);
+  }
+  const response = await fetch(path, { ...init, headers, signal });
+  if (response.status === 401) {
+    unauthorized();
+    throw new UnauthorizedError();
+  }
+  if (!response.ok) {
+    throw new Error(`${init.method ?? 'GET'} ${path}: HTTP ${response.status}`);
+  }
+  const body = await response.text();
+  return (body === '' ? undefined : JSON.parse(body)) as T;
+}
+
+/** Signs in; rejects with UnauthorizedError on wrong credentials. */
+export async function login(username: string, password: string): Promise<Session> {
+  const response = await fetch('/api/v1/login', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (response.status === 401) {
+    throw new UnauthorizedError();
+  }
+  if (!response.ok) {
+    throw new Error(`Sign-in failed: HTTP ${response.status}`);
+  }
+  const body = (await response.json()) as { token: string; role: Role; expiresAt: string };
+  const session: Session = { username, token: body.token, role: body.role, expiresAt: body.expiresAt };
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  return session;
+}
+
+export function fetchGeofences(signal: AbortSignal): Promise<GeofenceCollection> {
+  return request<GeofenceCollection>('/api/v1/geofences', signal);
+}
+
+export function fetchAlerts(signal: AbortSignal, limit: number): Promise<Alert[]> {
+  return request<Alert[]>(`/api/v1/alerts?limit=${limit}`, signal);
+}
+
+/** Acknowledges an alert; resolves to the updated alert when the server returns one. */
+export function ackAlert(signal: AbortSignal, id: string): Promise<Alert | undefined> {
+  return request<Alert | undefined>(`/api/v1/alerts/${encodeURIComponent(id)}/ack`, signal, { method: 'POST' });
+}

@@ -1,0 +1,144 @@
+// MapLibre's stylesheet first, so the app's dark overrides come later in the cascade.
+import 'maplibre-gl/dist/maplibre-gl.css';
+import './styles.css';
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import { ackAlert, clearSession, fetchAlerts, fetchGeofences, isBenign, loadSession, onUnauthorized } from './api';
+import { el } from './dom';
+import { createLiveMap, type LiveMap } from './map/livemap';
+import { exposeColorsToCss } from './palette';
+import { AlertPanel } from './panels/alerts';
+import { showLogin } from './panels/login';
+import { StatusBar } from './panels/statusbar';
+import { LiveSocket } from './socket';
+import { UNIT_STATUSES, type Session, type Unit, type UnitStatus } from './types';
+
+declare global {
+  interface Window {
+    /** Read-only hook for browser tests. */
+    borderwatch?: { map: MapLibreMap; units: () => Unit[] };
+  }
+}
+
+const ALERT_PAGE = 50;
+const FLY_TO_ZOOM = 11;
+/** setTimeout fires at once for delays beyond a signed 32-bit millisecond count. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+const root = document.getElementById('app') as HTMLElement;
+exposeColorsToCss(document.documentElement);
+
+function hasExpired(session: Session): boolean {
+  return Date.parse(session.expiresAt) <= Date.now();
+}
+
+function describe(error: unknown): string {
+  if (error instanceof TypeError) {
+    return 'Server unreachable';
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function start(notice?: string): Promise<void> {
+  const stored = loadSession();
+  const session = stored !== null && !hasExpired(stored) ? stored : await showLogin(root, notice);
+  await runWatchFloor(session);
+}
+
+/** The signed-in app; everything it starts is stopped by `end`, which returns to the sign-in form. */
+async function runWatchFloor(session: Session): Promise<void> {
+  const abort = new AbortController();
+  const { signal } = abort;
+  let live: LiveMap | null = null;
+  let socket: LiveSocket | null = null;
+  let ended = false;
+
+  const end = (notice?: string) => {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    abort.abort();
+    socket?.close();
+    window.clearTimeout(expiry);
+    statusBar.dispose();
+    live?.remove();
+    delete window.borderwatch;
+    clearSession();
+    void start(notice);
+  };
+  const statusBar = new StatusBar(session, () => end());
+  const expiry = window.setTimeout(
+    () => end('Your session expired. Please sign in again.'),
+    Math.min(MAX_TIMEOUT_MS, Date.parse(session.expiresAt) - Date.now()),
+  );
+  onUnauthorized(() => end('Your session ended. Please sign in again.'));
+
+  const alerts = new AlertPanel({
+    canAck: session.role === 'operator' || session.role === 'admin',
+    select: (alert) => {
+      if (live !== null) {
+        live.focus.show(alert.lon, alert.lat);
+        live.map.flyTo({ center: [alert.lon, alert.lat], zoom: Math.max(live.map.getZoom(), FLY_TO_ZOOM) });
+      }
+    },
+    ack: async (alert) =>
+      (await ackAlert(signal, alert.id)) ?? { ...alert, ackedBy: session.username, ackedAt: new Date().toISOString() },
+  });
+  const mapContainer = el('div', { class: 'map', testid: 'map' });
+  root.replaceChildren(statusBar.element, el('main', { class: 'workspace' }, mapContainer, alerts.element));
+
+  const countUnits = (units: ReadonlyMap<string, Unit>) => {
+    const counts = Object.fromEntries(UNIT_STATUSES.map((status) => [status, 0])) as Record<UnitStatus, number>;
+    units.forEach((unit) => (counts[unit.status] += 1));
+    statusBar.setCounts(counts);
+  };
+  const map = await createLiveMap(mapContainer, signal, countUnits, (message) => statusBar.setProblem(message));
+  if (ended) {
+    map.remove();
+    return;
+  }
+  live = map;
+  window.borderwatch = { map: map.map, units: () => map.units.all() };
+
+  const report = (error: unknown) => {
+    if (!isBenign(error)) {
+      statusBar.setProblem(describe(error));
+    }
+  };
+  const refresh = () => {
+    statusBar.setProblem(null);
+    map.geofences.sync(() => fetchGeofences(signal)).catch(report);
+    fetchAlerts(signal, ALERT_PAGE)
+      .then((page) => alerts.merge(page))
+      .catch(report);
+  };
+  socket = new LiveSocket(session.token, {
+    state: (state) => statusBar.setConnection(state),
+    open: refresh,
+    refused: () => {
+      fetchAlerts(signal, 1).catch(report);
+    },
+    message: (message) => {
+      switch (message.type) {
+        case 'snapshot':
+          map.units.replaceAll(message.units);
+          break;
+        case 'positions':
+          map.units.update(message.units);
+          break;
+        case 'alert':
+          alerts.add(message.alert);
+          break;
+        case 'geofence':
+          map.geofences.change(message);
+          break;
+        case 'status':
+          map.units.setStatus(message.unitId, message.status);
+          break;
+      }
+    },
+  });
+  socket.start();
+}
+
+void start();

@@ -1,0 +1,80 @@
+import type { GeoJSONSource, LayerSpecification, Map as MapLibreMap, SourceSpecification, StyleSpecification } from 'maplibre-gl';
+import type { FeatureCollection, GeoJSON } from 'geojson';
+import { feature, mesh } from 'topojson-client';
+import type { GeometryCollection, Topology } from 'topojson-specification';
+import countriesUrl from 'world-atlas/countries-10m.json?url';
+
+const TILE_URL_KEY = 'bw.tileUrl';
+const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
+const NATURAL_EARTH = 'Natural Earth';
+
+const WATER = '#0a1628';
+const LAND = '#1e2938';
+const COAST = '#3f5f80';
+const BORDER = '#f2f5fb';
+const BORDER_CASING = '#04070c';
+
+/** An operator may opt into online tiles; by default nothing leaves the machine. */
+function onlineTileUrl(): string | undefined {
+  return localStorage.getItem(TILE_URL_KEY) ?? import.meta.env.VITE_BW_TILE_URL;
+}
+
+function geojsonSource(attribution?: string): SourceSpecification {
+  return attribution === undefined
+    ? { type: 'geojson', data: EMPTY }
+    : { type: 'geojson', data: EMPTY, attribution };
+}
+
+/** A style with no glyphs and no sprite: every byte it needs is bundled with the app. */
+export function basemapStyle(): StyleSpecification {
+  const tileUrl = onlineTileUrl();
+  const sources: Record<string, SourceSpecification> = {
+    countries: geojsonSource(NATURAL_EARTH),
+    coastlines: geojsonSource(),
+    borders: geojsonSource(),
+  };
+  const layers: LayerSpecification[] = [{ id: 'water', type: 'background', paint: { 'background-color': WATER } }];
+  if (tileUrl === undefined) {
+    layers.push({ id: 'land', type: 'fill', source: 'countries', paint: { 'fill-color': LAND } });
+  } else {
+    sources['tiles'] = { type: 'raster', tiles: [tileUrl], tileSize: 256 };
+    layers.push({ id: 'tiles', type: 'raster', source: 'tiles', paint: { 'raster-brightness-max': 0.55 } });
+  }
+  layers.push(
+    {
+      id: 'coastlines',
+      type: 'line',
+      source: 'coastlines',
+      paint: { 'line-color': COAST, 'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.8, 8, 1.6] },
+    },
+    {
+      id: 'borders-casing',
+      type: 'line',
+      source: 'borders',
+      layout: { 'line-join': 'round', 'line-cap': 'round' },
+      paint: { 'line-color': BORDER_CASING, 'line-width': ['interpolate', ['linear'], ['zoom'], 2, 3, 8, 7] },
+    },
+    {
+      id: 'borders',
+      type: 'line',
+      source: 'borders',
+      layout: { 'line-join': 'round', 'line-cap': 'round' },
+      paint: { 'line-color': BORDER, 'line-width': ['interpolate', ['linear'], ['zoom'], 2, 1.2, 8, 3] },
+    },
+  );
+  return { version: 8, sources, layers };
+}
+
+/** Fills the basemap sources from the bundled Natural Earth TopoJSON. */
+export async function loadBasemap(map: MapLibreMap, signal: AbortSignal): Promise<void> {
+  const response = await fetch(countriesUrl, { signal });
+  if (!response.ok) {
+    throw new Error(`Basemap: HTTP ${response.status}`);
+  }
+  const topology = (await response.json()) as Topology<{ countries: GeometryCollection }>;
+  const countries = topology.objects.countries;
+  const setData = (id: string, data: GeoJSON) => map.getSource<GeoJSONSource>(id)?.setData(data);
+  setData('countries', feature(topology, countries));
+  setData('coastlines', mesh(topology, countries, (a, b) => a === b));
+  setData('borders', mesh(topology, countries, (a, b) => a !== b));
+}

@@ -1,0 +1,69 @@
+import { Map as MapLibreMap, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import type { Unit } from '../types';
+import { basemapStyle, loadBasemap } from './basemap';
+import { FocusLayer } from './focus';
+import { GeofenceLayer } from './geofences';
+import { UnitLayer } from './units';
+
+// The bundler moves the library away from its worker file; point MapLibre at the emitted copy.
+setWorkerUrl(workerUrl);
+
+/** The US–Mexico border, the watch floor's home view. */
+const HOME: [number, number, number, number] = [-118, 25, -96, 33.5];
+
+export interface LiveMap {
+  map: MapLibreMap;
+  units: UnitLayer;
+  geofences: GeofenceLayer;
+  focus: FocusLayer;
+  remove(): void;
+}
+
+/** Creates the one map of the app and resolves once every layer module has added its layers. */
+export function createLiveMap(
+  container: HTMLElement,
+  signal: AbortSignal,
+  unitsRendered: (units: ReadonlyMap<string, Unit>) => void,
+  failed: (message: string) => void,
+): Promise<LiveMap> {
+  const map = new MapLibreMap({
+    container,
+    style: basemapStyle(),
+    bounds: HOME,
+    fitBoundsOptions: { padding: 24 },
+    attributionControl: { compact: true },
+    pitchWithRotate: false,
+    maxPitch: 0,
+    // Positions arrive several times a second; symbol fade-in would leave units permanently half-drawn.
+    fadeDuration: 0,
+  });
+  map.addControl(new NavigationControl({ visualizePitch: false }), 'top-left');
+  map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
+  map.on('error', (event) => failed(`Map: ${event.error.message}`));
+
+  return new Promise((resolve) => {
+    map.once('load', () => {
+      loadBasemap(map, signal).catch((error: unknown) => {
+        if (!signal.aborted) {
+          failed(error instanceof Error ? error.message : String(error));
+        }
+      });
+      const geofences = new GeofenceLayer(map);
+      const units = new UnitLayer(map, unitsRendered);
+      const focus = new FocusLayer(map);
+      resolve({
+        map,
+        units,
+        geofences,
+        focus,
+        remove() {
+          focus.remove();
+          units.remove();
+          geofences.remove();
+          map.remove();
+        },
+      });
+    });
+  });
+}

@@ -1,0 +1,71 @@
+import { el, utcTime } from '../dom';
+import type { ConnectionState } from '../socket';
+import { UNIT_STATUSES, type Session, type UnitStatus } from '../types';
+
+const CONNECTION_TEXT: Record<ConnectionState, string> = {
+  connecting: 'Connecting',
+  live: 'Live',
+  reconnecting: 'Reconnecting',
+};
+
+/** The top strip: connection state, units by status, problems, the signed-in user and the UTC clock. */
+export class StatusBar {
+  readonly element: HTMLElement;
+  private readonly connection: HTMLElement;
+  private readonly counts = new Map<UnitStatus, HTMLElement>();
+  private readonly problem: HTMLElement;
+  private readonly clock: HTMLElement;
+  private readonly clockTimer: number;
+
+  constructor(session: Session, logout: () => void) {
+    this.connection = el('span', { class: 'connection', testid: 'connection-state' });
+    this.problem = el('span', { class: 'problem', testid: 'status-problem', attrs: { role: 'status' } });
+    this.clock = el('span', { class: 'clock', testid: 'utc-clock' });
+    const counts = el('span', { class: 'unit-counts', testid: 'unit-counts' });
+    for (const status of UNIT_STATUSES) {
+      const value = el('b', { text: '0' });
+      this.counts.set(status, value);
+      counts.append(el('span', { class: `count count-${status}`, attrs: { title: `${status} units` } }, value, document.createTextNode(` ${status}`)));
+    }
+    const logoutButton = el('button', { class: 'logout', text: 'Sign out', testid: 'logout', attrs: { type: 'button' } });
+    logoutButton.addEventListener('click', logout);
+    this.element = el(
+      'header',
+      { class: 'statusbar', testid: 'status-bar' },
+      el('span', { class: 'brand', text: 'BORDERWATCH' }),
+      this.connection,
+      counts,
+      this.problem,
+      el('span', { class: 'user', text: `${session.username} · ${session.role}` }),
+      logoutButton,
+      this.clock,
+    );
+    this.setConnection('connecting');
+    this.tick();
+    this.clockTimer = window.setInterval(() => this.tick(), 1000);
+  }
+
+  setConnection(state: ConnectionState): void {
+    this.connection.textContent = CONNECTION_TEXT[state];
+    this.connection.dataset['state'] = state;
+  }
+
+  setCounts(counts: Readonly<Record<UnitStatus, number>>): void {
+    for (const [status, element] of this.counts) {
+      element.textContent = String(counts[status]);
+    }
+  }
+
+  /** Shows what is failing (null clears it): watch-floor users never see a console. */
+  setProblem(message: string | null): void {
+    this.problem.textContent = message ?? '';
+  }
+
+  dispose(): void {
+    window.clearInterval(this.clockTimer);
+  }
+
+  private tick(): void {
+    this.clock.textContent = `${utcTime(new Date())} UTC`;
+  }
+}

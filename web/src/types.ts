@@ -1,0 +1,61 @@
+import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+
+export const UNIT_TYPES = ['drone', 'vehicle', 'boat', 'foot', 'aircraft', 'sensor'] as const;
+export type UnitType = (typeof UNIT_TYPES)[number];
+
+export const UNIT_STATUSES = ['live', 'stale', 'lost'] as const;
+export type UnitStatus = (typeof UNIT_STATUSES)[number];
+
+export type Role = 'viewer' | 'operator' | 'admin';
+export type Severity = 'info' | 'warning' | 'critical';
+export type AlertType = 'enter' | 'exit' | 'dwell' | 'stale';
+
+/** A unit's latest position as carried by /ws/live (API.md §7). */
+export interface Unit {
+  id: string;
+  type: UnitType;
+  lat: number;
+  lon: number;
+  time: string;
+  speed: number | null;
+  heading: number | null;
+  status: UnitStatus;
+}
+
+export interface Alert {
+  id: string;
+  type: AlertType;
+  unitId: string;
+  geofenceId?: string;
+  geofenceName?: string;
+  severity: Severity;
+  time: string;
+  detectedAt: string;
+  lat: number;
+  lon: number;
+  ackedBy?: string;
+  ackedAt?: string;
+}
+
+export interface GeofenceProperties {
+  name: string;
+  severity: Severity;
+}
+
+export type Geofence = Feature<Polygon | MultiPolygon, GeofenceProperties>;
+export type GeofenceCollection = FeatureCollection<Polygon | MultiPolygon, GeofenceProperties>;
+
+export interface Session {
+  username: string;
+  token: string;
+  role: Role;
+  expiresAt: string;
+}
+
+export type ServerMessage =
+  | { type: 'snapshot'; units: Unit[] }
+  | { type: 'positions'; units: Unit[] }
+  | { type: 'alert'; alert: Alert }
+  | { type: 'geofence'; op: 'upsert'; feature: Geofence }
+  | { type: 'geofence'; op: 'delete'; id: string }
+  | { type: 'status'; unitId: string; status: UnitStatus };
