@@ -6,6 +6,7 @@ import io.vertx.sqlclient.Pool;
 import org.borderwatch.alert.SilenceVerticle;
 import org.borderwatch.alert.WebhookVerticle;
 import org.borderwatch.bus.LocalCodec;
+import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
 import org.borderwatch.http.HttpVerticle;
@@ -15,8 +16,6 @@ import org.borderwatch.track.PositionBatch;
 import org.borderwatch.track.TrackVerticle;
 import org.borderwatch.track.UnitRegistry;
 
-import java.util.function.BooleanSupplier;
-
 /** One node: the verticles and the few objects they share, deployed in dependency order. */
 public final class Borderwatch {
 
@@ -24,19 +23,21 @@ public final class Borderwatch {
     }
 
     /** Deploys a node on {@code vertx}; the schema must already be migrated ({@link Database#migrate()}). */
-    public static Future<Void> deploy(Vertx vertx, Config config, BooleanSupplier clusterJoined) {
+    public static Future<Void> deploy(Vertx vertx, Config config, ClusterView cluster) {
         vertx.eventBus().registerDefaultCodec(PositionBatch.class, new LocalCodec<>(PositionBatch.class));
         Database database = Database.fromUrl(config.dbUrl());
         Metrics metrics = new Metrics();
         Pool registryPool = database.pool(vertx, 2);
         UnitRegistry registry = new UnitRegistry(registryPool);
         metrics.gauge("bw_units_known", "Units known to this node", registry::size);
+        metrics.gauge("bw_cluster_members", "Members of the cluster as this node sees it", cluster::size);
+        metrics.gauge("bw_units_owned", "Units whose positions this node orders and evaluates",
+                () -> registry.ids().stream().filter(cluster::owns).count());
         return registry.load(vertx)
-                .compose(r -> vertx.deployVerticle(new TrackVerticle(database, registry, config, metrics)))
+                .compose(r -> vertx.deployVerticle(new TrackVerticle(database, registry, config, cluster, metrics)))
                 .compose(id -> vertx.deployVerticle(new SilenceVerticle(database, config.staleSeconds(), metrics)))
                 .compose(id -> vertx.deployVerticle(new WebhookVerticle(database, metrics)))
-                .compose(id -> vertx.deployVerticle(new HttpVerticle(config, database, registry, metrics,
-                        clusterJoined)))
+                .compose(id -> vertx.deployVerticle(new HttpVerticle(config, database, registry, metrics, cluster)))
                 .compose(id -> config.simulatorUnits() > 0
                         ? vertx.deployVerticle(new SimulatorVerticle(config, registryPool, registry))
                         : Future.succeededFuture())

@@ -3,6 +3,7 @@ package org.borderwatch;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.borderwatch.cluster.ClusterSetup;
+import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
 import org.slf4j.Logger;
@@ -20,7 +21,7 @@ public final class Main {
         Config config = Config.fromEnvironment();
         Database.fromUrl(config.dbUrl()).migrate();
         Future<Vertx> vertx = config.cluster() ? ClusterSetup.start(config) : Future.succeededFuture(Vertx.vertx());
-        vertx.compose(v -> Borderwatch.deploy(v, config, ClusterSetup.joined(v))
+        vertx.compose(v -> Borderwatch.deploy(v, config, ClusterView.of(v))
                         .onFailure(e -> v.close()))
                 .onSuccess(v -> LOG.info("Borderwatch is up on http://localhost:{}", config.httpPort()))
                 .onFailure(e -> {

@@ -12,6 +12,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
 
@@ -75,7 +76,7 @@ public final class TestNode {
                 // Test fixes carry fixed times, often hours old: no silence alerts unless a test asks for them.
                 "BW_STALE_SECONDS", "31536000"));
         settings.putAll(env);
-        await(Borderwatch.deploy(vertx, Config.from(settings), () -> true));
+        await(Borderwatch.deploy(vertx, Config.from(settings), ClusterView.single()));
         return new TestNode(vertx, port);
     }
 

@@ -12,6 +12,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import org.borderwatch.Borderwatch;
 import org.borderwatch.Times;
+import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
 
@@ -112,7 +113,7 @@ public final class IngestBenchmark {
         Vertx node = Vertx.vertx();
         Config config = Config.from(Map.of("BW_DB_URL", dbUrl, "BW_HTTP_PORT", String.valueOf(port),
                 "BW_ADMIN_PASSWORD", "bench-password", "BW_GEOFENCES", String.valueOf(scenario.evaluate())));
-        await(Borderwatch.deploy(node, config, () -> true));
+        await(Borderwatch.deploy(node, config, ClusterView.single()));
         Vertx load = Vertx.vertx();
         try {
             WebClient http = WebClient.create(load, new WebClientOptions().setDefaultHost("127.0.0.1")

@@ -16,6 +16,14 @@ public final class Addresses {
     /** Publish: a unit JSON ({@code id,name,type,deviceKeyHash}) after it was created or its key rotated. */
     public static final String UNIT_CHANGED = "bw.unit.changed";
 
+    /** Clustered request to one node's track writer: a JSON array of positions it owns; reply as TRACK_SUBMIT. */
+    public static String trackForward(String nodeId) {
+        return "bw.track.forward." + nodeId;
+    }
+
+    /** Local publish: the cluster's member list changed, so unit ownership may have moved. */
+    public static final String OWNERSHIP_CHANGED = "bw.cluster.ownership";
+
     private Addresses() {
     }
 }

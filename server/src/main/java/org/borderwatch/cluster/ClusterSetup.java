@@ -7,11 +7,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-
-import java.util.function.BooleanSupplier;
 
 /** Hazelcast through vertx-hazelcast: TCP-IP join with the listed members, never multicast. */
 public final class ClusterSetup {
@@ -25,6 +22,9 @@ public final class ClusterSetup {
         hz.setProperty("hazelcast.phone.home.enabled", "false");
         hz.setProperty("hazelcast.wait.seconds.before.join", "0");
         hz.setProperty("hazelcast.logging.type", "slf4j");
+        // A member killed without a goodbye is declared dead within seconds, so its units move on quickly.
+        hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        hz.setProperty("hazelcast.max.no.heartbeat.seconds", "6");
         NetworkConfig net = hz.getNetworkConfig();
         net.setPort(config.clusterPort()).setPortAutoIncrement(false);
         net.getInterfaces().setEnabled(true).addInterface(config.clusterHost());
@@ -38,15 +38,5 @@ public final class ClusterSetup {
                         .setHost(config.clusterHost()).setPort(0).setClusterPublicHost(config.clusterHost())))
                 .withClusterManager(new HazelcastClusterManager(hz))
                 .buildClustered();
-    }
-
-    /** For readiness: a clustered node is ready while its cluster manager is active; a single node always is. */
-    public static BooleanSupplier joined(Vertx vertx) {
-        return () -> {
-            if (!(vertx instanceof VertxInternal internal) || internal.clusterManager() == null) {
-                return true;
-            }
-            return internal.clusterManager().isActive();
-        };
     }
 }

@@ -14,6 +14,7 @@ import org.borderwatch.alert.AlertSockets;
 import org.borderwatch.alert.WebhookApi;
 import org.borderwatch.auth.AuthApi;
 import org.borderwatch.auth.AuthService;
+import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
 import org.borderwatch.geofence.GeofenceApi;
@@ -28,7 +29,6 @@ import org.borderwatch.track.UnitStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.function.BooleanSupplier;
 
 /** The HTTP front: REST API, WebSockets, health, metrics and the web app, on {@code BW_HTTP_PORT}. */
 public final class HttpVerticle extends VerticleBase {
@@ -40,17 +40,17 @@ public final class HttpVerticle extends VerticleBase {
     private final Database database;
     private final UnitRegistry registry;
     private final Metrics metrics;
-    private final BooleanSupplier clusterJoined;
+    private final ClusterView cluster;
     private Pool pool;
     private HttpServer server;
 
     public HttpVerticle(Config config, Database database, UnitRegistry registry, Metrics metrics,
-                        BooleanSupplier clusterJoined) {
+                        ClusterView cluster) {
         this.config = config;
         this.database = database;
         this.registry = registry;
         this.metrics = metrics;
-        this.clusterJoined = clusterJoined;
+        this.cluster = cluster;
     }
 
     @Override
@@ -85,7 +85,7 @@ public final class HttpVerticle extends VerticleBase {
 
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         new AuthApi(auth).mount(router);
-        new PositionApi(new PositionIngest(vertx, registry)).mount(router);
+        new PositionApi(new PositionIngest(vertx, registry, cluster)).mount(router);
         new UnitApi(units, registry).mount(router);
         new GeofenceApi(vertx, new GeofenceStore(pool, config.geofenceMaxAreaKm2())).mount(router);
         new AlertApi(pool).mount(router);
@@ -102,7 +102,7 @@ public final class HttpVerticle extends VerticleBase {
     }
 
     private Future<Void> ready() {
-        return pool.query("SELECT 1").execute().compose(rows -> clusterJoined.getAsBoolean()
+        return pool.query("SELECT 1").execute().compose(rows -> cluster.joined()
                 ? Future.<Void>succeededFuture()
                 : Future.failedFuture("not joined to the cluster"))
                 .recover(e -> Future.failedFuture(e.getMessage() == null ? "database unreachable" : e.getMessage()));

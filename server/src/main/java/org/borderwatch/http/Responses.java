@@ -39,7 +39,7 @@ public final class Responses {
             json(ctx, api.status(), api.toJson());
         } else if (cause instanceof PgException pg && "23505".equals(pg.getSqlState())) {
             json(ctx, 409, new ApiException(409, "already exists", null, null).toJson());
-        } else if (cause instanceof OverloadedException) {
+        } else if (cause instanceof UnavailableException) {
             ctx.response().putHeader("Retry-After", "1");
             json(ctx, 503, new ApiException(503, cause.getMessage(), null, null).toJson());
         } else {

@@ -4,14 +4,19 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import org.borderwatch.auth.Principal;
 import org.borderwatch.bus.Addresses;
+import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.http.ApiException;
-import org.borderwatch.http.OverloadedException;
+import org.borderwatch.http.UnavailableException;
 import org.borderwatch.track.Position;
 import org.borderwatch.track.PositionBatch;
 import org.borderwatch.track.TrackVerticle;
 import org.borderwatch.track.UnitRegistry;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,21 +25,26 @@ import java.util.Map;
 
 /**
  * The one door every front end (HTTP, MQTT, OsmAnd, CoT, the simulator) uses: checks who may report which unit, then
- * hands the positions to the track writer and completes once they are durable.
+ * hands each unit's positions to the track writer of the node that owns the unit, and completes once all of them
+ * are durable.
  */
 public final class PositionIngest {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PositionIngest.class);
     private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true).setSendTimeout(60_000);
+    private static final DeliveryOptions FORWARD = new DeliveryOptions().setSendTimeout(20_000);
 
     private final Vertx vertx;
     private final UnitRegistry units;
+    private final ClusterView cluster;
 
-    public PositionIngest(Vertx vertx, UnitRegistry units) {
+    public PositionIngest(Vertx vertx, UnitRegistry units, ClusterView cluster) {
         this.vertx = vertx;
         this.units = units;
+        this.cluster = cluster;
     }
 
-    /** Completes with the number of positions accepted, after the transaction that stored them committed. */
+    /** Completes with the number of positions accepted, after the transactions that stored them committed. */
     public Future<Integer> submit(Principal principal, List<Position> positions) {
         Map<String, Integer> firstIndex = new LinkedHashMap<>();
         for (int i = 0; i < positions.size(); i++) {
@@ -57,11 +67,42 @@ public final class PositionIngest {
             }
         });
         Future<?> known = lookups.isEmpty() ? Future.succeededFuture() : Future.all(lookups);
-        return known.compose(v -> vertx.eventBus()
-                        .<Integer>request(Addresses.TRACK_SUBMIT, new PositionBatch(positions), LOCAL))
+        return known.compose(v -> route(positions));
+    }
+
+    private Future<Integer> route(List<Position> positions) {
+        Map<String, List<Position>> byOwner = new LinkedHashMap<>();
+        for (Position p : positions) {
+            byOwner.computeIfAbsent(cluster.owner(p.unitId()), node -> new ArrayList<>()).add(p);
+        }
+        List<Future<Integer>> parts = new ArrayList<>();
+        byOwner.forEach((node, part) -> parts.add(node.equals(cluster.self()) ? local(part) : forward(node, part)));
+        return Future.all(parts).map(all -> parts.stream().mapToInt(Future::result).sum());
+    }
+
+    private Future<Integer> local(List<Position> part) {
+        return vertx.eventBus().<Integer>request(Addresses.TRACK_SUBMIT, new PositionBatch(part), LOCAL)
                 .map(reply -> reply.body())
-                .recover(e -> Future.failedFuture(e instanceof ReplyException reply
-                        && reply.failureCode() == TrackVerticle.OVERLOADED
-                        ? new OverloadedException(reply.getMessage()) : e));
+                .recover(PositionIngest::retryable);
+    }
+
+    private Future<Integer> forward(String node, List<Position> part) {
+        JsonArray json = new JsonArray();
+        part.forEach(p -> json.add(p.toJson()));
+        return vertx.eventBus().<Integer>request(Addresses.trackForward(node), json, FORWARD)
+                .map(reply -> reply.body())
+                .recover(e -> {
+                    // Gone, slow or full: the device retries, and by then ownership has moved on or freed up.
+                    LOG.debug("forward to {} failed: {}", node, e.getMessage());
+                    return Future.failedFuture(new UnavailableException("the unit's owner node is unavailable, "
+                            + "retry shortly"));
+                });
+    }
+
+    private static Future<Integer> retryable(Throwable e) {
+        if (e instanceof ReplyException reply && reply.failureCode() == TrackVerticle.OVERLOADED) {
+            return Future.failedFuture(new UnavailableException(reply.getMessage()));
+        }
+        return Future.failedFuture(e);
     }
 }

@@ -100,7 +100,8 @@ final class TrackSql {
             FROM raised""";
 
     /** A fence changed: forget who was inside it, then ... */
-    static final String CLEAR_FENCE = "DELETE FROM geofence_state WHERE geofence_id = $1::uuid";
+    static final String CLEAR_FENCE = """
+            DELETE FROM geofence_state WHERE geofence_id = $1::uuid AND unit_id = ANY($2::text[])""";
 
     /**
      * ... record silently which of these units' last-known positions the new shape contains, so the edit itself
@@ -121,10 +122,12 @@ final class TrackSql {
                        ELSE ST_DWithin(g.shape, pt.p::geography, g.radius_m) END
             RETURNING unit_id, entered_at""";
 
-    static final String LOAD_UNIT_STATE = "SELECT unit_id, time FROM unit_state";
-    static final String LOAD_FENCE_STATE = """
-            SELECT unit_id, geofence_id::text, entered_at, dwell_alerted FROM geofence_state""";
-    static final String LOAD_UNIT_STATE_FOR = "SELECT unit_id, time FROM unit_state WHERE unit_id = ANY($1::text[])";
+    /**
+     * Locks the batch's units for the transaction, in a fixed order so two nodes never deadlock, and returns the
+     * newest time the database holds for each: the check that what this node remembers is current.
+     */
+    static final String LOCK_UNITS = """
+            SELECT unit_id, time FROM unit_state WHERE unit_id = ANY($1::text[]) ORDER BY unit_id FOR UPDATE""";
     static final String LOAD_FENCE_STATE_FOR = """
             SELECT unit_id, geofence_id::text, entered_at, dwell_alerted
             FROM geofence_state WHERE unit_id = ANY($1::text[])""";

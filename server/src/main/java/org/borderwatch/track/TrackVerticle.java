@@ -13,6 +13,7 @@ import io.vertx.sqlclient.Tuple;
 import org.borderwatch.Times;
 import org.borderwatch.alert.Alerts;
 import org.borderwatch.bus.Addresses;
+import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
 import org.borderwatch.geofence.Crossing;
@@ -25,16 +26,16 @@ import org.borderwatch.ops.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -52,6 +53,7 @@ public final class TrackVerticle extends VerticleBase {
     private final Database database;
     private final UnitRegistry units;
     private final Config config;
+    private final ClusterView cluster;
     private final LongAdder storedCounter;
     private final LongAdder batchCounter;
     private final LongAdder alertCounter;
@@ -60,23 +62,24 @@ public final class TrackVerticle extends VerticleBase {
     private final ArrayDeque<String> changedFences = new ArrayDeque<>();
     private final Map<String, UnitFences> state = new HashMap<>();
     private final Map<String, Geofence> fences = new HashMap<>();
-    private final Set<String> dirty = new HashSet<>();
     private final BatchTuples tuples = new BatchTuples();
     private Pool pool;
     private int queued;
     private boolean flushing;
 
-    private record Pending(List<Position> positions, Message<PositionBatch> message) {
+    /** One request's positions and where to answer: a local batch or a batch forwarded by another node. */
+    private record Pending(List<Position> positions, Message<?> message) {
     }
 
     /** What one commit decided, applied to memory and announced only once the transaction is durable. */
     private record Outcome(Map<String, UnitFences> staged, Map<String, Position> newest, List<JsonObject> alerts) {
     }
 
-    public TrackVerticle(Database database, UnitRegistry units, Config config, Metrics metrics) {
+    public TrackVerticle(Database database, UnitRegistry units, Config config, ClusterView cluster, Metrics metrics) {
         this.database = database;
         this.units = units;
         this.config = config;
+        this.cluster = cluster;
         this.storedCounter = metrics.counter("bw_positions_committed_total", "Positions committed to PostGIS");
         this.batchCounter = metrics.counter("bw_batches_committed_total", "Group commits");
         this.alertCounter = metrics.counter("bw_geofence_alerts_total", "Enter, exit and dwell alerts raised");
@@ -87,13 +90,18 @@ public final class TrackVerticle extends VerticleBase {
     public Future<?> start() {
         pool = database.pool(vertx, 2);
         vertx.eventBus().<JsonObject>consumer(Addresses.GEOFENCE_CHANGED, msg -> onFenceChange(msg.body()));
+        // Units may have moved to or from this node: what it remembers of them may be stale, so forget it all.
+        vertx.eventBus().localConsumer(Addresses.OWNERSHIP_CHANGED, msg -> state.clear());
+        Future<Void> forwarded = cluster.clustered()
+                ? vertx.eventBus().<JsonArray>consumer(Addresses.trackForward(cluster.self()), this::onForward)
+                        .completion()
+                : Future.succeededFuture();
         return GeofenceStore.loadRules(pool)
                 .onSuccess(all -> all.forEach(f -> fences.put(f.id(), f)))
-                .compose(v -> loadState(null))
-                .compose(v -> vertx.eventBus().<PositionBatch>localConsumer(Addresses.TRACK_SUBMIT, this::onSubmit)
-                        .completion())
-                .onSuccess(v -> LOG.info("track writer ready: {} units with state, {} geofences", state.size(),
-                        fences.size()));
+                .compose(v -> forwarded)
+                .compose(v -> vertx.eventBus().<PositionBatch>localConsumer(Addresses.TRACK_SUBMIT,
+                        msg -> enqueue(msg.body().positions(), msg)).completion())
+                .onSuccess(v -> LOG.info("track writer ready with {} geofences", fences.size()));
     }
 
     @Override
@@ -114,8 +122,13 @@ public final class TrackVerticle extends VerticleBase {
         }
     }
 
-    private void onSubmit(Message<PositionBatch> message) {
-        List<Position> positions = message.body().positions();
+    private void onForward(Message<JsonArray> message) {
+        List<Position> positions = new ArrayList<>(message.body().size());
+        message.body().forEach(item -> positions.add(Position.fromJson((JsonObject) item)));
+        enqueue(positions, message);
+    }
+
+    private void enqueue(List<Position> positions, Message<?> message) {
         if (queued + positions.size() > config.queueMaxPositions()) {
             message.fail(OVERLOADED, "ingest queue is full, retry shortly");
             return;
@@ -133,12 +146,12 @@ public final class TrackVerticle extends VerticleBase {
         flushing = true;
         Future<Void> work;
         if (!changedFences.isEmpty()) {
-            work = reloadDirty().compose(v -> rebaseline(changedFences.poll()));
+            work = rebaseline(changedFences.poll());
         } else {
             List<Pending> taken = take();
-            work = reloadDirty().compose(v -> commit(taken)).onFailure(e -> {
+            work = commit(taken).onFailure(e -> {
                 LOG.error("group commit of {} requests failed; they get 500 and may retry", taken.size(), e);
-                taken.forEach(p -> p.positions().forEach(pos -> dirty.add(pos.unitId())));
+                taken.forEach(p -> p.positions().forEach(pos -> state.remove(pos.unitId())));
                 taken.forEach(p -> p.message().fail(500, "could not store positions"));
             });
         }
@@ -163,24 +176,10 @@ public final class TrackVerticle extends VerticleBase {
 
     private Future<Void> commit(List<Pending> taken) {
         List<Position> batch = uniqueInTimeOrder(taken);
-        Map<String, UnitFences> staged = new HashMap<>();
-        boolean[] newer = new boolean[batch.size()];
-        boolean[] evaluate = new boolean[batch.size()];
-        double[] margin = new double[batch.size()];
-        for (int i = 0; i < batch.size(); i++) {
-            Position p = batch.get(i);
-            UnitFences unit = staged.computeIfAbsent(p.unitId(), id -> state.getOrDefault(id, UnitFences.empty())
-                    .copy());
-            newer[i] = unit.isNewer(p.time());
-            // A fix vaguer than the configured accuracy is kept and shown, but decides no geofence state.
-            evaluate[i] = newer[i] && config.geofencesEnabled()
-                    && (p.accuracy() == null || p.accuracy() <= config.geofenceMaxAccuracyMeters());
-            margin[i] = p.accuracy() == null ? 0 : p.accuracy();
-        }
-        double reach = fences.values().stream().mapToDouble(Geofence::marginMeters).max().orElse(0);
-        return pool.withTransaction(conn -> conn.preparedQuery(TrackSql.STORE_AND_CLASSIFY)
-                        .execute(tuples.store(batch, evaluate, margin, reach))
-                        .compose(rows -> apply(conn, batch, newer, rows, staged)))
+        String[] unitIds = batch.stream().map(Position::unitId).distinct().toArray(String[]::new);
+        return pool.withTransaction(conn -> conn.preparedQuery(TrackSql.LOCK_UNITS).execute(Tuple.of((Object) unitIds))
+                        .compose(locked -> refresh(conn, locked, unitIds))
+                        .compose(v -> storeAndApply(conn, batch)))
                 .map(outcome -> {
                     state.putAll(outcome.staged());
                     taken.forEach(p -> p.message().reply(p.positions().size()));
@@ -190,6 +189,55 @@ public final class TrackVerticle extends VerticleBase {
                     announce(outcome);
                     return null;
                 });
+    }
+
+    /**
+     * With the units' rows locked, makes what this node remembers of them match the database: another node may have
+     * owned them a moment ago, or a commit may have failed half-way. Only units whose newest time differs are read.
+     */
+    private Future<Void> refresh(SqlConnection conn, RowSet<Row> locked, String[] unitIds) {
+        Map<String, Instant> stored = new HashMap<>();
+        locked.forEach(row -> stored.put(row.getString("unit_id"), row.getOffsetDateTime("time").toInstant()));
+        List<String> stale = new ArrayList<>();
+        for (String id : unitIds) {
+            UnitFences known = state.get(id);
+            if (known == null || !Objects.equals(known.lastTime(), stored.get(id))) {
+                stale.add(id);
+            }
+        }
+        if (stale.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return conn.preparedQuery(TrackSql.LOAD_FENCE_STATE_FOR).execute(Tuple.of((Object) stale.toArray(String[]::new)))
+                .map(rows -> {
+                    Map<String, Map<String, Membership>> inside = new HashMap<>();
+                    rows.forEach(r -> inside.computeIfAbsent(r.getString("unit_id"), k -> new HashMap<>())
+                            .put(r.getString("geofence_id"), new Membership(
+                                    r.getOffsetDateTime("entered_at").toInstant(), r.getBoolean("dwell_alerted"))));
+                    stale.forEach(id -> state.put(id, new UnitFences(stored.get(id),
+                            inside.getOrDefault(id, Map.of()))));
+                    return null;
+                });
+    }
+
+    private Future<Outcome> storeAndApply(SqlConnection conn, List<Position> batch) {
+        Map<String, UnitFences> staged = new HashMap<>();
+        boolean[] newer = new boolean[batch.size()];
+        boolean[] evaluate = new boolean[batch.size()];
+        double[] margin = new double[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            Position p = batch.get(i);
+            UnitFences unit = staged.computeIfAbsent(p.unitId(), id -> state.get(id).copy());
+            newer[i] = unit.isNewer(p.time());
+            // A fix vaguer than the configured accuracy is kept and shown, but decides no geofence state.
+            evaluate[i] = newer[i] && config.geofencesEnabled()
+                    && (p.accuracy() == null || p.accuracy() <= config.geofenceMaxAccuracyMeters());
+            margin[i] = p.accuracy() == null ? 0 : p.accuracy();
+        }
+        double reach = fences.values().stream().mapToDouble(Geofence::marginMeters).max().orElse(0);
+        return conn.preparedQuery(TrackSql.STORE_AND_CLASSIFY)
+                .execute(tuples.store(batch, evaluate, margin, reach))
+                .compose(rows -> apply(conn, batch, newer, rows, staged));
     }
 
     /**
@@ -231,21 +279,19 @@ public final class TrackVerticle extends VerticleBase {
         return ids == null ? List.of() : Arrays.asList(ids);
     }
 
-    /** Re-baselines every unit's membership of a new or edited fence from its last position, raising nothing. */
+    /**
+     * Re-baselines the membership of a new or edited fence for the units this node owns, from their last positions,
+     * raising nothing.
+     */
     private Future<Void> rebaseline(String fenceId) {
-        String[] known = state.keySet().toArray(String[]::new);
-        return pool.withTransaction(conn -> conn.preparedQuery(TrackSql.CLEAR_FENCE).execute(Tuple.of(fenceId))
-                        .compose(v -> conn.preparedQuery(TrackSql.BASELINE_FENCE).execute(Tuple.of(fenceId, (Object) known))))
-                .<Void>map(rows -> {
-                    state.values().forEach(unit -> unit.inside().remove(fenceId));
-                    rows.forEach(row -> state.get(row.getString("unit_id")).inside()
-                            .put(fenceId, new Membership(row.getOffsetDateTime("entered_at").toInstant(), false)));
-                    return null;
-                })
-                .recover(e -> {
-                    LOG.error("could not re-baseline geofence {}; reloading state", fenceId, e);
-                    return loadState(null);
-                });
+        String[] owned = units.ids().stream().filter(cluster::owns).toArray(String[]::new);
+        return pool.withTransaction(conn -> conn.preparedQuery(TrackSql.CLEAR_FENCE)
+                        .execute(Tuple.of(fenceId, (Object) owned))
+                        .compose(v -> conn.preparedQuery(TrackSql.BASELINE_FENCE)
+                                .execute(Tuple.of(fenceId, (Object) owned))))
+                .onFailure(e -> LOG.error("could not re-baseline geofence {}", fenceId, e))
+                .<Void>mapEmpty()
+                .onComplete(ar -> state.clear());
     }
 
     private void announce(Outcome outcome) {
@@ -279,37 +325,5 @@ public final class TrackVerticle extends VerticleBase {
         List<Position> batch = new ArrayList<>(unique.values());
         batch.sort(Comparator.comparing(Position::unitId).thenComparing(Position::time));
         return batch;
-    }
-
-    /** After a failed commit nobody knows what the database holds for those units until it is read back. */
-    private Future<Void> reloadDirty() {
-        if (dirty.isEmpty()) {
-            return Future.succeededFuture();
-        }
-        String[] ids = dirty.toArray(String[]::new);
-        return loadState(ids).onSuccess(v -> dirty.clear());
-    }
-
-    private Future<Void> loadState(String[] only) {
-        Future<RowSet<Row>> unitRows = only == null
-                ? pool.query(TrackSql.LOAD_UNIT_STATE).execute()
-                : pool.preparedQuery(TrackSql.LOAD_UNIT_STATE_FOR).execute(Tuple.of((Object) only));
-        Future<RowSet<Row>> fenceRows = only == null
-                ? pool.query(TrackSql.LOAD_FENCE_STATE).execute()
-                : pool.preparedQuery(TrackSql.LOAD_FENCE_STATE_FOR).execute(Tuple.of((Object) only));
-        return Future.all(unitRows, fenceRows).map(all -> {
-            Map<String, Map<String, Membership>> inside = new HashMap<>();
-            fenceRows.result().forEach(r -> inside.computeIfAbsent(r.getString("unit_id"), k -> new HashMap<>())
-                    .put(r.getString("geofence_id"), new Membership(r.getOffsetDateTime("entered_at").toInstant(),
-                            r.getBoolean("dwell_alerted"))));
-            if (only == null) {
-                state.clear();
-            } else {
-                Arrays.stream(only).forEach(state::remove);
-            }
-            unitRows.result().forEach(r -> state.put(r.getString("unit_id"), new UnitFences(
-                    r.getOffsetDateTime("time").toInstant(), inside.getOrDefault(r.getString("unit_id"), Map.of()))));
-            return null;
-        });
     }
 }

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Tuple;
 import org.borderwatch.bus.Addresses;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -74,6 +75,10 @@ public final class UnitRegistry {
             put(unit);
             return unit;
         });
+    }
+
+    public Set<String> ids() {
+        return byId.keySet();
     }
 
     public int size() {
