@@ -22,7 +22,9 @@ final class AlertSql {
     /**
      * Raises {@code stale} after $1 seconds of silence and {@code lost} after five times that, once per silence: the
      * marker on unit_state is cleared by the next fix, and the unique key (unit, type, time of the last fix) keeps
-     * two nodes or a restart from raising the same silence twice. Severity: stale warning, lost critical.
+     * two nodes or a restart from raising the same silence twice. Rows a track writer holds are skipped, not
+     * waited for (they are reporting, so not silent), which also rules out deadlocks. Severity: stale warning, lost
+     * critical.
      */
     static final String SILENCE = """
             WITH due AS (
@@ -31,6 +33,8 @@ final class AlertSql {
                 FROM unit_state s
                 WHERE s.time < now() - make_interval(secs => $1)
                   AND (s.silence IS NULL OR (s.silence = 'stale' AND s.time < now() - make_interval(secs => 5 * $1)))
+                ORDER BY s.unit_id
+                FOR UPDATE SKIP LOCKED
             ),
             marked AS (
                 UPDATE unit_state u SET silence = d.level

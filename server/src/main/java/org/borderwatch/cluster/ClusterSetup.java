@@ -10,13 +10,27 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
 /** Hazelcast through vertx-hazelcast: TCP-IP join with the listed members, never multicast. */
 public final class ClusterSetup {
 
     private ClusterSetup() {
     }
 
+    /**
+     * Starts a clustered Vert.x. {@code BW_CLUSTER_HOST} may be an address or a name (a container's host name): it is
+     * resolved once here, before any event loop runs, and both Hazelcast and the event bus bind to that address.
+     */
     public static Future<Vertx> start(org.borderwatch.config.Config config) {
+        String address;
+        try {
+            address = InetAddress.getByName(config.clusterHost()).getHostAddress();
+        } catch (UnknownHostException e) {
+            return Future.failedFuture(new IllegalArgumentException("BW_CLUSTER_HOST " + config.clusterHost()
+                    + " does not resolve", e));
+        }
         Config hz = ConfigUtil.loadConfig();
         hz.setClusterName(config.clusterName());
         hz.setProperty("hazelcast.phone.home.enabled", "false");
@@ -27,7 +41,7 @@ public final class ClusterSetup {
         hz.setProperty("hazelcast.max.no.heartbeat.seconds", "6");
         NetworkConfig net = hz.getNetworkConfig();
         net.setPort(config.clusterPort()).setPortAutoIncrement(false);
-        net.getInterfaces().setEnabled(true).addInterface(config.clusterHost());
+        net.getInterfaces().setEnabled(true).addInterface(address);
         JoinConfig join = net.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
@@ -35,7 +49,7 @@ public final class ClusterSetup {
         config.clusterMembers().forEach(member -> join.getTcpIpConfig().addMember(member));
         return Vertx.builder()
                 .with(new VertxOptions().setEventBusOptions(new EventBusOptions()
-                        .setHost(config.clusterHost()).setPort(0).setClusterPublicHost(config.clusterHost())))
+                        .setHost(address).setPort(0).setClusterPublicHost(address)))
                 .withClusterManager(new HazelcastClusterManager(hz))
                 .buildClustered();
     }

@@ -128,6 +128,9 @@ final class TrackSql {
      */
     static final String LOCK_UNITS = """
             SELECT unit_id, time FROM unit_state WHERE unit_id = ANY($1::text[]) ORDER BY unit_id FOR UPDATE""";
+
+    /** The same without locks, for a single node, which is the only writer. */
+    static final String READ_UNITS = "SELECT unit_id, time FROM unit_state WHERE unit_id = ANY($1::text[])";
     static final String LOAD_FENCE_STATE_FOR = """
             SELECT unit_id, geofence_id::text, entered_at, dwell_alerted
             FROM geofence_state WHERE unit_id = ANY($1::text[])""";

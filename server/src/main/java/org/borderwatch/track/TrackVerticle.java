@@ -177,9 +177,7 @@ public final class TrackVerticle extends VerticleBase {
     private Future<Void> commit(List<Pending> taken) {
         List<Position> batch = uniqueInTimeOrder(taken);
         String[] unitIds = batch.stream().map(Position::unitId).distinct().toArray(String[]::new);
-        return pool.withTransaction(conn -> conn.preparedQuery(TrackSql.LOCK_UNITS).execute(Tuple.of((Object) unitIds))
-                        .compose(locked -> refresh(conn, locked, unitIds))
-                        .compose(v -> storeAndApply(conn, batch)))
+        return pool.withTransaction(conn -> check(conn, unitIds).compose(v -> storeAndApply(conn, batch)))
                 .map(outcome -> {
                     state.putAll(outcome.staged());
                     taken.forEach(p -> p.message().reply(p.positions().size()));
@@ -192,12 +190,25 @@ public final class TrackVerticle extends VerticleBase {
     }
 
     /**
-     * With the units' rows locked, makes what this node remembers of them match the database: another node may have
-     * owned them a moment ago, or a commit may have failed half-way. Only units whose newest time differs are read.
+     * Makes what this node remembers of the batch's units match the database. Clustered, another node may have
+     * owned a unit a moment ago, so every unit's row is locked and its newest time compared. A single node is the
+     * only writer, so only units it has not seen yet are read.
      */
-    private Future<Void> refresh(SqlConnection conn, RowSet<Row> locked, String[] unitIds) {
+    private Future<Void> check(SqlConnection conn, String[] unitIds) {
+        String[] checked = cluster.clustered() ? unitIds
+                : Arrays.stream(unitIds).filter(id -> !state.containsKey(id)).toArray(String[]::new);
+        if (checked.length == 0) {
+            return Future.succeededFuture();
+        }
+        String sql = cluster.clustered() ? TrackSql.LOCK_UNITS : TrackSql.READ_UNITS;
+        return conn.preparedQuery(sql).execute(Tuple.of((Object) checked))
+                .compose(rows -> refresh(conn, rows, checked));
+    }
+
+    /** Reloads the units whose newest time in the database differs from what this node remembers. */
+    private Future<Void> refresh(SqlConnection conn, RowSet<Row> current, String[] unitIds) {
         Map<String, Instant> stored = new HashMap<>();
-        locked.forEach(row -> stored.put(row.getString("unit_id"), row.getOffsetDateTime("time").toInstant()));
+        current.forEach(row -> stored.put(row.getString("unit_id"), row.getOffsetDateTime("time").toInstant()));
         List<String> stale = new ArrayList<>();
         for (String id : unitIds) {
             UnitFences known = state.get(id);

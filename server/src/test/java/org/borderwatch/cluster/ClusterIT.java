@@ -36,8 +36,9 @@ import static org.borderwatch.Fixtures.square;
 
 /**
  * Three server JVMs with real Hazelcast on 127.0.0.1 and one PostGIS. Devices post round-robin to all three; then one
- * node is killed with SIGKILL mid-stream. Every acknowledged position must be stored, and every crossing must give
- * exactly one alert.
+ * node is killed with SIGKILL mid-stream, and later comes back and takes its share of the units back. Every
+ * acknowledged position must be stored, every node's map must see the positions, and every crossing must give exactly
+ * one alert.
  */
 class ClusterIT {
 
@@ -95,7 +96,7 @@ class ClusterIT {
         drive(keys, 0, null);
 
         for (int u = 0; u < UNITS; u++) {
-            assertThat(alerts(unit(u))).as(unit(u)).containsExactly("enter", "exit", "enter", "exit", "enter");
+            assertThat(alerts(unit(u))).as(unit(u)).isEqualTo(crossings(FIXES_PER_PHASE));
         }
         Set<String> phaseOne = Set.copyOf(acknowledged);
         for (int i = 0; i < 3; i++) {
@@ -111,8 +112,7 @@ class ClusterIT {
             assertThat(TestNode.await(countPosition(parts[0], parts[1]))).as(position).isEqualTo(1L);
         }
         for (int u = 0; u < UNITS; u++) {
-            assertThat(alerts(unit(u))).as(unit(u)).containsExactly("enter", "exit", "enter", "exit", "enter",
-                    "exit", "enter", "exit", "enter", "exit", "enter");
+            assertThat(alerts(unit(u))).as(unit(u)).isEqualTo(crossings(2 * FIXES_PER_PHASE));
         }
         String lastTime = t0.plusSeconds(2 * FIXES_PER_PHASE - 1).toString();
         for (int i = 0; i < 2; i++) {
@@ -122,6 +122,40 @@ class ClusterIT {
             }
             awaitContains(seen.get(i), last, "surviving node" + (i + 1) + "'s /ws/live");
         }
+
+        // The killed member comes back (a new JVM on the same ports) and takes its share of the units back.
+        NodeProcess victim = nodes.get(2);
+        NodeProcess back = NodeProcess.start("node3-rejoined", victim.httpPort, victim.clusterPort,
+                List.of(nodes.get(0).clusterPort, nodes.get(1).clusterPort, victim.clusterPort), Map.of());
+        nodes.set(2, back);
+        for (NodeProcess node : nodes) {
+            node.awaitMembers(http, 3, 120_000);
+        }
+        long owned = ownedUnits(back);
+        assertThat(owned).as("units owned by the rejoined node").isBetween(1L, (long) UNITS - 1);
+
+        drive(keys, 2 * FIXES_PER_PHASE, null);
+
+        for (int u = 0; u < UNITS; u++) {
+            assertThat(alerts(unit(u))).as(unit(u)).isEqualTo(crossings(3 * FIXES_PER_PHASE));
+        }
+        assertThat(TestNode.await(db.query("SELECT count(*) FROM positions").execute()).iterator().next()
+                .getLong(0)).isEqualTo((long) UNITS * FIXES_PER_PHASE * 3);
+    }
+
+    /** enter, exit, enter, … : one per crossing of the first {@code fixes} fixes (inside for 2-3, 6-7, …). */
+    private static List<String> crossings(int fixes) {
+        List<String> expected = new ArrayList<>();
+        for (int k = 2; k < fixes; k += 2) {
+            expected.add((k / 2) % 2 == 1 ? "enter" : "exit");
+        }
+        return expected;
+    }
+
+    private long ownedUnits(NodeProcess node) throws Exception {
+        String metrics = TestNode.await(http.get(node.httpPort, "127.0.0.1", "/metrics").send()).bodyAsString();
+        return metrics.lines().filter(line -> line.startsWith("bw_units_owned ")).findFirst()
+                .map(line -> Long.parseLong(line.substring("bw_units_owned ".length()))).orElseThrow();
     }
 
     private io.vertx.core.Future<Long> countPosition(String unit, String time) {
