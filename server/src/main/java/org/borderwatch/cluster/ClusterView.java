@@ -85,12 +85,17 @@ public final class ClusterView {
 
     /** The node that orders and evaluates this unit's positions. */
     public String owner(String unitId) {
-        List<String> current = members;
-        String best = self;
+        String owner = ownerAmong(unitId, members);
+        return owner == null ? self : owner;
+    }
+
+    /** Rendezvous hashing: the member with the highest score for this unit. */
+    static String ownerAmong(String unitId, List<String> members) {
+        String best = null;
         long bestScore = Long.MIN_VALUE;
-        for (String node : current) {
+        for (String node : members) {
             long score = score(unitId, node);
-            if (score > bestScore) {
+            if (best == null || score > bestScore) {
                 bestScore = score;
                 best = node;
             }

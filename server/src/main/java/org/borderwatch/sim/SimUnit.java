@@ -33,34 +33,41 @@ final class SimUnit {
     static SimUnit create(int i) {
         int slot = i % 10;
         int round = i / 10;
-        int port = (i / 2 + round) % Border.PORTS.length;
-        double portAt = Border.LINE.locate(Border.port(port));
         if (slot < 3) {
-            SimUnit drone = new SimUnit(String.format("UAV-%02d", i + 1),
-                    "Drone over " + Border.portName(port), "drone", 30);
-            // 3 km north of the port, a 2.5 km orbit: it crosses the port's 3 km fence twice per lap.
-            drone.center = Polyline.offset(Border.port(port), 0, 3000);
-            drone.radius = 2500;
-            drone.angle = (i * 47) % 360;
-            return drone;
+            int drone = round * 3 + slot;
+            int port = drone % Border.PORTS.length;
+            SimUnit unit = new SimUnit(String.format("UAV-%02d", i + 1), "Drone over " + Border.portName(port),
+                    "drone", 30);
+            // An orbit of 2.5 km whose centre lies 3 km from the port: it crosses the port's 3 km fence twice per
+            // lap. Drones over the same port orbit on different sides of it.
+            unit.center = Polyline.offset(Border.port(port), (drone / Border.PORTS.length) * 70 % 360, 3000);
+            unit.radius = 2500;
+            unit.angle = (i * 47) % 360;
+            return unit;
         }
         if (slot < 7) {
-            SimUnit vehicle = new SimUnit(String.format("PV-%02d", i + 1),
+            int vehicle = round * 4 + slot - 3;
+            int port = vehicle % Border.PORTS.length;
+            double portAt = Border.LINE.locate(Border.port(port));
+            SimUnit unit = new SimUnit(String.format("PV-%02d", i + 1),
                     "Patrol vehicle " + (i + 1) + " (" + Border.portName(port) + ")", "vehicle", 25);
-            vehicle.patrol(portAt - 15_000, portAt + 15_000, portAt - 4_000 - 6_000 * ((slot - 3) + round));
-            return vehicle;
+            unit.patrol(portAt - 15_000, portAt + 15_000, portAt - 4_000 - 6_000 * (vehicle / Border.PORTS.length));
+            return unit;
         }
         if (slot < 9) {
-            SimUnit boat = new SimUnit(String.format("BT-%02d", i + 1), "River boat " + (i + 1), "boat", 8);
+            int boat = round * 2 + slot - 7;
+            SimUnit unit = new SimUnit(String.format("BT-%02d", i + 1), "River boat " + (i + 1), "boat", 8);
             double river = Border.LINE.length() - Border.RIVER_FROM;
-            double start = Border.RIVER_FROM + river * ((i * 0.37) % 1.0);
-            boat.patrol(start - 20_000, start + 20_000, start);
-            return boat;
+            double start = Border.RIVER_FROM + river * ((boat * 0.37 + 0.05) % 1.0);
+            unit.patrol(start - 20_000, start + 20_000, start);
+            return unit;
         }
-        SimUnit foot = new SimUnit(String.format("FP-%02d", i + 1),
+        int port = round % Border.PORTS.length;
+        double portAt = Border.LINE.locate(Border.port(port));
+        SimUnit unit = new SimUnit(String.format("FP-%02d", i + 1),
                 "Foot patrol " + (i + 1) + " (" + Border.portName(port) + ")", "foot", 1.6);
-        foot.patrol(portAt - 4_000, portAt + 4_000, portAt - 3_150);
-        return foot;
+        unit.patrol(portAt - 4_000, portAt + 4_000, portAt - 3_150);
+        return unit;
     }
 
     private void patrol(double start, double end, double at) {
