@@ -18,7 +18,9 @@ import org.borderwatch.db.Database;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -84,6 +86,17 @@ public final class TestNode {
         return start(vertx, Map.of());
     }
 
+    /** A new Vert.x, an emptied database and a node on it: the usual start of a test. */
+    public static TestNode fresh(Map<String, String> env) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        resetDatabase(vertx);
+        return start(vertx, env);
+    }
+
+    public static TestNode fresh() throws Exception {
+        return fresh(Map.of());
+    }
+
     public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
@@ -125,6 +138,23 @@ public final class TestNode {
         return await(body instanceof JsonObject json ? request.sendJsonObject(json)
                 : body instanceof JsonArray array ? request.sendJson(array)
                 : request.sendBuffer(Buffer.buffer(String.valueOf(body))));
+    }
+
+    /** Creates a geofence as admin and returns its id. */
+    public String createFence(JsonObject feature) throws Exception {
+        HttpResponse<Buffer> created = post("/api/v1/geofences", adminToken(), feature);
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("geofence not created: " + created.bodyAsString());
+        }
+        return created.bodyAsJsonObject().getString("id");
+    }
+
+    /** The types of the unit's alerts in the order they were detected. */
+    public List<String> alertTypes(String unit) throws Exception {
+        List<String> types = new ArrayList<>();
+        sql("SELECT type FROM alerts WHERE unit_id = $1 ORDER BY detected_at, time", unit)
+                .forEach(row -> types.add(row.getString("type")));
+        return types;
     }
 
     public HttpResponse<Buffer> get(String path, String token) throws Exception {

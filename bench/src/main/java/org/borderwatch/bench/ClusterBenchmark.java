@@ -94,7 +94,8 @@ public final class ClusterBenchmark {
                         .toString(), "-jar", jar.toAbsolutePath().toString())
                         .redirectErrorStream(true)
                         .redirectOutput(Files.createTempFile("bw-bench-node", ".log").toFile());
-                builder.environment().putAll(Map.of("BW_DB_URL", dbUrl, "BW_HTTP_PORT", String.valueOf(httpPorts.get(i)),
+                builder.environment().putAll(Map.of("BW_DB_URL", dbUrl,
+                        "BW_HTTP_PORT", String.valueOf(httpPorts.get(i)),
                         "BW_ADMIN_PASSWORD", "bench-password", "BW_CLUSTER", String.valueOf(setup.clustered()),
                         "BW_CLUSTER_PORT", String.valueOf(clusterPorts.get(i)),
                         "BW_CLUSTER_MEMBERS", String.join(",", members),
@@ -103,7 +104,8 @@ public final class ClusterBenchmark {
                 builder.environment().put("BW_STALE_SECONDS", IngestBenchmark.SILENCE_OFF);
                 processes.add(builder.start());
                 clients.add(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-                        .setDefaultPort(httpPorts.get(i)), new PoolOptions().setHttp1MaxSize(IngestBenchmark.IN_FLIGHT)));
+                        .setDefaultPort(httpPorts.get(i)),
+                        new PoolOptions().setHttp1MaxSize(IngestBenchmark.IN_FLIGHT)));
             }
             for (WebClient client : clients) {
                 awaitMembers(client, setup.clustered() ? setup.nodes() : 1);

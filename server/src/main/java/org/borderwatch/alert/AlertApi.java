@@ -95,11 +95,7 @@ public final class AlertApi {
 
     private void ack(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        try {
-            UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("alert " + id);
-        }
+        ApiException.requireUuid(id, "alert");
         String who = AuthApi.principal(ctx).name();
         Responses.reply(ctx, 200, pool.preparedQuery(AlertSql.ACK).execute(Tuple.of(id, who)).map(rows -> {
             if (rows.size() == 0) {

@@ -15,7 +15,6 @@ import org.borderwatch.http.Responses;
 
 import java.net.URI;
 import java.util.Arrays;
-import java.util.UUID;
 
 /** {@code /api/v1/webhooks} (admin): alert subscribers that receive every matching alert as a signed POST. */
 public final class WebhookApi {
@@ -61,11 +60,7 @@ public final class WebhookApi {
 
     private void delete(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        try {
-            UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("webhook " + id);
-        }
+        ApiException.requireUuid(id, "webhook");
         pool.preparedQuery(WebhookSql.DELETE).execute(Tuple.of(id)).onComplete(ar -> {
             if (ar.failed()) {
                 Responses.fail(ctx, ar.cause());

@@ -68,7 +68,8 @@ public final class AuthService {
                         if (inserted.size() > 0) {
                             LOG.info("created user 'admin'{}", configuredPassword != null
                                     ? " with the password from BW_ADMIN_PASSWORD"
-                                    : " with password: " + password + "  (shown once; set BW_ADMIN_PASSWORD to choose)");
+                                    : " with password: " + password
+                                            + "  (shown once; set BW_ADMIN_PASSWORD to choose)");
                         }
                         return null;
                     });

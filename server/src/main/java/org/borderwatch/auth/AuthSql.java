@@ -3,7 +3,8 @@ package org.borderwatch.auth;
 /** Statements about users and the cluster's token key. */
 final class AuthSql {
 
-    static final String INSERT_SECRET = "INSERT INTO server_secret (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+    static final String INSERT_SECRET = """
+            INSERT INTO server_secret (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING""";
     static final String SELECT_SECRET = "SELECT value FROM server_secret WHERE name = $1";
     static final String SELECT_USER = "SELECT password_hash, role FROM users WHERE username = $1";
     static final String INSERT_USER = "INSERT INTO users (username, password_hash, role) VALUES ($1, $2, $3)";

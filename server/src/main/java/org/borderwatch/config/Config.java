@@ -25,7 +25,8 @@ import java.util.Map;
  * @param batchMaxPositions {@code BW_BATCH_MAX}: most positions in one group commit
  * @param queueMaxPositions {@code BW_QUEUE_MAX}: positions waiting for a commit before ingest answers 503
  * @param tokenTtlSeconds   {@code BW_TOKEN_TTL_SECONDS}: lifetime of a login token
- * @param geofenceMaxAreaKm2 {@code BW_GEOFENCE_MAX_AREA_KM2}: largest fence accepted, so a typo cannot cover a continent
+ * @param geofenceMaxAreaKm2 {@code BW_GEOFENCE_MAX_AREA_KM2}: largest fence accepted, so a typo cannot cover a
+ *                          continent
  * @param geofencesEnabled  {@code BW_GEOFENCES}: false stores and streams positions without geofence evaluation
  *                          (pure tracking; also the benchmarks' baseline)
  * @param geofenceMaxAccuracyMeters {@code BW_GEOFENCE_MAX_ACCURACY_M}: fixes reporting a worse accuracy are stored

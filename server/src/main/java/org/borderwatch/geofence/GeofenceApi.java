@@ -47,7 +47,8 @@ public final class GeofenceApi {
         String id = ctx.pathParam("id");
         store.delete(id).onComplete(ar -> {
             if (ar.succeeded()) {
-                vertx.eventBus().publish(Addresses.GEOFENCE_CHANGED, new JsonObject().put("op", "delete").put("id", id));
+                vertx.eventBus().publish(Addresses.GEOFENCE_CHANGED,
+                        new JsonObject().put("op", "delete").put("id", id));
                 ctx.response().setStatusCode(204).end();
             } else {
                 Responses.fail(ctx, ar.cause());

@@ -13,7 +13,6 @@ import org.borderwatch.http.ApiException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 
 /** Geofences in PostGIS, read and written as GeoJSON Features. */
 public final class GeofenceStore {
@@ -136,11 +135,7 @@ public final class GeofenceStore {
     }
 
     private static void checkId(String id) {
-        try {
-            UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("geofence " + id);
-        }
+        ApiException.requireUuid(id, "geofence");
     }
 
     static JsonObject feature(Row row) {

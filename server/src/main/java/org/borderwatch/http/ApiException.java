@@ -2,6 +2,8 @@ package org.borderwatch.http;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.UUID;
+
 /** A failure the client can act on: becomes {@code status} with {@code {"error","field","index"}}. */
 public class ApiException extends RuntimeException {
 
@@ -26,6 +28,15 @@ public class ApiException extends RuntimeException {
 
     public static ApiException notFound(String what) {
         return new ApiException(404, what + " not found", null, null);
+    }
+
+    /** Ids of stored things are UUIDs: anything else names nothing, so it is a 404 rather than a database error. */
+    public static void requireUuid(String id, String what) {
+        try {
+            UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw notFound(what + " " + id);
+        }
     }
 
     public static ApiException unauthorized() {

@@ -219,7 +219,8 @@ public final class TrackVerticle extends VerticleBase {
         if (stale.isEmpty()) {
             return Future.succeededFuture();
         }
-        return conn.preparedQuery(TrackSql.LOAD_FENCE_STATE_FOR).execute(Tuple.of((Object) stale.toArray(String[]::new)))
+        return conn.preparedQuery(TrackSql.LOAD_FENCE_STATE_FOR)
+                .execute(Tuple.of((Object) stale.toArray(String[]::new)))
                 .map(rows -> {
                     Map<String, Map<String, Membership>> inside = new HashMap<>();
                     rows.forEach(r -> inside.computeIfAbsent(r.getString("unit_id"), k -> new HashMap<>())

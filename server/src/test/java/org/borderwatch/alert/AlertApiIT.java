@@ -21,9 +21,7 @@ class AlertApiIT {
 
     @BeforeEach
     void start() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        TestNode.resetDatabase(vertx);
-        node = TestNode.start(vertx);
+        node = TestNode.fresh();
         String key = node.createUnit("PV-01", "vehicle");
         node.post("/api/v1/geofences", node.adminToken(), square("Port zone"));
         node.post("/api/v1/positions", key, new JsonArray()

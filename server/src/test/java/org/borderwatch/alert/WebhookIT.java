@@ -35,16 +35,16 @@ class WebhookIT {
 
     @BeforeEach
     void start() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        TestNode.resetDatabase(vertx);
-        node = TestNode.start(vertx);
+        node = TestNode.fresh();
         AtomicInteger calls = new AtomicInteger();
-        receiver = TestNode.await(vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
-            int status = calls.incrementAndGet() <= 2 ? 500 : 204;
-            received.add(new Received(request.getHeader("X-Borderwatch-Delivery"),
-                    request.getHeader("X-Borderwatch-Signature"), body, status));
-            request.response().setStatusCode(status).end();
-        })).listen(0, "127.0.0.1"));
+        receiver = TestNode.await(node.vertx.createHttpServer()
+                .requestHandler(request -> request.body().onSuccess(body -> {
+                    int status = calls.incrementAndGet() <= 2 ? 500 : 204;
+                    received.add(new Received(request.getHeader("X-Borderwatch-Delivery"),
+                            request.getHeader("X-Borderwatch-Signature"), body, status));
+                    request.response().setStatusCode(status).end();
+                }))
+                .listen(0, "127.0.0.1"));
     }
 
     @AfterEach

@@ -23,9 +23,7 @@ class AuthIT {
 
     @BeforeAll
     void start() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        TestNode.resetDatabase(vertx);
-        node = TestNode.start(vertx);
+        node = TestNode.fresh();
         for (String role : new String[] {"viewer", "operator"}) {
             HttpResponse<Buffer> created = node.post("/api/v1/users", node.adminToken(), new JsonObject()
                     .put("username", role + "1").put("password", role + "-password").put("role", role));

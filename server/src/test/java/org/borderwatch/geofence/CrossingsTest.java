@@ -35,7 +35,8 @@ class CrossingsTest {
         assertThat(types(Crossings.apply(state, "vehicle", at(1), List.of("zone"), List.of(), FENCES)))
                 .containsExactly("enter:zone");
         assertThat(types(Crossings.apply(state, "vehicle", at(2), List.of("zone"), List.of(), FENCES))).isEmpty();
-        assertThat(types(Crossings.apply(state, "vehicle", at(3), List.of(), List.of(), FENCES))).containsExactly("exit:zone");
+        assertThat(types(Crossings.apply(state, "vehicle", at(3), List.of(), List.of(), FENCES)))
+                .containsExactly("exit:zone");
         assertThat(state.lastTime()).isEqualTo(at(3).time());
         assertThat(state.inside()).isEmpty();
     }
@@ -46,7 +47,8 @@ class CrossingsTest {
 
         assertThat(types(Crossings.apply(state, "vehicle", at(1), List.of("gate"), List.of(), FENCES))).isEmpty();
         assertThat(state.inside()).containsKey("gate");
-        assertThat(types(Crossings.apply(state, "vehicle", at(2), List.of(), List.of(), FENCES))).containsExactly("exit:gate");
+        assertThat(types(Crossings.apply(state, "vehicle", at(2), List.of(), List.of(), FENCES)))
+                .containsExactly("exit:gate");
     }
 
     @Test

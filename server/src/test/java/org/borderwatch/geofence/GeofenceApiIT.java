@@ -24,9 +24,7 @@ class GeofenceApiIT {
 
     @BeforeAll
     void start() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        TestNode.resetDatabase(vertx);
-        node = TestNode.start(vertx);
+        node = TestNode.fresh();
         token = node.adminToken();
     }
 
@@ -63,7 +61,8 @@ class GeofenceApiIT {
         assertThat(all).hasSize(1);
         assertThat(all.getJsonObject(0).getJsonObject("properties").getString("name")).isEqualTo("Port zone (quiet)");
 
-        var delete = TestNode.await(node.http.delete("/api/v1/geofences/" + id).bearerTokenAuthentication(token).send());
+        var delete = TestNode.await(node.http.delete("/api/v1/geofences/" + id).bearerTokenAuthentication(token)
+                .send());
         assertThat(delete.statusCode()).isEqualTo(204);
         assertThat(node.get("/api/v1/geofences/" + id, token).statusCode()).isEqualTo(404);
     }
@@ -75,7 +74,8 @@ class GeofenceApiIT {
                 .add(new JsonArray().add(1).add(0)).add(new JsonArray().add(0).add(1))
                 .add(new JsonArray().add(0).add(0));
         JsonObject feature = square("Bowtie");
-        feature.put("geometry", new JsonObject().put("type", "Polygon").put("coordinates", new JsonArray().add(bowtie)));
+        feature.put("geometry", new JsonObject().put("type", "Polygon")
+                .put("coordinates", new JsonArray().add(bowtie)));
 
         HttpResponse<Buffer> response = node.post("/api/v1/geofences", token, feature);
 
@@ -113,7 +113,8 @@ class GeofenceApiIT {
     @Test
     void badFeaturesNameTheirField() throws Exception {
         JsonObject noRadius = new JsonObject().put("type", "Feature")
-                .put("geometry", new JsonObject().put("type", "Point").put("coordinates", new JsonArray().add(0).add(0)))
+                .put("geometry", new JsonObject().put("type", "Point")
+                        .put("coordinates", new JsonArray().add(0).add(0)))
                 .put("properties", new JsonObject().put("name", "x"));
         JsonObject noName = square("x");
         noName.getJsonObject("properties").remove("name");

@@ -26,9 +26,7 @@ class GeofenceCrossingIT {
 
     @BeforeEach
     void start() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        TestNode.resetDatabase(vertx);
-        node = TestNode.start(vertx);
+        node = TestNode.fresh();
     }
 
     @AfterEach
@@ -36,24 +34,10 @@ class GeofenceCrossingIT {
         node.close();
     }
 
-    private String createFence(JsonObject feature) throws Exception {
-        HttpResponse<Buffer> created = node.post("/api/v1/geofences", node.adminToken(), feature);
-        assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
-        return created.bodyAsJsonObject().getString("id");
-    }
-
-    private List<String> alerts(String unit) throws Exception {
-        List<String> types = new ArrayList<>();
-        for (Row row : node.sql("SELECT type FROM alerts WHERE unit_id = $1 ORDER BY time", unit)) {
-            types.add(row.getString("type"));
-        }
-        return types;
-    }
-
     @Test
     void crossingAPolygonGivesOneEnterAndOneExitWithTheFixesTimeAndPlace() throws Exception {
         String key = node.createUnit("PV-01", "vehicle");
-        String fence = createFence(square("Port zone"));
+        String fence = node.createFence(square("Port zone"));
 
         node.post("/api/v1/positions", key, new JsonArray()
                 .add(fix("PV-01", "2026-11-25T10:00:00.000Z", 31.65, -106.45))
@@ -79,12 +63,12 @@ class GeofenceCrossingIT {
     @Test
     void aRestartBetweenEnterAndExitAndReplayedFixesGiveNoDuplicate() throws Exception {
         String key = node.createUnit("PV-02", "vehicle");
-        createFence(square("Port zone"));
+        node.createFence(square("Port zone"));
         JsonArray outsideThenInside = new JsonArray()
                 .add(fix("PV-02", "2026-11-25T10:00:00.000Z", 31.65, -106.45))
                 .add(fix("PV-02", "2026-11-25T10:00:10.000Z", 31.75, -106.45));
         node.post("/api/v1/positions", key, outsideThenInside);
-        assertThat(alerts("PV-02")).containsExactly("enter");
+        assertThat(node.alertTypes("PV-02")).containsExactly("enter");
 
         node.close();
         node = TestNode.start(Vertx.vertx());
@@ -95,19 +79,19 @@ class GeofenceCrossingIT {
         node.post("/api/v1/positions", key, fix("PV-02", "2026-11-25T10:00:30.000Z", 31.85, -106.45));
 
         assertThat(replay.statusCode()).isEqualTo(202);
-        assertThat(alerts("PV-02")).containsExactly("enter", "exit");
+        assertThat(node.alertTypes("PV-02")).containsExactly("enter", "exit");
         assertThat(node.count("SELECT count(*) FROM positions WHERE unit_id = 'PV-02'")).isEqualTo(4);
     }
 
     @Test
     void aLateFixInsideTheFenceIsStoredButRaisesNothing() throws Exception {
         String key = node.createUnit("PV-03", "vehicle");
-        createFence(square("Port zone"));
+        node.createFence(square("Port zone"));
 
         node.post("/api/v1/positions", key, fix("PV-03", "2026-11-25T10:00:10.000Z", 31.65, -106.45));
         node.post("/api/v1/positions", key, fix("PV-03", "2026-11-25T10:00:05.000Z", 31.75, -106.45));
 
-        assertThat(alerts("PV-03")).isEmpty();
+        assertThat(node.alertTypes("PV-03")).isEmpty();
         assertThat(node.count("SELECT count(*) FROM positions WHERE unit_id = 'PV-03'")).isEqualTo(2);
     }
 
@@ -118,7 +102,7 @@ class GeofenceCrossingIT {
                 .put("geometry", new JsonObject().put("type", "Point")
                         .put("coordinates", new JsonArray().add(-110.941).add(31.333)))
                 .put("properties", new JsonObject().put("name", "Nogales").put("radiusMeters", 1000));
-        createFence(circle);
+        node.createFence(circle);
         // Points 990 m and 1010 m due east of the centre, computed by PostGIS on the ellipsoid.
         Row row = node.sql("""
                 SELECT ST_X(a::geometry) AS in_lon, ST_Y(a::geometry) AS in_lat,
@@ -134,7 +118,7 @@ class GeofenceCrossingIT {
         node.post("/api/v1/positions", key, fix("UAV-01", "2026-11-25T10:00:02.000Z",
                 row.getDouble("out_lat"), row.getDouble("out_lon")));
 
-        assertThat(alerts("UAV-01")).containsExactly("enter", "exit");
+        assertThat(node.alertTypes("UAV-01")).containsExactly("enter", "exit");
     }
 
     @Test
@@ -143,7 +127,7 @@ class GeofenceCrossingIT {
         String drone = node.createUnit("UAV-02", "drone");
         JsonObject dronesOnly = square("No-fly");
         dronesOnly.getJsonObject("properties").put("unitTypes", new JsonArray().add("drone"));
-        String fence = createFence(dronesOnly);
+        String fence = node.createFence(dronesOnly);
 
         node.post("/api/v1/positions", boat, fix("BT-01", "2026-11-25T10:00:00.000Z", 31.75, -106.45));
         node.post("/api/v1/positions", drone, fix("UAV-02", "2026-11-25T10:00:00.000Z", 31.75, -106.45));
@@ -152,8 +136,8 @@ class GeofenceCrossingIT {
         Thread.sleep(200);
         node.post("/api/v1/positions", drone, fix("UAV-02", "2026-11-25T10:00:05.000Z", 31.85, -106.45));
 
-        assertThat(alerts("BT-01")).isEmpty();
-        assertThat(alerts("UAV-02")).containsExactly("enter");
+        assertThat(node.alertTypes("BT-01")).isEmpty();
+        assertThat(node.alertTypes("UAV-02")).containsExactly("enter");
         assertThat(node.count("SELECT count(*) FROM geofence_state")).isZero();
     }
 }

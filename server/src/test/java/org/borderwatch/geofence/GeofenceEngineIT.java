@@ -30,28 +30,12 @@ class GeofenceEngineIT {
     private TestNode node;
 
     private void start(Map<String, String> env) throws Exception {
-        Vertx vertx = Vertx.vertx();
-        TestNode.resetDatabase(vertx);
-        node = TestNode.start(vertx, env);
+        node = TestNode.fresh(env);
     }
 
     @AfterEach
     void stop() throws Exception {
         node.close();
-    }
-
-    private String createFence(JsonObject feature) throws Exception {
-        HttpResponse<Buffer> created = node.post("/api/v1/geofences", node.adminToken(), feature);
-        assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
-        return created.bodyAsJsonObject().getString("id");
-    }
-
-    private List<String> alerts(String unit) throws Exception {
-        List<String> types = new ArrayList<>();
-        for (Row row : node.sql("SELECT type FROM alerts WHERE unit_id = $1 ORDER BY detected_at, time", unit)) {
-            types.add(row.getString("type"));
-        }
-        return types;
     }
 
     private void post(String key, JsonObject fix) throws Exception {
@@ -73,13 +57,14 @@ class GeofenceEngineIT {
         start(Map.of());
         JsonArray outer = new JsonArray().add(ring(-106.50, 31.70, -106.40, 31.80));
         outer.add(ring(-106.47, 31.73, -106.43, 31.77)); // a hole
-        createFence(feature("Polygon with hole", new JsonObject().put("type", "Polygon").put("coordinates", outer),
+        node.createFence(feature("Polygon with hole", new JsonObject().put("type", "Polygon").put("coordinates", outer),
                 new JsonObject()));
-        createFence(feature("Two islands", new JsonObject().put("type", "MultiPolygon").put("coordinates",
+        node.createFence(feature("Two islands", new JsonObject().put("type", "MultiPolygon").put("coordinates",
                 new JsonArray().add(new JsonArray().add(ring(-106.30, 31.70, -106.28, 31.72)))
                         .add(new JsonArray().add(ring(-106.26, 31.70, -106.24, 31.72)))), new JsonObject()));
-        createFence(feature("Circle", point(-106.10, 31.75), new JsonObject().put("radiusMeters", 1500)));
-        createFence(feature("Corridor", new JsonObject().put("type", "LineString").put("coordinates", new JsonArray()
+        node.createFence(feature("Circle", point(-106.10, 31.75), new JsonObject().put("radiusMeters", 1500)));
+        node.createFence(feature("Corridor", new JsonObject().put("type", "LineString").put("coordinates",
+                new JsonArray()
                 .add(new JsonArray().add(-105.95).add(31.70)).add(new JsonArray().add(-105.85).add(31.78))),
                 new JsonObject().put("bufferMeters", 800)));
         List<double[]> points = new ArrayList<>();
@@ -144,7 +129,7 @@ class GeofenceEngineIT {
     void jitterAlongAnEdgeWithinTheReportedAccuracyRaisesNothing() throws Exception {
         start(Map.of());
         String key = node.createUnit("PV-01", "vehicle");
-        createFence(square("Port zone")); // its southern edge runs along latitude 31.7
+        node.createFence(square("Port zone")); // its southern edge runs along latitude 31.7
         String t0 = "2026-11-25T10:00:00Z";
         int s = 0;
         post(key, fix("PV-01", at(t0, s++), 31.7 - 1000 * METRE, -106.45).put("accuracy", 10.0));
@@ -152,7 +137,7 @@ class GeofenceEngineIT {
             double offset = (i % 2 == 0 ? 5 : -5) * METRE;
             post(key, fix("PV-01", at(t0, s++), 31.7 + offset, -106.45).put("accuracy", 10.0));
         }
-        assertThat(alerts("PV-01")).isEmpty();
+        assertThat(node.alertTypes("PV-01")).isEmpty();
 
         post(key, fix("PV-01", at(t0, s++), 31.7 + 100 * METRE, -106.45).put("accuracy", 10.0));
         for (int i = 0; i < 20; i++) {
@@ -161,7 +146,7 @@ class GeofenceEngineIT {
         }
         post(key, fix("PV-01", at(t0, s), 31.7 - 100 * METRE, -106.45).put("accuracy", 10.0));
 
-        assertThat(alerts("PV-01")).containsExactly("enter", "exit");
+        assertThat(node.alertTypes("PV-01")).containsExactly("enter", "exit");
     }
 
     @Test
@@ -170,16 +155,16 @@ class GeofenceEngineIT {
         String key = node.createUnit("PV-02", "vehicle");
         JsonObject fence = square("Port zone");
         fence.getJsonObject("properties").put("marginMeters", 20);
-        createFence(fence);
+        node.createFence(fence);
         String t0 = "2026-11-25T10:00:00Z";
 
         post(key, fix("PV-02", at(t0, 0), 31.7 - 100 * METRE, -106.45));
         post(key, fix("PV-02", at(t0, 1), 31.7 + 15 * METRE, -106.45)); // inside, but within the fence's margin
         post(key, fix("PV-02", at(t0, 2), 31.75, -106.45).put("accuracy", 400.0)); // deep inside, vague fix
-        assertThat(alerts("PV-02")).isEmpty();
+        assertThat(node.alertTypes("PV-02")).isEmpty();
 
         post(key, fix("PV-02", at(t0, 3), 31.7 + 25 * METRE, -106.45));
-        assertThat(alerts("PV-02")).containsExactly("enter");
+        assertThat(node.alertTypes("PV-02")).containsExactly("enter");
     }
 
     @Test
@@ -188,15 +173,15 @@ class GeofenceEngineIT {
         String key = node.createUnit("UAV-01", "drone");
         JsonObject fence = square("Loiter box");
         fence.getJsonObject("properties").getJsonObject("rules").put("dwellSeconds", 60);
-        createFence(fence);
+        node.createFence(fence);
         String t0 = "2026-11-25T10:00:00Z";
 
         post(key, fix("UAV-01", at(t0, 0), 31.75, -106.45));
         post(key, fix("UAV-01", at(t0, 30), 31.751, -106.45));
-        assertThat(alerts("UAV-01")).containsExactly("enter");
+        assertThat(node.alertTypes("UAV-01")).containsExactly("enter");
         post(key, fix("UAV-01", at(t0, 61), 31.752, -106.45));
         post(key, fix("UAV-01", at(t0, 120), 31.753, -106.45));
-        assertThat(alerts("UAV-01")).containsExactly("enter", "dwell");
+        assertThat(node.alertTypes("UAV-01")).containsExactly("enter", "dwell");
 
         JsonObject dwell = node.get("/api/v1/alerts?type=dwell", node.adminToken()).bodyAsJsonArray()
                 .getJsonObject(0);
@@ -210,20 +195,20 @@ class GeofenceEngineIT {
         JsonObject fence = square("Night zone");
         fence.getJsonObject("properties").put("schedule", new JsonObject().put("tz", "America/Mexico_City")
                 .put("days", new JsonArray().add("tue").add("wed")).put("from", "22:00").put("to", "06:00"));
-        createFence(fence);
+        node.createFence(fence);
 
         // Wednesday 18 Nov 2026, 12:00 in Mexico City (UTC-6): outside the window, crossings are silent.
         post(key, fix("PV-03", "2026-11-18T18:00:00Z", 31.65, -106.45));
         post(key, fix("PV-03", "2026-11-18T18:01:00Z", 31.75, -106.45));
         post(key, fix("PV-03", "2026-11-18T18:02:00Z", 31.85, -106.45));
-        assertThat(alerts("PV-03")).isEmpty();
+        assertThat(node.alertTypes("PV-03")).isEmpty();
         // Wednesday 23:00 and Thursday 01:00 local: inside Wednesday night's window.
         post(key, fix("PV-03", "2026-11-19T05:00:00Z", 31.75, -106.45));
         post(key, fix("PV-03", "2026-11-19T07:00:00Z", 31.85, -106.45));
         // Thursday 23:00 local: Thursday is not a window day.
         post(key, fix("PV-03", "2026-11-20T05:00:00Z", 31.75, -106.45));
 
-        assertThat(alerts("PV-03")).containsExactly("enter", "exit");
+        assertThat(node.alertTypes("PV-03")).containsExactly("enter", "exit");
     }
 
     @Test
@@ -232,11 +217,11 @@ class GeofenceEngineIT {
         String key = node.createUnit("PV-04", "vehicle");
         String t0 = "2026-11-25T10:00:00Z";
         post(key, fix("PV-04", at(t0, 0), 31.75, -106.45));
-        String fence = createFence(square("Drawn over the unit"));
+        String fence = node.createFence(square("Drawn over the unit"));
         Thread.sleep(300);
 
         post(key, fix("PV-04", at(t0, 1), 31.751, -106.45)); // still inside: the new fence raised no enter
-        assertThat(alerts("PV-04")).isEmpty();
+        assertThat(node.alertTypes("PV-04")).isEmpty();
 
         JsonObject moved = square("Moved away");
         moved.getJsonObject("geometry").put("coordinates", new JsonArray().add(ring(-105.5, 31.0, -105.4, 31.1)));
@@ -245,11 +230,11 @@ class GeofenceEngineIT {
         assertThat(updated.statusCode()).isEqualTo(200);
         Thread.sleep(300);
         post(key, fix("PV-04", at(t0, 2), 31.752, -106.45)); // the fence left the unit, not the other way round
-        assertThat(alerts("PV-04")).isEmpty();
+        assertThat(node.alertTypes("PV-04")).isEmpty();
 
         post(key, fix("PV-04", at(t0, 3), 31.05, -105.45));
         post(key, fix("PV-04", at(t0, 4), 31.5, -105.45));
-        assertThat(alerts("PV-04")).containsExactly("enter", "exit");
+        assertThat(node.alertTypes("PV-04")).containsExactly("enter", "exit");
     }
 
     @Test
@@ -259,14 +244,14 @@ class GeofenceEngineIT {
 
         post(key, fix("FP-01", Instant.now().toString(), 31.6, -106.4));
         Thread.sleep(6_500);
-        assertThat(alerts("FP-01")).containsExactly("stale", "lost");
+        assertThat(node.alertTypes("FP-01")).containsExactly("stale", "lost");
         assertThat(status("FP-01")).isEqualTo("lost");
 
         post(key, fix("FP-01", Instant.now().toString(), 31.61, -106.4));
         assertThat(status("FP-01")).isEqualTo("live");
         Thread.sleep(2_000);
 
-        assertThat(alerts("FP-01")).containsExactly("stale", "lost", "stale");
+        assertThat(node.alertTypes("FP-01")).containsExactly("stale", "lost", "stale");
         JsonObject stale = node.get("/api/v1/alerts?type=stale&unitId=FP-01", node.adminToken()).bodyAsJsonArray()
                 .getJsonObject(0);
         assertThat(stale.getDouble("lat")).isEqualTo(31.61);

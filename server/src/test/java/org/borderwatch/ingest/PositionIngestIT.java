@@ -30,9 +30,7 @@ class PositionIngestIT {
 
     @BeforeAll
     void startNode() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        TestNode.resetDatabase(vertx);
-        node = TestNode.start(vertx);
+        node = TestNode.fresh();
         key = node.createUnit("UAV-07", "drone");
         node.createUnit("PV-01", "vehicle");
     }

@@ -24,9 +24,7 @@ class LiveStreamIT {
 
     @BeforeEach
     void start() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        TestNode.resetDatabase(vertx);
-        node = TestNode.start(vertx);
+        node = TestNode.fresh();
     }
 
     @AfterEach

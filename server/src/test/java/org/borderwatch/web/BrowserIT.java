@@ -25,9 +25,7 @@ class BrowserIT {
 
     @BeforeEach
     void start() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        TestNode.resetDatabase(vertx);
-        node = TestNode.start(vertx, Map.of("BW_SIMULATOR_UNITS", "12"));
+        node = TestNode.fresh(Map.of("BW_SIMULATOR_UNITS", "12"));
     }
 
     @AfterEach
