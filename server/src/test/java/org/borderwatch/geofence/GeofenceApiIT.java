@@ -130,6 +130,33 @@ class GeofenceApiIT {
         assertThat(node.get("/api/v1/geofences/not-an-id", token).statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void oversizedFencesAreRefused() throws Exception {
+        JsonObject continent = square("Most of North America");
+        continent.getJsonObject("geometry").put("coordinates", new JsonArray().add(new JsonArray()
+                .add(new JsonArray().add(-130).add(20)).add(new JsonArray().add(-60).add(20))
+                .add(new JsonArray().add(-60).add(60)).add(new JsonArray().add(-130).add(60))
+                .add(new JsonArray().add(-130).add(20))));
+        JsonArray ring = new JsonArray();
+        int vertices = 100_001;
+        for (int i = 0; i < vertices; i++) {
+            double angle = 2 * Math.PI * i / vertices;
+            ring.add(new JsonArray().add(-106.45 + 0.05 * Math.cos(angle)).add(31.75 + 0.05 * Math.sin(angle)));
+        }
+        ring.add(ring.getJsonArray(0));
+        JsonObject detailed = square("Too detailed");
+        detailed.getJsonObject("geometry").put("coordinates", new JsonArray().add(ring));
+
+        HttpResponse<Buffer> tooLarge = node.post("/api/v1/geofences", token, continent);
+        HttpResponse<Buffer> tooManyVertices = node.post("/api/v1/geofences", token, detailed);
+
+        assertThat(field(tooLarge)).isEqualTo("geometry");
+        assertThat(tooLarge.bodyAsJsonObject().getString("error")).contains("area");
+        assertThat(field(tooManyVertices)).isEqualTo("geometry");
+        assertThat(tooManyVertices.bodyAsJsonObject().getString("error")).contains("vertices");
+        assertThat(node.count("SELECT count(*) FROM geofences")).isZero();
+    }
+
     private static String field(HttpResponse<Buffer> response) {
         assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(400);
         return response.bodyAsJsonObject().getString("field");

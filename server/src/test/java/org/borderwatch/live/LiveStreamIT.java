@@ -9,6 +9,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -112,6 +114,26 @@ class LiveStreamIT {
         assertThat(exit.getString("type")).isEqualTo("exit");
         assertThat(exit.getString("unitId")).isEqualTo("PV-01");
         assertThat(exits.poll(300, TimeUnit.MILLISECONDS)).as("enter is filtered out").isNull();
+    }
+
+    @Test
+    void aUnitFallingSilentTurnsStaleOnTheMapAndLiveWhenItReportsAgain() throws Exception {
+        node.close();
+        node = TestNode.fresh(Map.of("BW_STALE_SECONDS", "1"));
+        String key = node.createUnit("FP-01", "foot");
+        node.post("/api/v1/positions", key, fix("FP-01", Instant.now().toString(), 31.6, -106.4));
+        BlockingQueue<JsonObject> frames = connect("/ws/live?access_token=" + node.adminToken());
+        next(frames, "snapshot");
+
+        JsonObject stale = next(frames, "status");
+        node.post("/api/v1/positions", key, fix("FP-01", Instant.now().toString(), 31.61, -106.4));
+        JsonObject live = next(frames, "status");
+
+        assertThat(stale.getString("unitId")).isEqualTo("FP-01");
+        assertThat(stale.getString("status")).isEqualTo("stale");
+        assertThat(live.getString("status")).isEqualTo("live");
+        assertThat(node.get("/api/v1/alerts?type=stale&unitId=FP-01", node.adminToken()).bodyAsJsonArray())
+                .hasSize(1);
     }
 
     @Test
