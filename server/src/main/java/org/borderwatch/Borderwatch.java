@@ -10,6 +10,9 @@ import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
 import org.borderwatch.http.HttpVerticle;
+import org.borderwatch.ingest.CotVerticle;
+import org.borderwatch.ingest.MqttVerticle;
+import org.borderwatch.ingest.OsmAndVerticle;
 import org.borderwatch.ops.Metrics;
 import org.borderwatch.sim.SimulatorVerticle;
 import org.borderwatch.track.PositionBatch;
@@ -38,9 +41,28 @@ public final class Borderwatch {
                 .compose(id -> vertx.deployVerticle(new SilenceVerticle(database, config.staleSeconds(), metrics)))
                 .compose(id -> vertx.deployVerticle(new WebhookVerticle(database, metrics)))
                 .compose(id -> vertx.deployVerticle(new HttpVerticle(config, database, registry, metrics, cluster)))
+                .compose(id -> deviceProtocols(vertx, config, registry, cluster))
                 .compose(id -> config.simulatorUnits() > 0
                         ? vertx.deployVerticle(new SimulatorVerticle(config, registryPool, registry))
                         : Future.succeededFuture())
                 .mapEmpty();
+    }
+
+    /** MQTT, OsmAnd and Cursor-on-Target listeners, each unless its port is 0. */
+    private static Future<?> deviceProtocols(Vertx vertx, Config config, UnitRegistry registry, ClusterView cluster) {
+        Future<?> deployed = Future.succeededFuture();
+        if (config.mqttPort() > 0) {
+            deployed = deployed.compose(v -> vertx.deployVerticle(new MqttVerticle(config.mqttPort(), registry,
+                    cluster)));
+        }
+        if (config.osmandPort() > 0) {
+            deployed = deployed.compose(v -> vertx.deployVerticle(new OsmAndVerticle(config.osmandPort(), registry,
+                    cluster)));
+        }
+        if (config.cotPort() > 0) {
+            deployed = deployed.compose(v -> vertx.deployVerticle(new CotVerticle(config.cotPort(), registry,
+                    cluster)));
+        }
+        return deployed;
     }
 }

@@ -118,7 +118,7 @@ public final class IngestBenchmark {
         Vertx node = Vertx.vertx();
         Config config = Config.from(Map.of("BW_DB_URL", dbUrl, "BW_HTTP_PORT", String.valueOf(port),
                 "BW_ADMIN_PASSWORD", "bench-password", "BW_GEOFENCES", String.valueOf(scenario.evaluate()),
-                "BW_STALE_SECONDS", SILENCE_OFF));
+                "BW_STALE_SECONDS", SILENCE_OFF, "BW_MQTT_PORT", "0", "BW_OSMAND_PORT", "0", "BW_COT_PORT", "0"));
         await(Borderwatch.deploy(node, config, ClusterView.single()));
         Vertx load = Vertx.vertx();
         try {
