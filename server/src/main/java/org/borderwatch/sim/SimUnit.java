@@ -49,8 +49,9 @@ final class SimUnit {
             int vehicle = round * 4 + slot - 3;
             int port = vehicle % Border.PORTS.length;
             double portAt = Border.LINE.locate(Border.port(port));
+            // 22 to 29 m/s, so patrols at different ports do not cross their fences in lockstep.
             SimUnit unit = new SimUnit(String.format("PV-%02d", i + 1),
-                    "Patrol vehicle " + (i + 1) + " (" + Border.portName(port) + ")", "vehicle", 25);
+                    "Patrol vehicle " + (i + 1) + " (" + Border.portName(port) + ")", "vehicle", 22 + (i * 5) % 8);
             unit.patrol(portAt - 15_000, portAt + 15_000, portAt - 4_000 - 6_000 * (vehicle / Border.PORTS.length));
             return unit;
         }
