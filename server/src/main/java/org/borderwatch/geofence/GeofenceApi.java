@@ -48,7 +48,7 @@ public final class GeofenceApi {
         store.delete(id).onComplete(ar -> {
             if (ar.succeeded()) {
                 vertx.eventBus().publish(Addresses.GEOFENCE_CHANGED,
-                        new JsonObject().put("op", "delete").put("id", id));
+                        new JsonObject().put("op", "delete").put("id", id).put("revision", ar.result()));
                 ctx.response().setStatusCode(204).end();
             } else {
                 Responses.fail(ctx, ar.cause());

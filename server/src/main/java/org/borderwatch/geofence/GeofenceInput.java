@@ -25,7 +25,7 @@ public record GeofenceInput(String kind, String geometry, Double metres, String 
     static final Set<String> SEVERITIES = Set.of("info", "warning", "critical");
     /** Properties the server owns; everything else the client sent is kept as given. */
     private static final Set<String> DERIVED = Set.of("name", "severity", "rules", "unitTypes", "radiusMeters",
-            "bufferMeters", "sourceGeometry", "updatedAt", "marginMeters", "schedule");
+            "bufferMeters", "sourceGeometry", "updatedAt", "revision", "marginMeters", "schedule");
     static final double MAX_MARGIN_METERS = 10_000;
 
     public static GeofenceInput parse(JsonObject feature) {

@@ -34,26 +34,38 @@ final class GeofenceSql {
     static final String UPDATE = SHAPED + """
             UPDATE geofences SET name = $4, kind = $2, geom = area, shape = shaped.shape, edge = shaped.edge,
                 radius_m = $3, search = shaped.search, severity = $5, rules = $6::jsonb, unit_types = $7::text[],
-                properties = $8::jsonb, margin_m = $9, schedule = $10::jsonb, updated_at = now()
-            FROM shaped WHERE id = $11::uuid
+                properties = $8::jsonb, margin_m = $9, schedule = $10::jsonb, updated_at = now(),
+                revision = nextval('geofence_revision')
+            FROM shaped WHERE id = $11::uuid AND deleted_at IS NULL
             RETURNING id::text""";
 
     private static final String COLUMNS = """
             SELECT id::text, kind, ST_AsGeoJSON(geom, 7) AS area, ST_AsGeoJSON(shape::geometry, 7) AS source,
-                   radius_m, name, severity, rules, unit_types, properties, margin_m, schedule, updated_at
-            FROM geofences""";
+                   radius_m, name, severity, rules, unit_types, properties, margin_m, schedule, updated_at, revision
+            FROM geofences WHERE deleted_at IS NULL""";
 
     static final String SELECT_ALL = COLUMNS + " ORDER BY created_at, id";
-    static final String SELECT_ONE = COLUMNS + " WHERE id = $1::uuid";
+    static final String SELECT_ONE = COLUMNS + " AND id = $1::uuid";
 
-    /** Deletes the fence and every unit's membership of it (no foreign key there, see V001). */
+    /**
+     * Marks the fence deleted under a new revision (see V002) and forgets every unit's membership of it (no foreign
+     * key there, see V001). Fences deleted a day ago, long announced to every node, go for good.
+     */
     static final String DELETE = """
-            WITH gone AS (DELETE FROM geofences WHERE id = $1::uuid RETURNING id),
-            memberships AS (DELETE FROM geofence_state WHERE geofence_id IN (SELECT id FROM gone))
-            SELECT count(*) AS deleted FROM gone""";
+            WITH gone AS (
+                UPDATE geofences SET deleted_at = now(), revision = nextval('geofence_revision')
+                WHERE id = $1::uuid AND deleted_at IS NULL
+                RETURNING id, revision
+            ),
+            memberships AS (DELETE FROM geofence_state WHERE geofence_id IN (SELECT id FROM gone)),
+            purged AS (DELETE FROM geofences WHERE deleted_at < now() - interval '1 day')
+            SELECT count(*) AS deleted, max(revision) AS revision FROM gone""";
 
+    /** The rules of every fence in force, and the newest revision of any fence, deleted ones included. */
     static final String SELECT_RULES = """
-            SELECT id::text, name, severity, rules, unit_types, margin_m, schedule FROM geofences""";
+            SELECT g.id::text, g.name, g.severity, g.rules, g.unit_types, g.margin_m, g.schedule, l.latest
+            FROM (SELECT coalesce(max(revision), 0) AS latest FROM geofences) l
+            LEFT JOIN geofences g ON g.deleted_at IS NULL""";
 
     private GeofenceSql() {
     }

@@ -28,10 +28,23 @@ public final class GeofenceStore {
         this.maxAreaSquareKm = maxAreaSquareKm;
     }
 
-    public static Future<List<Geofence>> loadRules(Pool pool) {
+    /**
+     * The fences in force and the newest revision of any fence: the version of the geofence set they make up.
+     *
+     * @param revision newest revision given to a fence, deleted ones included (0 when there never was one)
+     */
+    public record Rules(List<Geofence> fences, long revision) {
+    }
+
+    public static Future<Rules> loadRules(Pool pool) {
         return pool.query(GeofenceSql.SELECT_RULES).execute().map(rows -> {
             List<Geofence> fences = new ArrayList<>();
+            long revision = 0;
             for (Row row : rows) {
+                revision = row.getLong("latest");
+                if (row.getString("id") == null) {
+                    continue; // no fence in force: the row carries only the revision
+                }
                 String[] types = row.getArrayOfStrings("unit_types");
                 JsonObject props = new JsonObject()
                         .put("name", row.getString("name"))
@@ -43,7 +56,7 @@ public final class GeofenceStore {
                 fences.add(Geofence.fromFeature(new JsonObject().put("id", row.getString("id"))
                         .put("properties", props)));
             }
-            return fences;
+            return new Rules(fences, revision);
         });
     }
 
@@ -65,13 +78,15 @@ public final class GeofenceStore {
                 });
     }
 
-    public Future<Void> delete(String id) {
+    /** Deletes the fence; the result is the revision its deletion took. */
+    public Future<Long> delete(String id) {
         checkId(id);
         return pool.preparedQuery(GeofenceSql.DELETE).execute(Tuple.of(id)).map(rows -> {
-            if (rows.iterator().next().getLong("deleted") == 0) {
+            Row row = rows.iterator().next();
+            if (row.getLong("deleted") == 0) {
                 throw ApiException.notFound("geofence " + id);
             }
-            return null;
+            return row.getLong("revision");
         });
     }
 
@@ -159,6 +174,7 @@ public final class GeofenceStore {
             props.put("schedule", row.getJson("schedule"));
         }
         props.put("updatedAt", Times.format(row.getOffsetDateTime("updated_at")));
+        props.put("revision", row.getLong("revision"));
         return new JsonObject()
                 .put("type", "Feature")
                 .put("id", row.getString("id"))

@@ -54,7 +54,11 @@ public final class LiveHub {
         vertx.eventBus().<JsonObject>consumer(Addresses.ALERTS,
                 msg -> broadcast(new JsonObject().put("type", "alert").put("alert", msg.body())));
         vertx.eventBus().<JsonObject>consumer(Addresses.GEOFENCE_CHANGED,
-                msg -> broadcast(msg.body().copy().put("type", "geofence")));
+                msg -> {
+                    JsonObject frame = msg.body().copy().put("type", "geofence");
+                    frame.remove("revision"); // the track writers' business, not the map's
+                    broadcast(frame);
+                });
         vertx.setPeriodic(FRAME_INTERVAL_MS, id -> clients.forEach(LiveClient::flush));
         vertx.setPeriodic(STATUS_INTERVAL_MS, id -> refreshStatuses());
         return units.lastKnown().map(collection -> {

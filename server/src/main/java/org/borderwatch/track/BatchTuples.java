@@ -23,8 +23,9 @@ final class BatchTuples {
      * @param evaluate whether PostGIS should classify each fix against the fences
      * @param margin   each fix's own margin (its reported accuracy), metres
      * @param reach    how far around each fix to look for fences, metres
+     * @param known    newest fence revision this node was told of
      */
-    Tuple store(List<Position> batch, boolean[] evaluate, double[] margin, double reach) {
+    Tuple store(List<Position> batch, boolean[] evaluate, double[] margin, double reach, long known) {
         int n = batch.size();
         Integer[] idx = new Integer[n];
         String[] unitIds = new String[n];
@@ -58,7 +59,7 @@ final class BatchTuples {
             reaches[i] = Math.max(margin[i], reach);
         }
         return Tuple.tuple(List.of(idx, unitIds, times, geoms, alt, speed, heading, accuracy, battery, attributes,
-                eval, margins, reaches));
+                eval, margins, reaches, known));
     }
 
     /**

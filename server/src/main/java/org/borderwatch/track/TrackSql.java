@@ -14,6 +14,10 @@ final class TrackSql {
      * within the margin). The margin is the larger of the fix's accuracy and the fence's own; {@code reach} is the
      * largest margin any fence could use, which widens the indexed box search. Circles and corridors are measured on
      * the ellipsoid; polygons contain their edges, like ST_Intersects.
+     *
+     * <p>{@code unknown} lists the fences whose revision is newer than {@code $14}, the newest this node was told of:
+     * edits and deletes that another request or node committed and whose announcement has not arrived. The caller
+     * holds memberships of those still, so they cannot raise alerts before this node has caught up with them.
      */
     static final String STORE_AND_CLASSIFY = """
             WITH input AS (
@@ -30,7 +34,8 @@ final class TrackSql {
                 ON CONFLICT (unit_id, time) DO NOTHING
                 RETURNING unit_id, time, geom
             )
-            SELECT i.idx, i.evaluate AS evaluated, c.inside, c.band
+            SELECT i.idx, i.evaluate AS evaluated, c.inside, c.band,
+                   (SELECT array_agg(id::text) FROM geofences WHERE revision > $14) AS unknown
             FROM stored s
             JOIN input i ON i.unit_id = s.unit_id AND i.time = s.time
             LEFT JOIN LATERAL (
@@ -54,6 +59,7 @@ final class TrackSql {
                            END AS verdict
                     FROM geofences g
                     WHERE i.evaluate
+                      AND g.deleted_at IS NULL
                       AND g.search && ST_Expand(s.geom,
                               i.reach / 111000.0 / greatest(cos(radians(ST_Y(s.geom))), 0.01), i.reach / 110000.0)
                 ) v
@@ -99,13 +105,28 @@ final class TrackSql {
             SELECT id::text, type, unit_id, geofence_id::text, geofence_name, severity, time, detected_at, lat, lon
             FROM raised""";
 
-    /** A fence changed: forget who was inside it, then ... */
-    static final String CLEAR_FENCE = """
-            DELETE FROM geofence_state WHERE geofence_id = $1::uuid AND unit_id = ANY($2::text[])""";
+    /**
+     * A fence changed: the units whose last-known position the new shape (with its margin band) no longer holds, or
+     * whose type it no longer watches, stop being inside it, silently ...
+     */
+    static final String FORGET_OUTSIDE = """
+            DELETE FROM geofence_state m
+            USING geofences g, unit_state s, units u
+            WHERE m.geofence_id = $1::uuid AND m.unit_id = ANY($2::text[])
+              AND g.id = m.geofence_id AND s.unit_id = m.unit_id AND u.id = m.unit_id
+              AND NOT (g.deleted_at IS NULL
+                       AND (g.unit_types IS NULL OR u.type = ANY(g.unit_types))
+                       AND CASE WHEN g.kind = 'polygon' THEN
+                                    ST_Intersects(g.geom, ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326))
+                                    OR (g.margin_m > 0 AND ST_DWithin(g.edge,
+                                            ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326)::geography, g.margin_m))
+                                ELSE ST_DWithin(g.shape, ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326)::geography,
+                                                g.radius_m + g.margin_m) END)""";
 
     /**
-     * ... record silently which of these units' last-known positions the new shape contains, so the edit itself
-     * raises nothing and the next real crossing does.
+     * ... and the units whose last-known position it contains and who were not inside it yet start being inside,
+     * silently too, so the edit itself raises nothing and the next real crossing does. Units that stay inside keep
+     * when they entered and whether their dwell alert was raised.
      */
     static final String BASELINE_FENCE = """
             INSERT INTO geofence_state (unit_id, geofence_id, entered_at)
@@ -115,12 +136,13 @@ final class TrackSql {
             JOIN units u ON u.id = s.unit_id
             CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326) AS p) pt
             WHERE g.id = $1::uuid
+              AND g.deleted_at IS NULL
               AND s.unit_id = ANY($2::text[])
               AND (g.unit_types IS NULL OR u.type = ANY(g.unit_types))
               AND g.search && pt.p
               AND CASE WHEN g.kind = 'polygon' THEN ST_Intersects(g.geom, pt.p)
                        ELSE ST_DWithin(g.shape, pt.p::geography, g.radius_m) END
-            RETURNING unit_id, entered_at""";
+            ON CONFLICT (unit_id, geofence_id) DO NOTHING""";
 
     /**
      * Locks the batch's units for the transaction, in a fixed order so two nodes never deadlock, and returns the

@@ -32,10 +32,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -49,6 +51,7 @@ public final class TrackVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(TrackVerticle.class);
     /** A reply code a requester maps to 503 + Retry-After. */
     public static final int OVERLOADED = 503;
+    private static final long RETRY_MS = 1_000;
 
     private final Database database;
     private final UnitRegistry units;
@@ -60,12 +63,18 @@ public final class TrackVerticle extends VerticleBase {
 
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private final ArrayDeque<String> changedFences = new ArrayDeque<>();
+    /** Fences announced as created or edited whose memberships this node has not re-baselined yet. */
+    private final Set<String> unsettled = new HashSet<>();
     private final Map<String, UnitFences> state = new HashMap<>();
     private final Map<String, Geofence> fences = new HashMap<>();
     private final BatchTuples tuples = new BatchTuples();
     private Pool pool;
     private int queued;
     private boolean flushing;
+    /** Newest fence revision announced to this node (V002): fences with a newer one are not known here yet. */
+    private long knownRevision;
+    /** Ownership moved while a commit was in flight: forget the remembered state once it is done. */
+    private boolean forgetWhenDone;
 
     /** One request's positions and where to answer: a local batch or a batch forwarded by another node. */
     private record Pending(List<Position> positions, Message<?> message) {
@@ -90,14 +99,24 @@ public final class TrackVerticle extends VerticleBase {
     public Future<?> start() {
         pool = database.pool(vertx, 2);
         vertx.eventBus().<JsonObject>consumer(Addresses.GEOFENCE_CHANGED, msg -> onFenceChange(msg.body()));
-        // Units may have moved to or from this node: what it remembers of them may be stale, so forget it all.
-        vertx.eventBus().localConsumer(Addresses.OWNERSHIP_CHANGED, msg -> state.clear());
+        // Units may have moved to or from this node: what it remembers of them may be stale, so forget it all, but
+        // not under a commit in flight, which compares its outcome with what it started from.
+        vertx.eventBus().localConsumer(Addresses.OWNERSHIP_CHANGED, msg -> {
+            if (flushing) {
+                forgetWhenDone = true;
+            } else {
+                state.clear();
+            }
+        });
         Future<Void> forwarded = cluster.clustered()
                 ? vertx.eventBus().<JsonArray>consumer(Addresses.trackForward(cluster.self()), this::onForward)
                         .completion()
                 : Future.succeededFuture();
         return GeofenceStore.loadRules(pool)
-                .onSuccess(all -> all.forEach(f -> fences.put(f.id(), f)))
+                .onSuccess(rules -> {
+                    rules.fences().forEach(f -> fences.put(f.id(), f));
+                    knownRevision = Math.max(knownRevision, rules.revision());
+                })
                 .compose(v -> forwarded)
                 .compose(v -> vertx.eventBus().<PositionBatch>localConsumer(Addresses.TRACK_SUBMIT,
                         msg -> enqueue(msg.body().positions(), msg)).completion())
@@ -114,10 +133,15 @@ public final class TrackVerticle extends VerticleBase {
             String id = change.getString("id");
             fences.remove(id);
             state.values().forEach(unit -> unit.inside().remove(id));
+            knownRevision = Math.max(knownRevision, change.getLong("revision", 0L));
         } else {
-            Geofence fence = Geofence.fromFeature(change.getJsonObject("feature"));
+            JsonObject feature = change.getJsonObject("feature");
+            Geofence fence = Geofence.fromFeature(feature);
             fences.put(fence.id(), fence);
+            unsettled.add(fence.id());
             changedFences.add(fence.id());
+            knownRevision = Math.max(knownRevision,
+                    feature.getJsonObject("properties").getLong("revision", 0L));
             flush();
         }
     }
@@ -157,6 +181,10 @@ public final class TrackVerticle extends VerticleBase {
         }
         work.onComplete(ar -> {
             flushing = false;
+            if (forgetWhenDone) {
+                forgetWhenDone = false;
+                state.clear();
+            }
             flush();
         });
     }
@@ -177,7 +205,11 @@ public final class TrackVerticle extends VerticleBase {
     private Future<Void> commit(List<Pending> taken) {
         List<Position> batch = uniqueInTimeOrder(taken);
         String[] unitIds = batch.stream().map(Position::unitId).distinct().toArray(String[]::new);
-        return pool.withTransaction(conn -> check(conn, unitIds).compose(v -> storeAndApply(conn, batch)))
+        // The fence versions this commit may apply, fixed before it starts: news arriving meanwhile waits for it.
+        long known = knownRevision;
+        Set<String> notSettled = Set.copyOf(unsettled);
+        return pool.withTransaction(conn -> check(conn, unitIds)
+                        .compose(v -> storeAndApply(conn, batch, known, notSettled)))
                 .map(outcome -> {
                     state.putAll(outcome.staged());
                     taken.forEach(p -> p.message().reply(p.positions().size()));
@@ -232,7 +264,8 @@ public final class TrackVerticle extends VerticleBase {
                 });
     }
 
-    private Future<Outcome> storeAndApply(SqlConnection conn, List<Position> batch) {
+    private Future<Outcome> storeAndApply(SqlConnection conn, List<Position> batch, long known,
+                                          Set<String> notSettled) {
         Map<String, UnitFences> staged = new HashMap<>();
         boolean[] newer = new boolean[batch.size()];
         boolean[] evaluate = new boolean[batch.size()];
@@ -248,18 +281,23 @@ public final class TrackVerticle extends VerticleBase {
         }
         double reach = fences.values().stream().mapToDouble(Geofence::marginMeters).max().orElse(0);
         return conn.preparedQuery(TrackSql.STORE_AND_CLASSIFY)
-                .execute(tuples.store(batch, evaluate, margin, reach))
-                .compose(rows -> apply(conn, batch, newer, rows, staged));
+                .execute(tuples.store(batch, evaluate, margin, reach, known))
+                .compose(rows -> apply(conn, batch, newer, rows, staged, notSettled));
     }
 
     /**
      * Runs the rule logic over the fixes that were stored now and are newer than their unit's last, in time order
-     * per unit, then persists the result in the same transaction.
+     * per unit, then persists the result in the same transaction. Fences this node has not caught up with — changed
+     * without its knowing yet, or not re-baselined yet — count as the band for every fix: nothing changes there.
      */
     private Future<Outcome> apply(SqlConnection conn, List<Position> batch, boolean[] newer, RowSet<Row> stored,
-                                  Map<String, UnitFences> staged) {
+                                  Map<String, UnitFences> staged, Set<String> notSettled) {
         Map<Integer, Row> verdicts = new HashMap<>();
         stored.forEach(row -> verdicts.put(row.getInteger("idx"), row));
+        Set<String> held = new HashSet<>(notSettled);
+        if (stored.size() > 0) {
+            held.addAll(list(stored.iterator().next().getArrayOfStrings("unknown")));
+        }
         Map<String, Position> newest = new LinkedHashMap<>();
         List<Crossing> crossings = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -274,9 +312,15 @@ public final class TrackVerticle extends VerticleBase {
                 unit.advance(fix.time());
                 continue;
             }
+            List<String> inside = list(verdict.getArrayOfStrings("inside"));
+            List<String> band = list(verdict.getArrayOfStrings("band"));
+            if (!held.isEmpty()) {
+                inside = inside.stream().filter(id -> !held.contains(id)).toList();
+                band = new ArrayList<>(band);
+                band.addAll(held);
+            }
             Unit known = units.get(fix.unitId());
-            crossings.addAll(Crossings.apply(unit, known == null ? null : known.type(), fix,
-                    list(verdict.getArrayOfStrings("inside")), list(verdict.getArrayOfStrings("band")), fences));
+            crossings.addAll(Crossings.apply(unit, known == null ? null : known.type(), fix, inside, band, fences));
         }
         staged.keySet().retainAll(newest.keySet());
         return conn.preparedQuery(TrackSql.APPLY).execute(tuples.apply(state, staged, newest, crossings))
@@ -293,16 +337,28 @@ public final class TrackVerticle extends VerticleBase {
 
     /**
      * Re-baselines the membership of a new or edited fence for the units this node owns, from their last positions,
-     * raising nothing.
+     * raising nothing. Until it succeeds the fence holds its memberships still (see {@link #apply}); a failed one
+     * is tried again a second later.
      */
     private Future<Void> rebaseline(String fenceId) {
         String[] owned = units.ids().stream().filter(cluster::owns).toArray(String[]::new);
-        return pool.withTransaction(conn -> conn.preparedQuery(TrackSql.CLEAR_FENCE)
+        return pool.withTransaction(conn -> conn.preparedQuery(TrackSql.FORGET_OUTSIDE)
                         .execute(Tuple.of(fenceId, (Object) owned))
                         .compose(v -> conn.preparedQuery(TrackSql.BASELINE_FENCE)
                                 .execute(Tuple.of(fenceId, (Object) owned))))
-                .onFailure(e -> LOG.error("could not re-baseline geofence {}", fenceId, e))
                 .<Void>mapEmpty()
+                .onSuccess(v -> {
+                    if (!changedFences.contains(fenceId)) {
+                        unsettled.remove(fenceId);
+                    }
+                })
+                .onFailure(e -> {
+                    LOG.error("could not re-baseline geofence {}; trying again in {} ms", fenceId, RETRY_MS, e);
+                    vertx.setTimer(RETRY_MS, t -> {
+                        changedFences.add(fenceId);
+                        flush();
+                    });
+                })
                 .onComplete(ar -> state.clear());
     }
 

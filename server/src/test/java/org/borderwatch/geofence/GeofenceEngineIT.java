@@ -218,7 +218,6 @@ class GeofenceEngineIT {
         String t0 = "2026-11-25T10:00:00Z";
         post(key, fix("PV-04", at(t0, 0), 31.75, -106.45));
         String fence = node.createFence(square("Drawn over the unit"));
-        Thread.sleep(300);
 
         post(key, fix("PV-04", at(t0, 1), 31.751, -106.45)); // still inside: the new fence raised no enter
         assertThat(node.alertTypes("PV-04")).isEmpty();
@@ -228,13 +227,63 @@ class GeofenceEngineIT {
         HttpResponse<Buffer> updated = TestNode.await(node.http.put("/api/v1/geofences/" + fence)
                 .bearerTokenAuthentication(node.adminToken()).sendJsonObject(moved));
         assertThat(updated.statusCode()).isEqualTo(200);
-        Thread.sleep(300);
         post(key, fix("PV-04", at(t0, 2), 31.752, -106.45)); // the fence left the unit, not the other way round
         assertThat(node.alertTypes("PV-04")).isEmpty();
 
         post(key, fix("PV-04", at(t0, 3), 31.05, -105.45));
         post(key, fix("PV-04", at(t0, 4), 31.5, -105.45));
         assertThat(node.alertTypes("PV-04")).containsExactly("enter", "exit");
+    }
+
+    @Test
+    void editingAFenceKeepsDwellAndMarginStateOfTheUnitsThatStayInside() throws Exception {
+        start(Map.of());
+        String key = node.createUnit("UAV-05", "drone");
+        JsonObject drawn = square("Loiter box");
+        drawn.getJsonObject("properties").put("marginMeters", 50).getJsonObject("rules").put("dwellSeconds", 60);
+        String fence = node.createFence(drawn);
+        String t0 = "2026-11-25T10:00:00Z";
+        post(key, fix("UAV-05", at(t0, 0), 31.65, -106.45));
+        post(key, fix("UAV-05", at(t0, 10), 31.75, -106.45));
+        post(key, fix("UAV-05", at(t0, 80), 31.75, -106.45));
+        post(key, fix("UAV-05", at(t0, 90), 31.7 - 20 * METRE, -106.45)); // 20 m outside: in the 50 m band
+        assertThat(node.alertTypes("UAV-05")).containsExactly("enter", "dwell");
+
+        HttpResponse<Buffer> renamed = TestNode.await(node.http.put("/api/v1/geofences/" + fence)
+                .bearerTokenAuthentication(node.adminToken())
+                .sendJsonObject(drawn.copy().put("properties", drawn.getJsonObject("properties").copy()
+                        .put("name", "Loiter box, renamed"))));
+        assertThat(renamed.statusCode()).isEqualTo(200);
+        post(key, fix("UAV-05", at(t0, 100), 31.7 - 20 * METRE, -106.45));
+        post(key, fix("UAV-05", at(t0, 200), 31.75, -106.45));
+
+        // Still inside the same fence: no new enter for a unit that never left, no second dwell for one stay.
+        assertThat(node.alertTypes("UAV-05")).containsExactly("enter", "dwell");
+        post(key, fix("UAV-05", at(t0, 210), 31.6, -106.45));
+        assertThat(node.alertTypes("UAV-05")).containsExactly("enter", "dwell", "exit");
+    }
+
+    @Test
+    void aFenceChangeThisNodeHasNotBeenToldOfYetRaisesNothing() throws Exception {
+        start(Map.of());
+        String key = node.createUnit("PV-06", "vehicle");
+        String fence = node.createFence(square("Port zone"));
+        String t0 = "2026-11-25T10:00:00Z";
+        post(key, fix("PV-06", at(t0, 0), 31.75, -106.45));
+        assertThat(node.alertTypes("PV-06")).containsExactly("enter");
+
+        // Another node moves the fence a degree east and has not announced it yet: the unit did not leave.
+        node.sql("UPDATE geofences SET geom = ST_Translate(geom, 1, 0), edge = ST_Translate(edge::geometry, 1, 0),"
+                + " search = ST_Translate(search, 1, 0), revision = nextval('geofence_revision')"
+                + " WHERE id = $1::uuid", fence);
+        post(key, fix("PV-06", at(t0, 10), 31.751, -106.45));
+        // ... and then deletes it, unannounced too: still no exit.
+        node.sql("UPDATE geofences SET deleted_at = now(), revision = nextval('geofence_revision')"
+                + " WHERE id = $1::uuid", fence);
+        post(key, fix("PV-06", at(t0, 20), 31.6, -106.45));
+
+        assertThat(node.alertTypes("PV-06")).containsExactly("enter");
+        assertThat(node.count("SELECT count(*) FROM positions WHERE unit_id = 'PV-06'")).isEqualTo(3);
     }
 
     @Test
