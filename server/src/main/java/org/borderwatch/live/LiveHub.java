@@ -100,25 +100,31 @@ public final class LiveHub {
         try {
             JsonObject message = new JsonObject(text);
             if ("subscribe".equals(message.getString("type"))) {
-                client.bbox(bbox(message.getJsonArray("bbox")));
+                client.bbox(bbox(message.getValue("bbox")));
                 sendSnapshot(client);
             }
+        } catch (IllegalArgumentException e) {
+            client.send(new JsonObject().put("type", "error").put("error", e.getMessage()).put("field", "bbox"));
         } catch (DecodeException | ClassCastException e) {
             client.send(new JsonObject().put("type", "error").put("error", "expected {\"type\":\"subscribe\","
                     + "\"bbox\":[w,s,e,n]}"));
         }
     }
 
-    private static double[] bbox(JsonArray box) {
-        if (box == null) {
+    /** The client's bbox, or null for everything; anything but four numbers is an IllegalArgumentException. */
+    private static double[] bbox(Object value) {
+        if (value == null) {
             return null;
         }
-        if (box.size() != 4) {
-            throw new ClassCastException("bbox needs four numbers");
+        if (!(value instanceof JsonArray box) || box.size() != 4) {
+            throw new IllegalArgumentException("bbox must be [w,s,e,n], four numbers");
         }
         double[] values = new double[4];
         for (int i = 0; i < 4; i++) {
-            values[i] = ((Number) box.getValue(i)).doubleValue();
+            if (!(box.getValue(i) instanceof Number number)) {
+                throw new IllegalArgumentException("bbox must be [w,s,e,n], four numbers");
+            }
+            values[i] = number.doubleValue();
         }
         return values;
     }

@@ -1,6 +1,8 @@
 package org.borderwatch.live;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -36,11 +38,15 @@ class LiveStreamIT {
 
     private BlockingQueue<JsonObject> connect(String path) throws Exception {
         BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+        open(node.vertx.createWebSocketClient(), path, frames);
+        return frames;
+    }
+
+    private WebSocket open(WebSocketClient client, String path, BlockingQueue<JsonObject> frames) throws Exception {
         // The handler goes on in the connect callback, on the socket's event loop, so the snapshot is never missed.
-        TestNode.await(node.vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
+        return TestNode.await(client.connect(new WebSocketConnectOptions()
                         .setHost("127.0.0.1").setPort(node.port).setURI(path))
                 .onSuccess(socket -> socket.textMessageHandler(text -> frames.add(new JsonObject(text)))));
-        return frames;
     }
 
     private static JsonObject next(BlockingQueue<JsonObject> frames, String type) throws InterruptedException {
@@ -134,6 +140,23 @@ class LiveStreamIT {
         assertThat(live.getString("status")).isEqualTo("live");
         assertThat(node.get("/api/v1/alerts?type=stale&unitId=FP-01", node.adminToken()).bodyAsJsonArray())
                 .hasSize(1);
+    }
+
+    @Test
+    void aBadBboxIsAnsweredWithAnErrorAndTheSocketStaysUsable() throws Exception {
+        BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+        WebSocket socket = open(node.vertx.createWebSocketClient(), "/ws/live?access_token=" + node.adminToken(),
+                frames);
+        next(frames, "snapshot");
+
+        for (String bbox : new String[] {"[-107,null,-106,32]", "[-107,\"31\",-106,32]", "[-107,31,-106]", "7"}) {
+            socket.writeTextMessage("{\"type\":\"subscribe\",\"bbox\":" + bbox + "}");
+            JsonObject error = next(frames, "error");
+            assertThat(error.getString("field")).as(bbox).isEqualTo("bbox");
+            assertThat(error.getString("error")).as(bbox).isNotBlank();
+        }
+        socket.writeTextMessage("{\"type\":\"subscribe\",\"bbox\":[-107,31,-106,32]}");
+        assertThat(next(frames, "snapshot").getJsonArray("units")).isEmpty();
     }
 
     @Test
