@@ -40,7 +40,7 @@ public final class AlertSockets {
     }
 
     private void upgrade(RoutingContext ctx) {
-        String[] types = AlertApi.types(ctx.request().getParam("types"));
+        String[] types = AlertApi.types(ctx.request().getParam("types"), "types");
         Set<String> wanted = types == null ? null : new HashSet<>(Arrays.asList(types));
         String fence = ctx.request().getParam("geofenceId");
         String unit = ctx.request().getParam("unitId");

@@ -1,11 +1,13 @@
 package org.borderwatch.live;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import org.borderwatch.TestNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -157,6 +159,14 @@ class LiveStreamIT {
         }
         socket.writeTextMessage("{\"type\":\"subscribe\",\"bbox\":[-107,31,-106,32]}");
         assertThat(next(frames, "snapshot").getJsonArray("units")).isEmpty();
+    }
+
+    @Test
+    void anUnknownAlertTypeNamesTheTypesParameter() throws Exception {
+        HttpResponse<Buffer> response = node.get("/ws/alerts?types=enter,explode", node.adminToken());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.bodyAsJsonObject().getString("field")).isEqualTo("types");
     }
 
     @Test
