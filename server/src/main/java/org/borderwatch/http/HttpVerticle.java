@@ -91,7 +91,7 @@ public final class HttpVerticle extends VerticleBase {
         new GeofenceApi(vertx, new GeofenceStore(pool, config.geofenceMaxAreaKm2())).mount(router);
         new AlertApi(pool).mount(router);
         new WebhookApi(pool).mount(router);
-        new AlertSockets(vertx).mount(router);
+        new AlertSockets(vertx, metrics).mount(router);
         live.mount(router);
         router.route("/api/*").handler(ctx -> Responses.fail(ctx, ApiException.notFound("route")));
         router.route("/api/*").failureHandler(Responses::onFailure);

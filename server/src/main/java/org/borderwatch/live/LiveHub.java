@@ -38,6 +38,7 @@ public final class LiveHub {
     private final Vertx vertx;
     private final UnitStore units;
     private final int staleSeconds;
+    private final Metrics metrics;
     private final Map<String, JsonObject> latest = new HashMap<>();
     private final Set<LiveClient> clients = new HashSet<>();
 
@@ -45,6 +46,7 @@ public final class LiveHub {
         this.vertx = vertx;
         this.units = units;
         this.staleSeconds = staleSeconds;
+        this.metrics = metrics;
         metrics.gauge("bw_live_clients", "Maps connected to /ws/live on this node", clients::size);
     }
 
@@ -87,7 +89,7 @@ public final class LiveHub {
                 return;
             }
             ServerWebSocket socket = ar.result();
-            LiveClient client = new LiveClient(socket);
+            LiveClient client = new LiveClient(socket, metrics);
             clients.add(client);
             socket.closeHandler(v -> clients.remove(client));
             socket.exceptionHandler(e -> LOG.debug("live socket error: {}", e.getMessage()));

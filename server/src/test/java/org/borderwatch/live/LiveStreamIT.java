@@ -4,18 +4,23 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.borderwatch.TestNode;
+import org.borderwatch.bus.Addresses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -167,6 +172,42 @@ class LiveStreamIT {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.bodyAsJsonObject().getString("field")).isEqualTo("types");
+    }
+
+    @Test
+    void aSocketThatStopsReadingIsClosedInsteadOfBufferingWithoutBound() throws Exception {
+        String token = node.adminToken();
+        // A small receive buffer so the server's write queue fills after a few megabytes rather than tens.
+        WebSocketClient client = node.vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setReceiveBufferSize(8192));
+        List<WebSocket> sockets = new ArrayList<>();
+        List<CompletableFuture<Short>> closed = new ArrayList<>();
+        for (String path : new String[] {"/ws/live", "/ws/alerts"}) {
+            CompletableFuture<Short> code = new CompletableFuture<>();
+            closed.add(code);
+            sockets.add(TestNode.await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+                            .setPort(node.port).setURI(path + "?access_token=" + token))
+                    .onSuccess(socket -> {
+                        socket.pause();
+                        socket.closeHandler(v -> code.complete(socket.closeStatusCode()));
+                    })));
+        }
+
+        JsonObject alert = new JsonObject().put("id", "flood").put("type", "enter").put("unitId", "PV-01")
+                .put("padding", "x".repeat(16_000));
+        for (int i = 0; i < 1000; i++) {
+            node.vertx.eventBus().publish(Addresses.ALERTS, alert);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!node.get("/metrics", token).bodyAsString().contains("bw_ws_slow_closed_total 2")) {
+            assertThat(System.nanoTime()).as("both slow sockets closed within 30 s").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        // The clients read on: what was already sent, then the close frame.
+        sockets.forEach(WebSocket::resume);
+        assertThat(closed.get(0).get(30, TimeUnit.SECONDS)).isEqualTo((short) 1013);
+        assertThat(closed.get(1).get(30, TimeUnit.SECONDS)).isEqualTo((short) 1013);
+        assertThat(next(connect("/ws/live?access_token=" + token), "snapshot")).isNotNull();
     }
 
     @Test
