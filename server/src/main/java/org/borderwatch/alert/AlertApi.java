@@ -44,7 +44,7 @@ public final class AlertApi {
                 throw ApiException.badRequest("since is not an ISO-8601 time", "since");
             }
         }
-        String[] types = types(ctx.request().getParam("type"));
+        String[] types = types(ctx.request().getParam("type"), "type");
         String geofenceId = ctx.request().getParam("geofenceId");
         UUID fence = null;
         if (geofenceId != null && !geofenceId.isBlank()) {
@@ -64,7 +64,8 @@ public final class AlertApi {
         }));
     }
 
-    static String[] types(String param) {
+    /** Comma-separated alert types, null when absent; {@code field} is the query parameter an error names. */
+    static String[] types(String param, String field) {
         if (param == null || param.isBlank()) {
             return null;
         }
@@ -72,7 +73,7 @@ public final class AlertApi {
                 .toArray(String[]::new);
         for (String type : types) {
             if (!TYPES.contains(type)) {
-                throw ApiException.badRequest("unknown alert type " + type + "; one of " + TYPES, "type");
+                throw ApiException.badRequest("unknown alert type " + type + "; one of " + TYPES, field);
             }
         }
         return types;

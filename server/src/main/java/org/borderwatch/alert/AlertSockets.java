@@ -1,14 +1,15 @@
 package org.borderwatch.alert;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.borderwatch.auth.AuthApi;
 import org.borderwatch.auth.Role;
 import org.borderwatch.bus.Addresses;
+import org.borderwatch.http.BoundedSocket;
 import org.borderwatch.http.Responses;
+import org.borderwatch.ops.Metrics;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,10 +22,13 @@ import java.util.function.Predicate;
 public final class AlertSockets {
 
     private final Vertx vertx;
-    private final Map<ServerWebSocket, Predicate<JsonObject>> sockets = new HashMap<>();
+    private final Metrics metrics;
+    // Alerts cannot be coalesced: BoundedSocket closes a subscriber that stops reading rather than buffer for it.
+    private final Map<BoundedSocket, Predicate<JsonObject>> sockets = new HashMap<>();
 
-    public AlertSockets(Vertx vertx) {
+    public AlertSockets(Vertx vertx, Metrics metrics) {
         this.vertx = vertx;
+        this.metrics = metrics;
     }
 
     public void mount(Router router) {
@@ -32,7 +36,7 @@ public final class AlertSockets {
             String frame = msg.body().encode();
             sockets.forEach((socket, filter) -> {
                 if (filter.test(msg.body())) {
-                    socket.writeTextMessage(frame);
+                    socket.send(frame);
                 }
             });
         });
@@ -40,7 +44,7 @@ public final class AlertSockets {
     }
 
     private void upgrade(RoutingContext ctx) {
-        String[] types = AlertApi.types(ctx.request().getParam("types"));
+        String[] types = AlertApi.types(ctx.request().getParam("types"), "types");
         Set<String> wanted = types == null ? null : new HashSet<>(Arrays.asList(types));
         String fence = ctx.request().getParam("geofenceId");
         String unit = ctx.request().getParam("unitId");
@@ -52,9 +56,9 @@ public final class AlertSockets {
                 Responses.fail(ctx, ar.cause());
                 return;
             }
-            ServerWebSocket socket = ar.result();
+            BoundedSocket socket = new BoundedSocket(ar.result(), metrics);
             sockets.put(socket, filter);
-            socket.closeHandler(v -> sockets.remove(socket));
+            ar.result().closeHandler(v -> sockets.remove(socket));
         });
     }
 }

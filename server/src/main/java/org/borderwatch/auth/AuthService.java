@@ -11,6 +11,7 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import org.borderwatch.Times;
 import org.borderwatch.http.ApiException;
 import org.borderwatch.track.UnitRegistry;
 import org.slf4j.Logger;
@@ -20,7 +21,8 @@ import java.time.Instant;
 
 /**
  * Logins, users and bearer tokens. Login tokens are HS256 JWTs signed with a key kept in the database, so a token
- * from one node is good on every node; device keys are looked up by their hash.
+ * from one node is good on every node; device keys are looked up by their hash. Bcrypt runs as unordered blocking
+ * work: ordered work is serialised per context, which would queue every login of the node behind one another.
  */
 public final class AuthService {
 
@@ -62,7 +64,7 @@ public final class AuthService {
                 return Future.succeededFuture();
             }
             String password = configuredPassword != null ? configuredPassword : Secrets.randomToken(12);
-            return vertx.executeBlocking(() -> Secrets.hashPassword(password))
+            return vertx.executeBlocking(() -> Secrets.hashPassword(password), false)
                     .compose(hash -> pool.preparedQuery(AuthSql.INSERT_ADMIN).execute(Tuple.of(hash)))
                     .map(inserted -> {
                         if (inserted.size() > 0) {
@@ -84,7 +86,7 @@ public final class AuthService {
             Row row = rows.size() > 0 ? rows.iterator().next() : null;
             // An unknown user costs the same bcrypt as a known one, so timing does not reveal who exists.
             String hash = row != null ? row.getString("password_hash") : DUMMY_HASH;
-            return vertx.executeBlocking(() -> Secrets.checkPassword(password, hash)).map(ok -> {
+            return vertx.executeBlocking(() -> Secrets.checkPassword(password, hash), false).map(ok -> {
                 if (row == null || !ok) {
                     throw new ApiException(401, "invalid username or password", null, null);
                 }
@@ -92,13 +94,13 @@ public final class AuthService {
                 Instant expiresAt = Instant.now().plusSeconds(tokenTtlSeconds);
                 String token = jwt.generateToken(new JsonObject().put("sub", username).put("role", role),
                         new JWTOptions().setExpiresInSeconds(tokenTtlSeconds));
-                return new JsonObject().put("token", token).put("role", role).put("expiresAt", expiresAt.toString());
+                return new JsonObject().put("token", token).put("role", role).put("expiresAt", Times.format(expiresAt));
             });
         });
     }
 
     public Future<Void> createUser(String username, String password, Role role) {
-        return vertx.executeBlocking(() -> Secrets.hashPassword(password))
+        return vertx.executeBlocking(() -> Secrets.hashPassword(password), false)
                 .compose(hash -> pool.preparedQuery(AuthSql.INSERT_USER)
                         .execute(Tuple.of(username, hash, role.wireName())))
                 .mapEmpty();

@@ -1,19 +1,23 @@
 package org.borderwatch.geofence;
 
-/** Statements about geofences. Circles and corridors are buffered on the ellipsoid (geography), never in degrees. */
+/**
+ * Statements about geofences. Circles and corridors are buffered on the ellipsoid (geography), never in degrees.
+ * GeoJSON may carry altitudes (RFC 7946); fences are flat, so ST_Force2D drops them wherever GeoJSON is parsed.
+ */
 final class GeofenceSql {
 
     /** What PostGIS thinks of a submitted geometry before anything is stored. */
     static final String INSPECT = """
-            SELECT ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason, ST_NPoints(g) AS points,
+            SELECT ST_IsEmpty(g) AS empty, ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason,
+                   ST_NPoints(g) AS points,
                    ST_XMin(g) AS xmin, ST_XMax(g) AS xmax, ST_YMin(g) AS ymin, ST_YMax(g) AS ymax,
                    CASE WHEN $2 = 'polygon' THEN ST_Area(g::geography)
                         ELSE ST_Area(ST_Buffer(g::geography, $3)) END AS area_m2
-            FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) AS g) s""";
+            FROM (SELECT ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON($1)), 4326) AS g) s""";
 
     /** $1 GeoJSON geometry, $2 kind, $3 radius/half-width in metres (null for polygons). */
     private static final String SHAPED = """
-            WITH src AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) AS g),
+            WITH src AS (SELECT ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON($1)), 4326) AS g),
             shaped AS (
                 SELECT CASE WHEN $2 = 'polygon' THEN g ELSE ST_Buffer(g::geography, $3, 'quad_segs=16')::geometry
                        END AS area,

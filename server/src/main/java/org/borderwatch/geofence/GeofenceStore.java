@@ -117,6 +117,10 @@ public final class GeofenceStore {
                         : e))
                 .map(rows -> {
                     Row row = rows.iterator().next();
+                    // An empty geometry is valid to PostGIS but has no extent (ST_XMin is NULL) and fences nothing.
+                    if (row.getBoolean("empty")) {
+                        throw ApiException.badRequest("geometry has no coordinates", "geometry");
+                    }
                     if (!row.getBoolean("valid")) {
                         throw ApiException.badRequest("invalid geometry: " + row.getString("reason"), "geometry");
                     }

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpVerticle extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
-    private static final long MAX_BODY_BYTES = 64L * 1024 * 1024;
+    /** Larger requests get 413: JSON bodies are decoded on the event loop, so this bounds each one's stall. */
+    private static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
 
     private final Config config;
     private final Database database;
@@ -90,7 +91,7 @@ public final class HttpVerticle extends VerticleBase {
         new GeofenceApi(vertx, new GeofenceStore(pool, config.geofenceMaxAreaKm2())).mount(router);
         new AlertApi(pool).mount(router);
         new WebhookApi(pool).mount(router);
-        new AlertSockets(vertx).mount(router);
+        new AlertSockets(vertx, metrics).mount(router);
         live.mount(router);
         router.route("/api/*").handler(ctx -> Responses.fail(ctx, ApiException.notFound("route")));
         router.route("/api/*").failureHandler(Responses::onFailure);

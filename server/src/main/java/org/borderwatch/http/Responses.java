@@ -63,7 +63,9 @@ public final class Responses {
                 case 413 -> "request body too large";
                 default -> "request failed";
             };
-            json(ctx, status, new ApiException(status, error, null, null).toJson());
+            // BodyHandler's 413 is about the request body, named like any other bad body.
+            String field = status == 413 ? "body" : null;
+            json(ctx, status, new ApiException(status, error, field, null).toJson());
         }
     }
 }

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -118,6 +119,9 @@ public final class OsmAndVerticle extends VerticleBase {
             long number = Long.parseLong(timestamp.trim());
             return Times.format(number > 100_000_000_000L
                     ? Instant.ofEpochMilli(number) : Instant.ofEpochSecond(number));
+        } catch (DateTimeException | ArithmeticException outOfRange) {
+            // A number no time can hold is the device's bad input, not the server's failure.
+            throw ApiException.badRequest("timestamp is out of range", "time");
         } catch (NumberFormatException notANumber) {
             try {
                 return Times.format(LocalDateTime.parse(timestamp.trim(), SPACED).toInstant(ZoneOffset.UTC));

@@ -3,6 +3,8 @@ package org.borderwatch.live;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.borderwatch.http.BoundedSocket;
+import org.borderwatch.ops.Metrics;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,12 +12,13 @@ import java.util.Map;
 /** One map on one socket: its area of interest and the positions waiting for its next frame, latest per unit. */
 final class LiveClient {
 
-    private final ServerWebSocket socket;
+    // Positions are coalesced here; BoundedSocket bounds every other frame by closing a map that stops reading.
+    private final BoundedSocket socket;
     private double[] bbox;
     private final Map<String, JsonObject> pending = new LinkedHashMap<>();
 
-    LiveClient(ServerWebSocket socket) {
-        this.socket = socket;
+    LiveClient(ServerWebSocket socket, Metrics metrics) {
+        this.socket = new BoundedSocket(socket, metrics);
     }
 
     void bbox(double[] bbox) {
@@ -41,7 +44,7 @@ final class LiveClient {
 
     /** Sends what is waiting unless the socket is still busy with earlier frames. */
     boolean flush() {
-        if (pending.isEmpty() || socket.writeQueueFull()) {
+        if (pending.isEmpty() || socket.busy()) {
             return false;
         }
         JsonArray units = new JsonArray();
@@ -52,6 +55,6 @@ final class LiveClient {
     }
 
     void send(JsonObject frame) {
-        socket.writeTextMessage(frame.encode());
+        socket.send(frame.encode());
     }
 }

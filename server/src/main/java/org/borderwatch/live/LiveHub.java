@@ -38,6 +38,7 @@ public final class LiveHub {
     private final Vertx vertx;
     private final UnitStore units;
     private final int staleSeconds;
+    private final Metrics metrics;
     private final Map<String, JsonObject> latest = new HashMap<>();
     private final Set<LiveClient> clients = new HashSet<>();
 
@@ -45,6 +46,7 @@ public final class LiveHub {
         this.vertx = vertx;
         this.units = units;
         this.staleSeconds = staleSeconds;
+        this.metrics = metrics;
         metrics.gauge("bw_live_clients", "Maps connected to /ws/live on this node", clients::size);
     }
 
@@ -91,7 +93,7 @@ public final class LiveHub {
                 return;
             }
             ServerWebSocket socket = ar.result();
-            LiveClient client = new LiveClient(socket);
+            LiveClient client = new LiveClient(socket, metrics);
             clients.add(client);
             socket.closeHandler(v -> clients.remove(client));
             socket.exceptionHandler(e -> LOG.debug("live socket error: {}", e.getMessage()));
@@ -104,25 +106,31 @@ public final class LiveHub {
         try {
             JsonObject message = new JsonObject(text);
             if ("subscribe".equals(message.getString("type"))) {
-                client.bbox(bbox(message.getJsonArray("bbox")));
+                client.bbox(bbox(message.getValue("bbox")));
                 sendSnapshot(client);
             }
+        } catch (IllegalArgumentException e) {
+            client.send(new JsonObject().put("type", "error").put("error", e.getMessage()).put("field", "bbox"));
         } catch (DecodeException | ClassCastException e) {
             client.send(new JsonObject().put("type", "error").put("error", "expected {\"type\":\"subscribe\","
                     + "\"bbox\":[w,s,e,n]}"));
         }
     }
 
-    private static double[] bbox(JsonArray box) {
-        if (box == null) {
+    /** The client's bbox, or null for everything; anything but four numbers is an IllegalArgumentException. */
+    private static double[] bbox(Object value) {
+        if (value == null) {
             return null;
         }
-        if (box.size() != 4) {
-            throw new ClassCastException("bbox needs four numbers");
+        if (!(value instanceof JsonArray box) || box.size() != 4) {
+            throw new IllegalArgumentException("bbox must be [w,s,e,n], four numbers");
         }
         double[] values = new double[4];
         for (int i = 0; i < 4; i++) {
-            values[i] = ((Number) box.getValue(i)).doubleValue();
+            if (!(box.getValue(i) instanceof Number number)) {
+                throw new IllegalArgumentException("bbox must be [w,s,e,n], four numbers");
+            }
+            values[i] = number.doubleValue();
         }
         return values;
     }

@@ -1,5 +1,6 @@
 package org.borderwatch.auth;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.borderwatch.Fixtures.square;
@@ -50,8 +54,33 @@ class AuthIT {
         assertThat(body.getString("token")).isNotBlank();
         assertThat(body.getString("role")).isEqualTo("operator");
         assertThat(Instant.parse(body.getString("expiresAt"))).isAfter(Instant.now());
+        assertThat(body.getString("expiresAt")).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(nobody.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aLoginDoesNotQueueBehindOtherBlockingWorkOnItsContext() throws Exception {
+        AuthService auth = TestNode.await(AuthService.create(node.vertx, node.db, null, 3600));
+        Context context = node.vertx.getOrCreateContext();
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<JsonObject> login = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            // Holds the context's ordered blocking queue, as another login's bcrypt check would.
+            context.executeBlocking(() -> release.await(30, TimeUnit.SECONDS));
+            auth.login("viewer1", "viewer-password").onComplete(ar -> {
+                if (ar.succeeded()) {
+                    login.complete(ar.result());
+                } else {
+                    login.completeExceptionally(ar.cause());
+                }
+            });
+        });
+        try {
+            assertThat(login.get(10, TimeUnit.SECONDS).getString("role")).isEqualTo("viewer");
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.borderwatch.Fixtures.fix;
 import static org.borderwatch.Fixtures.square;
 
 /** Geofence CRUD through the API, with PostGIS judging geometry. */
@@ -155,6 +156,44 @@ class GeofenceApiIT {
         assertThat(field(tooManyVertices)).isEqualTo("geometry");
         assertThat(tooManyVertices.bodyAsJsonObject().getString("error")).contains("vertices");
         assertThat(node.count("SELECT count(*) FROM geofences")).isZero();
+    }
+
+    @Test
+    void anEmptyGeometryIsABadRequestNamingGeometry() throws Exception {
+        JsonObject emptyPolygon = square("Nothing");
+        emptyPolygon.getJsonObject("geometry").put("coordinates", new JsonArray());
+        JsonObject emptyCircle = new JsonObject().put("type", "Feature")
+                .put("geometry", new JsonObject().put("type", "Point").put("coordinates", new JsonArray()))
+                .put("properties", new JsonObject().put("name", "Nowhere").put("radiusMeters", 100));
+
+        assertThat(field(node.post("/api/v1/geofences", token, emptyPolygon))).isEqualTo("geometry");
+        assertThat(field(node.post("/api/v1/geofences", token, emptyCircle))).isEqualTo("geometry");
+        assertThat(node.count("SELECT count(*) FROM geofences")).isZero();
+    }
+
+    @Test
+    void altitudesInCoordinatesAreDroppedAndTheFenceWorks() throws Exception {
+        JsonObject fence = square("Port zone, surveyed");
+        for (Object position : fence.getJsonObject("geometry").getJsonArray("coordinates").getJsonArray(0)) {
+            ((JsonArray) position).add(1140.5);
+        }
+        JsonObject circle = new JsonObject().put("type", "Feature")
+                .put("geometry", new JsonObject().put("type", "Point").put("coordinates", new JsonArray().add(-97.5)
+                        .add(25.9).add(12)))
+                .put("properties", new JsonObject().put("name", "Brownsville").put("radiusMeters", 2500));
+
+        HttpResponse<Buffer> created = node.post("/api/v1/geofences", token, fence);
+        HttpResponse<Buffer> createdCircle = node.post("/api/v1/geofences", token, circle);
+
+        assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+        assertThat(createdCircle.statusCode()).as(createdCircle.bodyAsString()).isEqualTo(201);
+        assertThat(created.bodyAsJsonObject().getJsonObject("geometry").getJsonArray("coordinates").getJsonArray(0)
+                .getJsonArray(0)).hasSize(2);
+        String key = node.createUnit("PV-Z", "vehicle");
+        node.post("/api/v1/positions", key, new JsonArray()
+                .add(fix("PV-Z", "2026-11-25T10:00:00.000Z", 31.65, -106.45))
+                .add(fix("PV-Z", "2026-11-25T10:00:10.000Z", 31.75, -106.45)));
+        assertThat(node.alertTypes("PV-Z")).containsExactly("enter");
     }
 
     private static String field(HttpResponse<Buffer> response) {

@@ -84,6 +84,18 @@ class DeviceProtocolsIT {
     }
 
     @Test
+    void anOsmAndTimestampOutsideWhatATimeCanHoldIsBadInput() throws Exception {
+        for (String timestamp : new String[] {"-9223372036854775808", "99999999999999999", "9223372036854775807"}) {
+            HttpResponse<Buffer> response = TestNode.await(node.http.get(osmandPort, "127.0.0.1", "/?id=" + key
+                    + "&timestamp=" + timestamp + "&lat=31.7601&lon=-106.4502").send());
+
+            assertThat(response.statusCode()).as(timestamp + ": " + response.bodyAsString()).isEqualTo(400);
+            assertThat(response.bodyAsString()).contains("\"field\":\"time\"");
+        }
+        assertThat(stored()).isZero();
+    }
+
+    @Test
     void mqttAcknowledgesQosOneOnlyOnceThePositionIsDurable() throws Exception {
         MqttClient client = MqttClient.create(node.vertx, new MqttClientOptions().setUsername("UAV-01")
                 .setPassword(key).setClientId("uav-01"));

@@ -104,6 +104,18 @@ class PositionIngestIT {
     }
 
     @Test
+    void rejectsABodyOverSixteenMegabytesAsTooLarge() throws Exception {
+        Buffer body = Buffer.buffer(new byte[16 * 1024 * 1024 + 1]);
+
+        HttpResponse<Buffer> response = TestNode.await(node.http.post("/api/v1/positions")
+                .bearerTokenAuthentication(key).putHeader("Content-Type", "application/json").sendBuffer(body));
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.bodyAsJsonObject().getString("field")).isEqualTo("body");
+        assertThat(node.count("SELECT count(*) FROM positions")).isZero();
+    }
+
+    @Test
     void acceptsAnObjectAnArrayAndNdjsonAndStoresEveryField() throws Exception {
         HttpResponse<Buffer> one = node.post("/api/v1/positions", key, valid("2026-11-25T10:00:00.123Z"));
         HttpResponse<Buffer> many = node.post("/api/v1/positions", key, new JsonArray()

@@ -1,17 +1,26 @@
 package org.borderwatch.live;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import org.borderwatch.TestNode;
+import org.borderwatch.bus.Addresses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -36,11 +45,15 @@ class LiveStreamIT {
 
     private BlockingQueue<JsonObject> connect(String path) throws Exception {
         BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+        open(node.vertx.createWebSocketClient(), path, frames);
+        return frames;
+    }
+
+    private WebSocket open(WebSocketClient client, String path, BlockingQueue<JsonObject> frames) throws Exception {
         // The handler goes on in the connect callback, on the socket's event loop, so the snapshot is never missed.
-        TestNode.await(node.vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
+        return TestNode.await(client.connect(new WebSocketConnectOptions()
                         .setHost("127.0.0.1").setPort(node.port).setURI(path))
                 .onSuccess(socket -> socket.textMessageHandler(text -> frames.add(new JsonObject(text)))));
-        return frames;
     }
 
     private static JsonObject next(BlockingQueue<JsonObject> frames, String type) throws InterruptedException {
@@ -134,6 +147,67 @@ class LiveStreamIT {
         assertThat(live.getString("status")).isEqualTo("live");
         assertThat(node.get("/api/v1/alerts?type=stale&unitId=FP-01", node.adminToken()).bodyAsJsonArray())
                 .hasSize(1);
+    }
+
+    @Test
+    void aBadBboxIsAnsweredWithAnErrorAndTheSocketStaysUsable() throws Exception {
+        BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+        WebSocket socket = open(node.vertx.createWebSocketClient(), "/ws/live?access_token=" + node.adminToken(),
+                frames);
+        next(frames, "snapshot");
+
+        for (String bbox : new String[] {"[-107,null,-106,32]", "[-107,\"31\",-106,32]", "[-107,31,-106]", "7"}) {
+            socket.writeTextMessage("{\"type\":\"subscribe\",\"bbox\":" + bbox + "}");
+            JsonObject error = next(frames, "error");
+            assertThat(error.getString("field")).as(bbox).isEqualTo("bbox");
+            assertThat(error.getString("error")).as(bbox).isNotBlank();
+        }
+        socket.writeTextMessage("{\"type\":\"subscribe\",\"bbox\":[-107,31,-106,32]}");
+        assertThat(next(frames, "snapshot").getJsonArray("units")).isEmpty();
+    }
+
+    @Test
+    void anUnknownAlertTypeNamesTheTypesParameter() throws Exception {
+        HttpResponse<Buffer> response = node.get("/ws/alerts?types=enter,explode", node.adminToken());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.bodyAsJsonObject().getString("field")).isEqualTo("types");
+    }
+
+    @Test
+    void aSocketThatStopsReadingIsClosedInsteadOfBufferingWithoutBound() throws Exception {
+        String token = node.adminToken();
+        // A small receive buffer so the server's write queue fills after a few megabytes rather than tens.
+        WebSocketClient client = node.vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setReceiveBufferSize(8192));
+        List<WebSocket> sockets = new ArrayList<>();
+        List<CompletableFuture<Short>> closed = new ArrayList<>();
+        for (String path : new String[] {"/ws/live", "/ws/alerts"}) {
+            CompletableFuture<Short> code = new CompletableFuture<>();
+            closed.add(code);
+            sockets.add(TestNode.await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+                            .setPort(node.port).setURI(path + "?access_token=" + token))
+                    .onSuccess(socket -> {
+                        socket.pause();
+                        socket.closeHandler(v -> code.complete(socket.closeStatusCode()));
+                    })));
+        }
+
+        JsonObject alert = new JsonObject().put("id", "flood").put("type", "enter").put("unitId", "PV-01")
+                .put("padding", "x".repeat(16_000));
+        for (int i = 0; i < 1000; i++) {
+            node.vertx.eventBus().publish(Addresses.ALERTS, alert);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!node.get("/metrics", token).bodyAsString().contains("bw_ws_slow_closed_total 2")) {
+            assertThat(System.nanoTime()).as("both slow sockets closed within 30 s").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        // The clients read on: what was already sent, then the close frame.
+        sockets.forEach(WebSocket::resume);
+        assertThat(closed.get(0).get(30, TimeUnit.SECONDS)).isEqualTo((short) 1013);
+        assertThat(closed.get(1).get(30, TimeUnit.SECONDS)).isEqualTo((short) 1013);
+        assertThat(next(connect("/ws/live?access_token=" + token), "snapshot")).isNotNull();
     }
 
     @Test
