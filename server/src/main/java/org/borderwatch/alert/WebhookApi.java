@@ -52,7 +52,7 @@ public final class WebhookApi {
             if (!(typeList instanceof JsonArray array) || array.isEmpty()) {
                 throw ApiException.badRequest("types must be a non-empty array of alert types", "types");
             }
-            types = AlertApi.types(String.join(",", array.stream().map(String::valueOf).toList()), "type");
+            types = AlertApi.types(String.join(",", array.stream().map(String::valueOf).toList()), "types");
         }
         Responses.reply(ctx, 201, pool.preparedQuery(WebhookSql.INSERT)
                 .execute(Tuple.of(text, key, types)).map(rows -> toJson(rows.iterator().next())));

@@ -24,6 +24,8 @@ public final class PositionParser {
 
     /** Fixes further ahead than this are a device clock fault, not a position. */
     static final Duration MAX_FUTURE = Duration.ofMinutes(5);
+    /** Fixes from before the Unix epoch are a device clock fault too (no receiver reports them). */
+    static final Instant EARLIEST = Instant.EPOCH;
     public static final int MAX_ITEMS = 100_000;
 
     private final Clock clock;
@@ -141,6 +143,9 @@ public final class PositionParser {
         }
         if (time.isAfter(clock.instant().plus(MAX_FUTURE))) {
             throw ApiException.badRequest("time is more than 5 minutes in the future", "time", index);
+        }
+        if (time.isBefore(EARLIEST)) {
+            throw ApiException.badRequest("time is before 1970-01-01T00:00:00Z", "time", index);
         }
         return time;
     }

@@ -94,7 +94,7 @@ class WebhookIT {
 
         assertThat(noUrl.statusCode()).isEqualTo(400);
         assertThat(noUrl.bodyAsJsonObject().getString("field")).isEqualTo("url");
-        assertThat(badType.bodyAsJsonObject().getString("field")).isEqualTo("type");
+        assertThat(badType.bodyAsJsonObject().getString("field")).isEqualTo("types");
     }
 
     private static String hmac(String secret, Buffer body) throws Exception {

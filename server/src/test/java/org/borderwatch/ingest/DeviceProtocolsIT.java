@@ -85,7 +85,8 @@ class DeviceProtocolsIT {
 
     @Test
     void anOsmAndTimestampOutsideWhatATimeCanHoldIsBadInput() throws Exception {
-        for (String timestamp : new String[] {"-9223372036854775808", "99999999999999999", "9223372036854775807"}) {
+        for (String timestamp : new String[] {"-9223372036854775808", "99999999999999999", "9223372036854775807",
+                "-99999999999"}) {
             HttpResponse<Buffer> response = TestNode.await(node.http.get(osmandPort, "127.0.0.1", "/?id=" + key
                     + "&timestamp=" + timestamp + "&lat=31.7601&lon=-106.4502").send());
 

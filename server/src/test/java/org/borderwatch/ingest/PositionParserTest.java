@@ -55,6 +55,8 @@ class PositionParserTest {
         "lon      | \"lon\":-180.01",
         "time     | \"time\":\"2026-11-25T10:05:01Z\"",
         "time     | \"time\":1764064800",
+        "time     | \"time\":\"1969-12-31T23:59:59Z\"",
+        "time     | \"time\":\"-0001-01-01T00:00:00Z\"",
         "speed    | \"speed\":-1",
         "heading  | \"heading\":360",
         "accuracy | \"accuracy\":-3",
