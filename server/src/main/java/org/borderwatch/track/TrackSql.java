@@ -146,10 +146,15 @@ final class TrackSql {
 
     /**
      * Locks the batch's units for the transaction, in a fixed order so two nodes never deadlock, and returns the
-     * newest time the database holds for each: the check that what this node remembers is current.
+     * newest time the database holds for each (null before its first fix): the check that what this node remembers
+     * is current. The unit rows are the lock, so even a unit's very first fixes are decided on one node at a time;
+     * its state row is locked as well, which the silence check skips.
      */
     static final String LOCK_UNITS = """
-            SELECT unit_id, time FROM unit_state WHERE unit_id = ANY($1::text[]) ORDER BY unit_id FOR UPDATE""";
+            WITH locked AS (SELECT id FROM units WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE)
+            SELECT l.id AS unit_id, s.time
+            FROM locked l
+            LEFT JOIN LATERAL (SELECT time FROM unit_state WHERE unit_id = l.id FOR UPDATE) s ON true""";
 
     /** The same without locks, for a single node, which is the only writer. */
     static final String READ_UNITS = "SELECT unit_id, time FROM unit_state WHERE unit_id = ANY($1::text[])";

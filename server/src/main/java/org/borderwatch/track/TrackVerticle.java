@@ -27,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -240,7 +241,10 @@ public final class TrackVerticle extends VerticleBase {
     /** Reloads the units whose newest time in the database differs from what this node remembers. */
     private Future<Void> refresh(SqlConnection conn, RowSet<Row> current, String[] unitIds) {
         Map<String, Instant> stored = new HashMap<>();
-        current.forEach(row -> stored.put(row.getString("unit_id"), row.getOffsetDateTime("time").toInstant()));
+        current.forEach(row -> {
+            OffsetDateTime time = row.getOffsetDateTime("time");
+            stored.put(row.getString("unit_id"), time == null ? null : time.toInstant());
+        });
         List<String> stale = new ArrayList<>();
         for (String id : unitIds) {
             UnitFences known = state.get(id);
