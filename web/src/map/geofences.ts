@@ -1,3 +1,4 @@
+import type { Feature, FeatureCollection, Point, Position } from 'geojson';
 import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import { SEVERITY_COLOR } from '../palette';
 import type { Geofence, GeofenceCollection } from '../types';
@@ -5,6 +6,12 @@ import type { Geofence, GeofenceCollection } from '../types';
 const SOURCE = 'geofences';
 const FILL_LAYER = 'geofences-fill';
 const LINE_LAYER = 'geofences-line';
+const MARKER_SOURCE = 'geofence-markers';
+const MARKER_LAYER = 'geofence-markers';
+/** Below this zoom a port-sized fence is a few pixels wide: a marker shows where it is. */
+const MARKER_MAX_ZOOM = 8;
+/** Fences wider than this (degrees) are drawn large enough on their own, and a long corridor has no useful centre. */
+const MARKER_MAX_SPAN = 0.5;
 
 type Change = { op: 'upsert'; feature: Geofence } | { op: 'delete'; id: string };
 
@@ -18,7 +25,10 @@ const SEVERITY_COLOR_EXPRESSION: ExpressionSpecification = [
   SEVERITY_COLOR.info,
 ];
 
-/** Geofence polygons, translucent fill and solid outline coloured by severity. */
+/**
+ * Geofence polygons, translucent fill and solid outline coloured by severity; zoomed out, a ring marker at the
+ * centre of each fence, so small zones stay visible on the overview.
+ */
 export class GeofenceLayer {
   private readonly fences = new Map<string, Geofence>();
   /** Changes streamed while a REST load is in flight; replayed on top of its (older) result. */
@@ -38,6 +48,20 @@ export class GeofenceLayer {
       source: SOURCE,
       layout: { 'line-join': 'round' },
       paint: { 'line-color': SEVERITY_COLOR_EXPRESSION, 'line-width': 2.5 },
+    });
+    map.addSource(MARKER_SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+    map.addLayer({
+      id: MARKER_LAYER,
+      type: 'circle',
+      source: MARKER_SOURCE,
+      maxzoom: MARKER_MAX_ZOOM,
+      paint: {
+        'circle-radius': 28,
+        'circle-color': SEVERITY_COLOR_EXPRESSION,
+        'circle-opacity': 0.12,
+        'circle-stroke-color': SEVERITY_COLOR_EXPRESSION,
+        'circle-stroke-width': 3,
+      },
     });
   }
 
@@ -64,8 +88,10 @@ export class GeofenceLayer {
   }
 
   remove(): void {
+    this.map.removeLayer(MARKER_LAYER);
     this.map.removeLayer(LINE_LAYER);
     this.map.removeLayer(FILL_LAYER);
+    this.map.removeSource(MARKER_SOURCE);
     this.map.removeSource(SOURCE);
   }
 
@@ -80,5 +106,38 @@ export class GeofenceLayer {
   private render(): void {
     const data: GeofenceCollection = { type: 'FeatureCollection', features: [...this.fences.values()] };
     this.map.getSource<GeoJSONSource>(SOURCE)?.setData(data);
+    const markers: FeatureCollection<Point> = {
+      type: 'FeatureCollection',
+      features: [...this.fences.values()].flatMap(marker),
+    };
+    this.map.getSource<GeoJSONSource>(MARKER_SOURCE)?.setData(markers);
   }
+}
+
+/** A point at the centre of a small fence's bounding box, carrying its properties; none for a large fence. */
+function marker(fence: Geofence): Feature<Point>[] {
+  let west = Infinity;
+  let south = Infinity;
+  let east = -Infinity;
+  let north = -Infinity;
+  const rings: Position[][] =
+    fence.geometry.type === 'Polygon' ? fence.geometry.coordinates : fence.geometry.coordinates.flat();
+  for (const ring of rings) {
+    for (const [lon, lat] of ring) {
+      west = Math.min(west, lon);
+      east = Math.max(east, lon);
+      south = Math.min(south, lat);
+      north = Math.max(north, lat);
+    }
+  }
+  if (east - west > MARKER_MAX_SPAN || north - south > MARKER_MAX_SPAN) {
+    return [];
+  }
+  return [
+    {
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [(west + east) / 2, (south + north) / 2] },
+      properties: { ...fence.properties, id: fence.id },
+    },
+  ];
 }
