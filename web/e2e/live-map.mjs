@@ -5,6 +5,8 @@ import { chromium } from 'playwright-core';
 
 const UNITS_LAYER = 'units';
 const BORDERS_LAYER = 'borders';
+// Zoomed out to the whole border, the simulator's port zones show as rings.
+const FENCE_MARKERS_LAYER = 'geofence-markers';
 const MIN_UNITS = 3;
 const MOVE_TIMEOUT_MS = 15_000;
 const LOAD_TIMEOUT_MS = 30_000;
@@ -81,16 +83,17 @@ async function run() {
     }
 
     await page.waitForFunction(
-      ({ units, borders, min }) => {
+      ({ units, borders, fences, min }) => {
         const app = window.borderwatch;
         return (
           app !== undefined &&
           app.units().length >= min &&
           app.map.queryRenderedFeatures({ layers: [units] }).length >= 1 &&
-          app.map.queryRenderedFeatures({ layers: [borders] }).length >= 1
+          app.map.queryRenderedFeatures({ layers: [borders] }).length >= 1 &&
+          app.map.queryRenderedFeatures({ layers: [fences] }).length >= 1
         );
       },
-      { units: UNITS_LAYER, borders: BORDERS_LAYER, min: MIN_UNITS },
+      { units: UNITS_LAYER, borders: BORDERS_LAYER, fences: FENCE_MARKERS_LAYER, min: MIN_UNITS },
       { timeout: LOAD_TIMEOUT_MS },
     );
 
