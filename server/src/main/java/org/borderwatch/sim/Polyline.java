@@ -34,15 +34,23 @@ final class Polyline {
         return new double[] {a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, bearing(a, b)};
     }
 
-    /** Distance along the path of the vertex nearest to {@code point}. */
+    /** Distance along the path of the point on it nearest to {@code point} (segments flattened locally). */
     double locate(double[] point) {
         double best = Double.MAX_VALUE;
         double at = 0;
-        for (int i = 0; i < points.length; i++) {
-            double d = distance(points[i], point);
-            if (d < best) {
-                best = d;
-                at = along[i];
+        double k = Math.cos(Math.toRadians(point[1]));
+        for (int i = 1; i < points.length; i++) {
+            double ax = (points[i - 1][0] - point[0]) * k;
+            double ay = points[i - 1][1] - point[1];
+            double dx = (points[i][0] - points[i - 1][0]) * k;
+            double dy = points[i][1] - points[i - 1][1];
+            double length2 = dx * dx + dy * dy;
+            double t = length2 == 0 ? 0 : Math.max(0, Math.min(1, -(ax * dx + ay * dy) / length2));
+            double px = ax + t * dx;
+            double py = ay + t * dy;
+            if (px * px + py * py < best) {
+                best = px * px + py * py;
+                at = along[i - 1] + t * (along[i] - along[i - 1]);
             }
         }
         return at;

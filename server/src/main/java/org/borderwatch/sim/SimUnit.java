@@ -97,6 +97,19 @@ final class SimUnit {
         this.deviceKey = key;
     }
 
+    /**
+     * Continues from where the unit was last seen, as near as its route allows: after a restart it carries on
+     * instead of jumping back to its start (which would raise exits for every fence it was inside).
+     */
+    void resume(double lon, double lat) {
+        double[] seen = {lon, lat};
+        if (center != null) {
+            angle = Polyline.bearing(center, seen);
+        } else {
+            along = Math.max(from, Math.min(to, Border.LINE.locate(seen)));
+        }
+    }
+
     /** Moves {@code seconds} on and returns the new position object (API.md §4) at {@code time}. */
     JsonObject step(double seconds, String time) {
         double lon;

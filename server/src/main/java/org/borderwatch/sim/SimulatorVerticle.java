@@ -2,6 +2,7 @@ package org.borderwatch.sim;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -18,8 +19,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -57,11 +60,26 @@ public final class SimulatorVerticle extends VerticleBase {
                     .onSuccess(json -> unit.deviceKey(json.getString("deviceKey"))));
         }
         return Future.all(created)
+                .compose(v -> units.lastKnown())
+                .onSuccess(seen -> resume(seen.getJsonArray("features")))
                 .compose(v -> addDemoGeofences())
                 .onSuccess(v -> {
                     vertx.setPeriodic(TICK_MS, id -> tick());
                     LOG.info("simulator: {} units moving along the US-Mexico border", fleet.size());
                 });
+    }
+
+    /** Units seen before (the server restarted) carry on from their last-known positions. */
+    private void resume(JsonArray lastKnown) {
+        Map<String, JsonArray> seen = new HashMap<>();
+        lastKnown.forEach(f -> seen.put(((JsonObject) f).getString("id"),
+                ((JsonObject) f).getJsonObject("geometry").getJsonArray("coordinates")));
+        for (SimUnit unit : fleet) {
+            JsonArray at = seen.get(unit.id());
+            if (at != null) {
+                unit.resume(at.getDouble(0), at.getDouble(1));
+            }
+        }
     }
 
     private Future<Void> addDemoGeofences() {
