@@ -4,12 +4,23 @@
 import { chromium } from 'playwright-core';
 
 const UNITS_LAYER = 'units';
+const UNIT_LABELS_LAYER = 'unit-labels';
 const BORDERS_LAYER = 'borders';
 // Zoomed out to the whole border, the simulator's port zones show as rings.
 const FENCE_MARKERS_LAYER = 'geofence-markers';
+const TRACK_LAYER = 'track';
 const MIN_UNITS = 3;
 const MOVE_TIMEOUT_MS = 15_000;
 const LOAD_TIMEOUT_MS = 30_000;
+const CARD_TIMEOUT_MS = 10_000;
+// The server started seconds ago, so a unit's track is a few hundred metres: zoom in to see it.
+const UNIT_ZOOM = 15;
+// Fixes the track must gain while the card is open (one a second from the simulator).
+const TRACK_GROWTH = 8;
+// A click this close to the map's edge could land on a control or half an icon.
+const CLICK_MARGIN_PX = 48;
+// Fast movers draw a track long enough to see; foot patrols and boats barely move in a test's time.
+const FAST_TYPES = ['drone', 'vehicle'];
 // Headless Chromium composites WebGL in software and reports the read-back of every WebGL canvas;
 // it comes from the browser, not from the app.
 const BROWSER_NOISE = [/GPU stall due to ReadPixels/];
@@ -23,6 +34,106 @@ function env(name) {
 }
 
 const problems = [];
+
+function check(condition, message) {
+  if (!condition) {
+    throw new Error(message);
+  }
+}
+
+/**
+ * A drawn unit nearest the map's centre that is the topmost thing at its own pixel, in page coordinates; or a pixel
+ * with no unit near it, when `empty`.
+ */
+function findTarget(page, empty) {
+  return page.evaluate(
+    ({ layers, margin, empty }) => {
+      const map = window.borderwatch.map;
+      const box = map.getContainer().getBoundingClientRect();
+      const canvas = map.getCanvas();
+      const inside = (p) =>
+        p.x >= margin && p.y >= margin && p.x <= box.width - margin && p.y <= box.height - margin;
+      const clear = (p) => document.elementFromPoint(box.left + p.x, box.top + p.y) === canvas;
+      if (empty) {
+        for (let y = margin; y < box.height - margin; y += margin) {
+          for (let x = margin; x < box.width - margin; x += margin) {
+            const near = [[x - margin, y - margin], [x + margin, y + margin]];
+            if (clear({ x, y }) && map.queryRenderedFeatures(near, { layers }).length === 0) {
+              return { x: box.left + x, y: box.top + y };
+            }
+          }
+        }
+        return null;
+      }
+      const centre = { x: box.width / 2, y: box.height / 2 };
+      const candidates = map
+        .queryRenderedFeatures({ layers: [layers[0]] })
+        .map((feature) => ({ id: feature.properties.id, point: map.project(feature.geometry.coordinates) }))
+        .filter(({ point }) => inside(point) && clear(point))
+        .map(({ id, point }) => ({ id, point, off: Math.hypot(point.x - centre.x, point.y - centre.y) }))
+        .sort((a, b) => a.off - b.off);
+      for (const { id, point } of candidates) {
+        const [top] = map.queryRenderedFeatures(point, { layers });
+        if (top?.properties.id === id) {
+          return { id, x: box.left + point.x, y: box.top + point.y };
+        }
+      }
+      return null;
+    },
+    { layers: [UNITS_LAYER, UNIT_LABELS_LAYER], margin: CLICK_MARGIN_PX, empty },
+  );
+}
+
+/** Points at a unit (the cursor must turn into a pointer), clicks it and waits for its card. */
+async function openCard(page) {
+  const target = await findTarget(page, false);
+  check(target !== null, 'no unit on the map is clear to click');
+  await page.mouse.move(target.x, target.y);
+  await page
+    .waitForFunction(() => window.borderwatch.map.getCanvas().style.cursor === 'pointer', undefined, {
+      timeout: CARD_TIMEOUT_MS,
+    })
+    .catch(() => {
+      throw new Error(`the cursor is not a pointer over unit ${target.id}`);
+    });
+  await page.mouse.click(target.x, target.y);
+  await page.getByTestId('unit-card').waitFor({ state: 'visible', timeout: CARD_TIMEOUT_MS });
+  const shown = await page.getByTestId('unit-card-id').textContent();
+  check(shown === target.id, `clicked ${target.id}, the card shows ${shown}`);
+  const selected = await page.evaluate(() => window.borderwatch.selectedUnit());
+  check(selected === target.id, `clicked ${target.id}, selectedUnit() is ${selected}`);
+  return target.id;
+}
+
+/** Waits for the card to go and the track with it. */
+async function cardClosed(page, how) {
+  await page
+    .getByTestId('unit-card')
+    .waitFor({ state: 'hidden', timeout: CARD_TIMEOUT_MS })
+    .catch(() => {
+      throw new Error(`${how} did not close the unit card`);
+    });
+  await page
+    .waitForFunction(
+      (layer) =>
+        window.borderwatch.selectedUnit() === null &&
+        window.borderwatch.map.queryRenderedFeatures({ layers: [layer] }).length === 0,
+      TRACK_LAYER,
+      { timeout: CARD_TIMEOUT_MS },
+    )
+    .catch(() => {
+      throw new Error(`after ${how} a unit is still selected or its track still drawn`);
+    });
+}
+
+/** The number of vertices of the drawn track line. */
+function trackVertices(page) {
+  return page.evaluate(async (source) => {
+    const data = await window.borderwatch.map.getSource(source).getData();
+    const line = data.features.find((feature) => feature.geometry.type === 'LineString');
+    return line === undefined ? 0 : line.geometry.coordinates.length;
+  }, TRACK_LAYER);
+}
 
 async function run() {
   const url = env('BW_URL');
@@ -133,14 +244,111 @@ async function run() {
       problems.push(`connection is ${state.connection}, not Live`);
     }
 
+    // An officer zooms in on a fast unit and clicks it: its card opens and its track is drawn.
+    await page.evaluate(
+      ({ zoom, fast }) => {
+        const units = window.borderwatch.units();
+        const unit = units.find((u) => fast.includes(u.type) && u.status === 'live') ?? units[0];
+        window.borderwatch.map.jumpTo({ center: [unit.lon, unit.lat], zoom });
+      },
+      { zoom: UNIT_ZOOM, fast: FAST_TYPES },
+    );
+    await page.waitForFunction(
+      (layer) => window.borderwatch.map.queryRenderedFeatures({ layers: [layer] }).length >= 1,
+      UNITS_LAYER,
+      { timeout: LOAD_TIMEOUT_MS },
+    );
+    const unitId = await openCard(page);
+    await page
+      .waitForFunction(
+        (layer) => window.borderwatch.map.queryRenderedFeatures({ layers: [layer] }).length >= 1,
+        TRACK_LAYER,
+        { timeout: CARD_TIMEOUT_MS },
+      )
+      .catch(() => {
+        throw new Error(`the track of ${unitId} is not drawn`);
+      });
+    await page
+      .waitForFunction(() => document.querySelector('[data-testid=unit-card-name]').textContent !== '', undefined, {
+        timeout: CARD_TIMEOUT_MS,
+      })
+      .catch(() => {
+        throw new Error(`the card of ${unitId} shows no name`);
+      });
+
+    // The card and the track follow the unit's new positions.
+    const firstFix = await page.getByTestId('unit-card-time').textContent();
+    const firstVertices = await trackVertices(page);
+    await page
+      .waitForFunction(
+        (fix) => document.querySelector('[data-testid=unit-card-time]').textContent !== fix,
+        firstFix,
+        { timeout: MOVE_TIMEOUT_MS },
+      )
+      .catch(() => {
+        throw new Error(`the card of ${unitId} did not update within ${MOVE_TIMEOUT_MS / 1000} s`);
+      });
+    const growBy = Date.now() + MOVE_TIMEOUT_MS;
+    let vertices = firstVertices;
+    while (vertices < firstVertices + TRACK_GROWTH && Date.now() < growBy) {
+      await page.waitForTimeout(250);
+      vertices = await trackVertices(page);
+    }
+    check(
+      vertices >= firstVertices + TRACK_GROWTH,
+      `the track of ${unitId} did not grow by ${TRACK_GROWTH} fixes (${firstVertices} → ${vertices} vertices)`,
+    );
+
+    const card = await page.evaluate((shownId) => {
+      const text = (testid) => document.querySelector(`[data-testid=${testid}]`).textContent;
+      const rect = (selector) => document.querySelector(selector).getBoundingClientRect().toJSON();
+      return {
+        name: text('unit-card-name'),
+        type: text('unit-card-type'),
+        status: text('unit-card-status'),
+        speed: text('unit-card-speed'),
+        heading: text('unit-card-heading'),
+        time: text('unit-card-time'),
+        age: text('unit-card-age'),
+        position: text('unit-card-position'),
+        box: rect('[data-testid=unit-card]'),
+        statusBar: rect('[data-testid=status-bar]'),
+        alerts: rect('[aria-label=Alerts]'),
+        unitType: window.borderwatch.units().find((unit) => unit.id === shownId)?.type,
+      };
+    }, unitId);
+    check(['live', 'stale', 'lost'].includes(card.status), `card status: ${card.status}`);
+    check(card.type === card.unitType, `card type: ${card.type}, the unit is a ${card.unitType}`);
+    check(/^(\d+ km\/h · \d+ kn|—)$/.test(card.speed), `card speed: ${card.speed}`);
+    check(/^(\d{3}°|—)$/.test(card.heading), `card heading: ${card.heading}`);
+    check(/^\d\d:\d\d:\d\dZ$/.test(card.time), `card last fix: ${card.time}`);
+    check(/^\d+ (s|min|h) ago$/.test(card.age), `card age: ${card.age}`);
+    check(/^-?\d+\.\d{5}, -?\d+\.\d{5}$/.test(card.position), `card position: ${card.position}`);
+    check(card.box.top >= card.statusBar.bottom, 'the unit card covers the status bar');
+    check(card.box.right <= card.alerts.left, 'the unit card covers the alert panel');
+
     await page.screenshot({ path: screenshot, fullPage: true });
+
+    // Three ways to close it: the close button, Escape, a click on the empty map.
+    await page.getByTestId('unit-card-close').click();
+    await cardClosed(page, 'the close button');
+    await openCard(page);
+    await page.keyboard.press('Escape');
+    await cardClosed(page, 'Escape');
+    await openCard(page);
+    const empty = await findTarget(page, true);
+    check(empty !== null, 'no empty spot on the map to click');
+    await page.mouse.click(empty.x, empty.y);
+    await cardClosed(page, 'a click on the empty map');
 
     if (problems.length > 0) {
       throw new Error('the page misbehaved');
     }
     console.log(
       `live-map ok: ${state.units} units (${state.counts}), ${state.rendered} drawn, ${moved} moved, ` +
-        `${state.alerts} alerts listed, connection ${state.connection}, screenshot ${screenshot}`,
+        `${state.alerts} alerts listed, connection ${state.connection}; card of ${unitId} ` +
+        `(${card.name}, ${card.status}, ${card.speed}, ${card.heading}, ${card.time}), ` +
+        `track ${firstVertices} → ${vertices} vertices; screenshot ${screenshot}`,
     );
   } finally {
     await browser.close();

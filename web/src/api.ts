@@ -1,4 +1,4 @@
-import type { Alert, GeofenceCollection, Role, Session } from './types';
+import type { Alert, GeofenceCollection, Role, Session, Track, UnitCollection } from './types';
 
 const SESSION_KEY = 'bw.session';
 
@@ -70,6 +70,15 @@ export async function login(username: string, password: string): Promise<Session
 
 export function fetchGeofences(signal: AbortSignal): Promise<GeofenceCollection> {
   return request<GeofenceCollection>('/api/v1/geofences', signal);
+}
+
+export function fetchUnits(signal: AbortSignal): Promise<UnitCollection> {
+  return request<UnitCollection>('/api/v1/units', signal);
+}
+
+export function fetchTrack(signal: AbortSignal, unitId: string, from: Date, to: Date): Promise<Track> {
+  const range = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
+  return request<Track>(`/api/v1/units/${encodeURIComponent(unitId)}/track?${range}`, signal);
 }
 
 export function fetchAlerts(signal: AbortSignal, limit: number): Promise<Alert[]> {

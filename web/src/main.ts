@@ -2,20 +2,32 @@
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './styles.css';
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { ackAlert, clearSession, fetchAlerts, fetchGeofences, isBenign, loadSession, onUnauthorized } from './api';
+import {
+  ackAlert,
+  clearSession,
+  fetchAlerts,
+  fetchGeofences,
+  fetchTrack,
+  fetchUnits,
+  isBenign,
+  loadSession,
+  onUnauthorized,
+} from './api';
 import { el } from './dom';
 import { createLiveMap, type LiveMap } from './map/livemap';
+import { TRACK_WINDOW_MS } from './map/track';
 import { exposeColorsToCss } from './palette';
 import { AlertPanel } from './panels/alerts';
 import { showLogin } from './panels/login';
 import { StatusBar } from './panels/statusbar';
+import { UnitCard } from './panels/unitcard';
 import { LiveSocket } from './socket';
 import { UNIT_STATUSES, type Session, type Unit, type UnitStatus } from './types';
 
 declare global {
   interface Window {
     /** Read-only hook for browser tests. */
-    borderwatch?: { map: MapLibreMap; units: () => Unit[] };
+    borderwatch?: { map: MapLibreMap; units: () => Unit[]; selectedUnit: () => string | null };
   }
 }
 
@@ -61,6 +73,7 @@ async function runWatchFloor(session: Session): Promise<void> {
     socket?.close();
     window.clearTimeout(expiry);
     statusBar.dispose();
+    unitCard.hide();
     live?.remove();
     delete window.borderwatch;
     clearSession();
@@ -84,29 +97,80 @@ async function runWatchFloor(session: Session): Promise<void> {
     ack: async (alert) =>
       (await ackAlert(signal, alert.id)) ?? { ...alert, ackedBy: session.username, ackedAt: new Date().toISOString() },
   });
+  /** The unit whose card is open and whose track is drawn. */
+  let selected: string | null = null;
+  /** Unit names by id: the live stream carries no names, the unit list over REST does. */
+  const names = new Map<string, string | null>();
+  const unitCard = new UnitCard({ trackMinutes: TRACK_WINDOW_MS / 60_000, close: () => select(null) });
   const mapContainer = el('div', { class: 'map', testid: 'map' });
-  root.replaceChildren(statusBar.element, el('main', { class: 'workspace' }, mapContainer, alerts.element));
+  const mapArea = el('div', { class: 'map-area' }, mapContainer, unitCard.element);
+  root.replaceChildren(statusBar.element, el('main', { class: 'workspace' }, mapArea, alerts.element));
 
-  const countUnits = (units: ReadonlyMap<string, Unit>) => {
+  const unitsRendered = (units: ReadonlyMap<string, Unit>) => {
     const counts = Object.fromEntries(UNIT_STATUSES.map((status) => [status, 0])) as Record<UnitStatus, number>;
     units.forEach((unit) => (counts[unit.status] += 1));
     statusBar.setCounts(counts);
+    if (selected !== null) {
+      const unit = units.get(selected);
+      if (unit === undefined) {
+        select(null); // the server no longer knows it
+      } else {
+        unitCard.update(unit);
+      }
+    }
   };
-  const map = await createLiveMap(mapContainer, signal, countUnits, (message) => statusBar.setProblem(message));
+  const map = await createLiveMap(mapContainer, signal, unitsRendered, (message) => statusBar.setProblem(message));
   if (ended) {
     map.remove();
     return;
   }
   live = map;
-  window.borderwatch = { map: map.map, units: () => map.units.all() };
+  window.borderwatch = { map: map.map, units: () => map.units.all(), selectedUnit: () => selected };
 
   const report = (error: unknown) => {
     if (!isBenign(error)) {
       statusBar.setProblem(describe(error));
     }
   };
+  const loadTrack = (unit: Unit) => {
+    const to = new Date();
+    const from = new Date(to.getTime() - TRACK_WINDOW_MS);
+    map.track.show(unit, () => fetchTrack(signal, unit.id, from, to)).catch(report);
+  };
+  const loadName = (unitId: string) => {
+    if (names.has(unitId)) {
+      unitCard.setName(unitId, names.get(unitId) ?? null);
+      return;
+    }
+    fetchUnits(signal)
+      .then((collection) => {
+        collection.features.forEach(({ properties }) => names.set(properties.id, properties.name));
+        unitCard.setName(unitId, names.get(unitId) ?? null);
+      })
+      .catch(report);
+  };
+  /** Opens the card and track of a unit, or closes them (null, or a unit no longer on the map). */
+  const select = (unitId: string | null) => {
+    const unit = unitId === null ? undefined : map.units.get(unitId);
+    if (unit === undefined) {
+      selected = null;
+      unitCard.hide();
+      map.track.clear();
+    } else if (unit.id !== selected) {
+      selected = unit.id;
+      unitCard.show(unit);
+      loadTrack(unit);
+      loadName(unit.id);
+    }
+  };
+  map.units.onPick(select);
+
   const refresh = () => {
     statusBar.setProblem(null);
+    const shown = selected === null ? undefined : map.units.get(selected);
+    if (shown !== undefined) {
+      loadTrack(shown); // the stream skipped whatever moved while it was down
+    }
     map.geofences.sync(() => fetchGeofences(signal)).catch(report);
     fetchAlerts(signal, ALERT_PAGE)
       .then((page) => alerts.merge(page))
@@ -122,9 +186,11 @@ async function runWatchFloor(session: Session): Promise<void> {
       switch (message.type) {
         case 'snapshot':
           map.units.replaceAll(message.units);
+          map.track.extend(message.units);
           break;
         case 'positions':
           map.units.update(message.units);
+          map.track.extend(message.units);
           break;
         case 'alert':
           alerts.add(message.alert);

@@ -13,7 +13,11 @@ export const SEVERITY_COLOR: Record<Severity, string> = {
   critical: '#ff4d4d',
 };
 
+/** The selected unit's track: a hue no status, severity or basemap line uses. */
+export const TRACK_COLOR = '#ff5ce1';
+
 export function exposeColorsToCss(root: HTMLElement): void {
+  root.style.setProperty('--track', TRACK_COLOR);
   for (const [status, color] of Object.entries(STATUS_COLOR)) {
     root.style.setProperty(`--status-${status}`, color);
   }

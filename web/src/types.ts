@@ -1,4 +1,4 @@
-import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { Feature, FeatureCollection, LineString, MultiPolygon, Point, Polygon } from 'geojson';
 
 export const UNIT_TYPES = ['drone', 'vehicle', 'boat', 'foot', 'aircraft', 'sensor'] as const;
 export type UnitType = (typeof UNIT_TYPES)[number];
@@ -21,6 +21,22 @@ export interface Unit {
   heading: number | null;
   status: UnitStatus;
 }
+
+/** A unit's last-known position as GET /api/v1/units returns it (API.md §4). */
+export interface UnitProperties {
+  id: string;
+  name: string | null;
+  type: UnitType;
+  time: string;
+  speed: number | null;
+  heading: number | null;
+  status: UnitStatus;
+}
+
+export type UnitCollection = FeatureCollection<Point, UnitProperties>;
+
+/** GET /api/v1/units/{id}/track: the positions in a time range, one time per vertex, oldest first. */
+export type Track = Feature<LineString, { unitId: string; times: string[] }>;
 
 export interface Alert {
   id: string;

@@ -4,7 +4,8 @@ import type { Unit } from '../types';
 import { basemapStyle, loadBasemap } from './basemap';
 import { FocusLayer } from './focus';
 import { GeofenceLayer } from './geofences';
-import { UnitLayer } from './units';
+import { TrackLayer } from './track';
+import { UNITS_BOTTOM_LAYER, UnitLayer } from './units';
 
 // The bundler moves the library away from its worker file; point MapLibre at the emitted copy.
 setWorkerUrl(workerUrl);
@@ -17,6 +18,7 @@ export interface LiveMap {
   units: UnitLayer;
   geofences: GeofenceLayer;
   focus: FocusLayer;
+  track: TrackLayer;
   remove(): void;
 }
 
@@ -51,14 +53,17 @@ export function createLiveMap(
       });
       const geofences = new GeofenceLayer(map);
       const units = new UnitLayer(map, unitsRendered);
+      const track = new TrackLayer(map, UNITS_BOTTOM_LAYER);
       const focus = new FocusLayer(map);
       resolve({
         map,
         units,
         geofences,
         focus,
+        track,
         remove() {
           focus.remove();
+          track.remove();
           units.remove();
           geofences.remove();
           map.remove();

@@ -1,5 +1,5 @@
 import type { Feature, FeatureCollection, Point } from 'geojson';
-import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
+import type { GeoJSONSource, Map as MapLibreMap, MapMouseEvent, Subscription } from 'maplibre-gl';
 import type { Unit, UnitStatus } from '../types';
 import { addLabelIcon, addUnitIcons, labelIconName, removeLabelIcon, unitIconName } from './icons';
 import { TrailLayer } from './trails';
@@ -7,17 +7,21 @@ import { TrailLayer } from './trails';
 const SOURCE = 'units';
 const UNITS_LAYER = 'units';
 const LABELS_LAYER = 'unit-labels';
+/** Layers that must stay under the unit icons and labels are inserted before this one. */
+export const UNITS_BOTTOM_LAYER = LABELS_LAYER;
 
 /** Higher draws on top: a live unit is never hidden under a lost one. */
 const DRAW_RANK: Record<UnitStatus, number> = { lost: 0, stale: 1, live: 2 };
 
-/** Unit icons (by type, rotated by heading, coloured by status), their labels and trails. */
+/** Unit icons (by type, rotated by heading, coloured by status), their labels and trails; a click picks a unit. */
 export class UnitLayer {
   private readonly units = new Map<string, Unit>();
   /** Label images stay until the layer goes: a tile may still draw a departed unit for a frame or two. */
   private readonly labelled = new Set<string>();
   private readonly trails: TrailLayer;
   private frame: number | null = null;
+  private picked: (unitId: string | null) => void = () => undefined;
+  private readonly subscriptions: Subscription[];
 
   constructor(
     private readonly map: MapLibreMap,
@@ -51,6 +55,17 @@ export class UnitLayer {
         'symbol-sort-key': ['get', 'rank'],
       },
     });
+    const canvas = map.getCanvas();
+    this.subscriptions = [
+      map.on('mouseenter', [UNITS_LAYER, LABELS_LAYER], () => (canvas.style.cursor = 'pointer')),
+      map.on('mouseleave', [UNITS_LAYER, LABELS_LAYER], () => (canvas.style.cursor = '')),
+      map.on('click', (event) => this.picked(this.unitAt(event))),
+    ];
+  }
+
+  /** Registers who hears of clicks on the map: the clicked unit's id, or null for a click beside every unit. */
+  onPick(handler: (unitId: string | null) => void): void {
+    this.picked = handler;
   }
 
   /** The server's full picture after a (re)connect: units not in it are gone. */
@@ -85,6 +100,10 @@ export class UnitLayer {
     }
   }
 
+  get(unitId: string): Unit | undefined {
+    return this.units.get(unitId);
+  }
+
   all(): Unit[] {
     return [...this.units.values()];
   }
@@ -93,11 +112,20 @@ export class UnitLayer {
     if (this.frame !== null) {
       cancelAnimationFrame(this.frame);
     }
+    this.subscriptions.forEach((subscription) => subscription.unsubscribe());
+    this.map.getCanvas().style.cursor = '';
     this.map.removeLayer(UNITS_LAYER);
     this.map.removeLayer(LABELS_LAYER);
     this.map.removeSource(SOURCE);
     this.labelled.forEach((id) => removeLabelIcon(this.map, id));
     this.trails.remove();
+  }
+
+  /** The topmost unit whose icon or label is under the pointer. */
+  private unitAt(event: MapMouseEvent): string | null {
+    const [top] = this.map.queryRenderedFeatures(event.point, { layers: [UNITS_LAYER, LABELS_LAYER] });
+    const id: unknown = top?.properties['id'];
+    return typeof id === 'string' ? id : null;
   }
 
   /** Coalesces any number of updates into one setData per animation frame. */
