@@ -111,17 +111,15 @@ final class TrackSql {
      */
     static final String FORGET_OUTSIDE = """
             DELETE FROM geofence_state m
-            USING geofences g, unit_state s, units u
+            USING geofences g, unit_state s, units u,
+                  LATERAL (SELECT ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326) AS p) pt
             WHERE m.geofence_id = $1::uuid AND m.unit_id = ANY($2::text[])
               AND g.id = m.geofence_id AND s.unit_id = m.unit_id AND u.id = m.unit_id
               AND NOT (g.deleted_at IS NULL
                        AND (g.unit_types IS NULL OR u.type = ANY(g.unit_types))
-                       AND CASE WHEN g.kind = 'polygon' THEN
-                                    ST_Intersects(g.geom, ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326))
-                                    OR (g.margin_m > 0 AND ST_DWithin(g.edge,
-                                            ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326)::geography, g.margin_m))
-                                ELSE ST_DWithin(g.shape, ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326)::geography,
-                                                g.radius_m + g.margin_m) END)""";
+                       AND CASE WHEN g.kind = 'polygon' THEN ST_Intersects(g.geom, pt.p)
+                                    OR (g.margin_m > 0 AND ST_DWithin(g.edge, pt.p::geography, g.margin_m))
+                                ELSE ST_DWithin(g.shape, pt.p::geography, g.radius_m + g.margin_m) END)""";
 
     /**
      * ... and the units whose last-known position it contains and who were not inside it yet start being inside,
