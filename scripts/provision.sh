@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Borderwatch provisioning, shared by run.sh and test.sh. Idempotent: run it as often as you like.
 #
-#   scripts/provision.sh [--with-browser] [--print-env]     run it
-#   source scripts/provision.sh && bw_provision [--with-browser]   or source it (exports the URLs below)
+#   scripts/provision.sh [--with-browser] [--with-test-tools] [--print-env]     run it
+#   source scripts/provision.sh && bw_provision [--with-browser] [--with-test-tools]   or source it
 #
 # What it does, each step only when needed:
 #   - apt-get installs what is missing: PostgreSQL 15 + PostGIS 3 (unless BW_DB_URL is set),
 #     node + npm (unless on PATH), maven and a JDK 17 (unless mvn / javac are on PATH),
-#     chromium (with --with-browser or BW_WITH_BROWSER=1).
+#     chromium (with --with-browser or BW_WITH_BROWSER=1), and the real protocol clients the tests drive
+#     (with --with-test-tools: mosquitto-clients for mosquitto_pub/mosquitto_sub, openssl).
 #   - creates and starts a project-local PostgreSQL cluster "borderwatch" on 127.0.0.1:${BW_PG_PORT:-55432}
 #     (data in /var/lib/postgresql/15/borderwatch, outside the repo; no other cluster is ever touched),
 #     with role borderwatch/borderwatch and databases borderwatch (run.sh) and borderwatch_test (tests),
@@ -65,7 +66,7 @@ bw_apt_install() {
 }
 
 bw_install_packages() {
-    local with_browser=$1
+    local with_browser=$1 with_test_tools=$2
     local -a missing=()
     local pkg
     if [[ -z ${BW_DB_URL:-} ]]; then
@@ -82,6 +83,10 @@ bw_install_packages() {
     command -v mvn >/dev/null 2>&1 || missing+=(maven)
     if [[ ${with_browser} == 1 ]] && ! command -v chromium >/dev/null 2>&1; then
         bw_pkg_installed chromium || missing+=(chromium)
+    fi
+    if [[ ${with_test_tools} == 1 ]]; then
+        command -v mosquitto_sub >/dev/null 2>&1 || missing+=(mosquitto-clients)
+        command -v openssl >/dev/null 2>&1 || missing+=(openssl)
     fi
     bw_apt_install "${missing[@]}"
 
@@ -226,10 +231,11 @@ bw_npm_packages() {
 
 # bw_provision [--with-browser] [--print-env]
 bw_provision() {
-    local with_browser="${BW_WITH_BROWSER:-0}" print_env=0 arg
+    local with_browser="${BW_WITH_BROWSER:-0}" with_test_tools=0 print_env=0 arg
     for arg in "$@"; do
         case "${arg}" in
             --with-browser) with_browser=1 ;;
+            --with-test-tools) with_test_tools=1 ;;
             --print-env) print_env=1 ;;
             -h | --help)
                 sed -n '2,/^$/s/^# \{0,1\}//p' "${BW_REPO_ROOT}/scripts/provision.sh" >&2
@@ -248,7 +254,7 @@ bw_provision() {
     exec {BW_LOCK_FD}>"${lockfile}"
     flock -w 900 "${BW_LOCK_FD}" || bw_die "another provisioning holds ${lockfile}"
 
-    bw_install_packages "${with_browser}"
+    bw_install_packages "${with_browser}" "${with_test_tools}"
     if [[ -n ${BW_DB_URL:-} ]]; then
         bw_log "BW_DB_URL is set: using $(bw_mask_url "${BW_DB_URL}"), no database provisioning"
         BW_RUN_DB_URL="${BW_DB_URL}"

@@ -10,9 +10,11 @@ import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
 import org.borderwatch.http.HttpVerticle;
-import org.borderwatch.ingest.CotVerticle;
-import org.borderwatch.ingest.MqttVerticle;
+import org.borderwatch.auth.AuthService;
+import org.borderwatch.ingest.Doors;
 import org.borderwatch.ingest.OsmAndVerticle;
+import org.borderwatch.ingest.cot.CotVerticle;
+import org.borderwatch.ingest.mqtt.MqttVerticle;
 import org.borderwatch.ops.Metrics;
 import org.borderwatch.sim.SimulatorVerticle;
 import org.borderwatch.track.PositionBatch;
@@ -37,11 +39,16 @@ public final class Borderwatch {
         metrics.gauge("bw_units_owned", "Units whose positions this node orders and evaluates",
                 () -> registry.ids().stream().filter(cluster::owns).count());
         return registry.load(vertx)
-                .compose(r -> vertx.deployVerticle(new TrackVerticle(database, registry, config, cluster, metrics)))
-                .compose(id -> vertx.deployVerticle(new SilenceVerticle(database, config.staleSeconds(), metrics)))
-                .compose(id -> vertx.deployVerticle(new WebhookVerticle(database, metrics)))
-                .compose(id -> vertx.deployVerticle(new HttpVerticle(config, database, registry, metrics, cluster)))
-                .compose(id -> deviceProtocols(vertx, config, registry, cluster))
+                .compose(r -> AuthService.create(vertx, registryPool, registry, config.tokenTtlSeconds()))
+                .compose(auth -> auth.bootstrapAdmin(config.adminPassword()).map(auth))
+                .compose(auth -> vertx.deployVerticle(new TrackVerticle(database, registry, config, cluster, metrics))
+                        .compose(id -> vertx.deployVerticle(new SilenceVerticle(database, config.staleSeconds(),
+                                metrics)))
+                        .compose(id -> vertx.deployVerticle(new WebhookVerticle(database, metrics)))
+                        .compose(id -> vertx.deployVerticle(new HttpVerticle(config, database, registry, metrics,
+                                cluster, auth)))
+                        .compose(id -> deviceProtocols(vertx, new Doors(config, registry, cluster, auth, database,
+                                metrics))))
                 .compose(id -> config.simulatorUnits() > 0
                         ? vertx.deployVerticle(new SimulatorVerticle(config, registryPool, registry))
                         : Future.succeededFuture())
@@ -49,19 +56,18 @@ public final class Borderwatch {
     }
 
     /** MQTT, OsmAnd and Cursor-on-Target listeners, each unless its port is 0. */
-    private static Future<?> deviceProtocols(Vertx vertx, Config config, UnitRegistry registry, ClusterView cluster) {
+    private static Future<?> deviceProtocols(Vertx vertx, Doors doors) {
+        Config config = doors.config();
         Future<?> deployed = Future.succeededFuture();
         if (config.mqttPort() > 0) {
-            deployed = deployed.compose(v -> vertx.deployVerticle(new MqttVerticle(config.mqttPort(), registry,
-                    cluster)));
+            deployed = deployed.compose(v -> vertx.deployVerticle(new MqttVerticle(doors)));
         }
         if (config.osmandPort() > 0) {
-            deployed = deployed.compose(v -> vertx.deployVerticle(new OsmAndVerticle(config.osmandPort(), registry,
-                    cluster)));
+            deployed = deployed.compose(v -> vertx.deployVerticle(new OsmAndVerticle(config.osmandPort(),
+                    doors.units(), doors.cluster())));
         }
         if (config.cotPort() > 0) {
-            deployed = deployed.compose(v -> vertx.deployVerticle(new CotVerticle(config.cotPort(), registry,
-                    cluster)));
+            deployed = deployed.compose(v -> vertx.deployVerticle(new CotVerticle(doors)));
         }
         return deployed;
     }

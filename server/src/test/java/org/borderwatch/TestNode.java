@@ -133,6 +133,26 @@ public final class TestNode {
         return response.bodyAsJsonObject().getString("deviceKey");
     }
 
+    /** Creates a user as admin (viewer, operator or admin). */
+    public void createUser(String username, String password, String role) throws Exception {
+        HttpResponse<Buffer> response = post("/api/v1/users", adminToken(), new JsonObject().put("username", username)
+                .put("password", password).put("role", role));
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("user not created: " + response.bodyAsString());
+        }
+    }
+
+    /** Waits up to 10 s for {@code query} to count at least {@code expected}; returns the last count. */
+    public long awaitCount(long expected, String query, Object... params) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        long count = count(query, params);
+        while (count < expected && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            count = count(query, params);
+        }
+        return count;
+    }
+
     public HttpResponse<Buffer> post(String path, String token, Object body) throws Exception {
         var request = http.post(path).bearerTokenAuthentication(token);
         return await(body instanceof JsonObject json ? request.sendJsonObject(json)

@@ -6,6 +6,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.borderwatch.auth.AuthApi;
 import org.borderwatch.auth.Role;
+import org.borderwatch.auth.Visibility;
 import org.borderwatch.bus.Addresses;
 import org.borderwatch.http.BoundedSocket;
 import org.borderwatch.http.Responses;
@@ -48,7 +49,9 @@ public final class AlertSockets {
         Set<String> wanted = types == null ? null : new HashSet<>(Arrays.asList(types));
         String fence = ctx.request().getParam("geofenceId");
         String unit = ctx.request().getParam("unitId");
-        Predicate<JsonObject> filter = alert -> (wanted == null || wanted.contains(alert.getString("type")))
+        Visibility visibility = Visibility.of(AuthApi.principal(ctx));
+        Predicate<JsonObject> filter = alert -> visibility.seesAlert(alert)
+                && (wanted == null || wanted.contains(alert.getString("type")))
                 && (fence == null || fence.equals(alert.getString("geofenceId")))
                 && (unit == null || unit.equals(alert.getString("unitId")));
         ctx.request().toWebSocket().onComplete(ar -> {

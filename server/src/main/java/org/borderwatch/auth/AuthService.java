@@ -79,6 +79,35 @@ public final class AuthService {
     }
 
     public Future<JsonObject> login(String username, String password) {
+        return checkPassword(username, password).map(row -> {
+            String role = row.getString("role");
+            Instant expiresAt = Instant.now().plusSeconds(tokenTtlSeconds);
+            String token = jwt.generateToken(new JsonObject().put("sub", username).put("role", role),
+                    new JWTOptions().setExpiresInSeconds(tokenTtlSeconds));
+            return new JsonObject().put("token", token).put("role", role).put("expiresAt", Times.format(expiresAt));
+        });
+    }
+
+    /**
+     * Who a username and password belong to, for the device protocols that carry credentials (MQTT CONNECT, TAK's
+     * streaming auth message): a unit (username = unit id or empty, password = its device key) or a user. Fails with
+     * a 401-style {@link ApiException} otherwise.
+     */
+    public Future<Principal> credentials(String username, String password) {
+        if (password != null && password.startsWith(Secrets.DEVICE_KEY_PREFIX)) {
+            return units.findByKeyHash(Secrets.sha256(password)).map(unit -> {
+                if (unit == null || (username != null && !username.isEmpty() && !username.equals(unit.id()))) {
+                    throw new ApiException(401, "unknown device key for this unit", null, null);
+                }
+                return Principal.device(unit.id());
+            });
+        }
+        return checkPassword(username, password)
+                .map(row -> Principal.user(username, Role.ofPerson(row.getString("role"))));
+    }
+
+    /** The user's row when the password is right; a 401 otherwise, after the same bcrypt work either way. */
+    private Future<Row> checkPassword(String username, String password) {
         if (username == null || password == null) {
             return Future.failedFuture(new ApiException(401, "invalid username or password", null, null));
         }
@@ -90,11 +119,7 @@ public final class AuthService {
                 if (row == null || !ok) {
                     throw new ApiException(401, "invalid username or password", null, null);
                 }
-                String role = row.getString("role");
-                Instant expiresAt = Instant.now().plusSeconds(tokenTtlSeconds);
-                String token = jwt.generateToken(new JsonObject().put("sub", username).put("role", role),
-                        new JWTOptions().setExpiresInSeconds(tokenTtlSeconds));
-                return new JsonObject().put("token", token).put("role", role).put("expiresAt", Times.format(expiresAt));
+                return row;
             });
         });
     }
@@ -111,7 +136,7 @@ public final class AuthService {
         if (token == null || token.isBlank()) {
             return Future.failedFuture(ApiException.unauthorized());
         }
-        if (token.startsWith("bwk_")) {
+        if (token.startsWith(Secrets.DEVICE_KEY_PREFIX)) {
             return units.findByKeyHash(Secrets.sha256(token)).map(unit -> {
                 if (unit == null) {
                     throw ApiException.unauthorized();

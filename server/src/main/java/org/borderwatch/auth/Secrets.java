@@ -18,6 +18,8 @@ public final class Secrets {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int BCRYPT_COST = 10;
+    /** Device keys start with this, so a key is told from a password or a login token at a glance. */
+    public static final String DEVICE_KEY_PREFIX = "bwk_";
 
     private Secrets() {
     }
@@ -32,7 +34,7 @@ public final class Secrets {
 
     /** A new device key: URL-safe, no dots, so it is never mistaken for a login token. */
     public static String newDeviceKey() {
-        return "bwk_" + randomToken(32);
+        return DEVICE_KEY_PREFIX + randomToken(32);
     }
 
     public static String randomToken(int bytes) {

@@ -42,16 +42,18 @@ public final class HttpVerticle extends VerticleBase {
     private final UnitRegistry registry;
     private final Metrics metrics;
     private final ClusterView cluster;
+    private final AuthService auth;
     private Pool pool;
     private HttpServer server;
 
     public HttpVerticle(Config config, Database database, UnitRegistry registry, Metrics metrics,
-                        ClusterView cluster) {
+                        ClusterView cluster, AuthService auth) {
         this.config = config;
         this.database = database;
         this.registry = registry;
         this.metrics = metrics;
         this.cluster = cluster;
+        this.auth = auth;
     }
 
     @Override
@@ -59,10 +61,8 @@ public final class HttpVerticle extends VerticleBase {
         pool = database.pool(vertx, 4);
         UnitStore units = new UnitStore(vertx, pool, registry, config.staleSeconds());
         LiveHub live = new LiveHub(vertx, units, config.staleSeconds(), metrics);
-        return AuthService.create(vertx, pool, registry, config.tokenTtlSeconds())
-                .compose(auth -> auth.bootstrapAdmin(config.adminPassword()).map(auth))
-                .compose(auth -> live.start().map(auth))
-                .compose(auth -> {
+        return live.start()
+                .compose(v -> {
                     Router router = router(auth, units, live);
                     return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
                             .requestHandler(router)

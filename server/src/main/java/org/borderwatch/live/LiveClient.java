@@ -3,6 +3,7 @@ package org.borderwatch.live;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.borderwatch.auth.Visibility;
 import org.borderwatch.http.BoundedSocket;
 import org.borderwatch.ops.Metrics;
 
@@ -14,18 +15,28 @@ final class LiveClient {
 
     // Positions are coalesced here; BoundedSocket bounds every other frame by closing a map that stops reading.
     private final BoundedSocket socket;
+    private final Visibility visibility;
     private double[] bbox;
     private final Map<String, JsonObject> pending = new LinkedHashMap<>();
 
-    LiveClient(ServerWebSocket socket, Metrics metrics) {
+    LiveClient(ServerWebSocket socket, Visibility visibility, Metrics metrics) {
         this.socket = new BoundedSocket(socket, metrics);
+        this.visibility = visibility;
+    }
+
+    Visibility visibility() {
+        return visibility;
     }
 
     void bbox(double[] bbox) {
         this.bbox = bbox;
     }
 
+    /** Is the unit this map's to see (visibility) and inside its area of interest? */
     boolean sees(JsonObject unit) {
+        if (!visibility.seesUnit(unit.getString("id"))) {
+            return false;
+        }
         if (bbox == null) {
             return true;
         }
@@ -56,5 +67,9 @@ final class LiveClient {
 
     void send(JsonObject frame) {
         socket.send(frame.encode());
+    }
+
+    void send(String frame) {
+        socket.send(frame);
     }
 }

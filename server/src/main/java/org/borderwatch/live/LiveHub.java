@@ -10,18 +10,16 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.borderwatch.auth.AuthApi;
 import org.borderwatch.auth.Role;
-import org.borderwatch.bus.Addresses;
+import org.borderwatch.auth.Visibility;
+import org.borderwatch.feed.Feed;
 import org.borderwatch.http.Responses;
 import org.borderwatch.ops.Metrics;
-import org.borderwatch.track.UnitStatus;
 import org.borderwatch.track.UnitStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -29,57 +27,28 @@ import java.util.Set;
  * changes and status changes as they happen. Runs on the HTTP verticle's event loop; one event-bus consumer per
  * address serves every socket of the node.
  */
-public final class LiveHub {
+public final class LiveHub implements Feed.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveHub.class);
     static final long FRAME_INTERVAL_MS = 100;
-    private static final long STATUS_INTERVAL_MS = 1000;
 
     private final Vertx vertx;
-    private final UnitStore units;
-    private final int staleSeconds;
+    private final Feed feed;
     private final Metrics metrics;
-    private final Map<String, JsonObject> latest = new HashMap<>();
     private final Set<LiveClient> clients = new HashSet<>();
 
     public LiveHub(Vertx vertx, UnitStore units, int staleSeconds, Metrics metrics) {
         this.vertx = vertx;
-        this.units = units;
-        this.staleSeconds = staleSeconds;
+        this.feed = new Feed(vertx, units, staleSeconds);
         this.metrics = metrics;
         metrics.gauge("bw_live_clients", "Maps connected to /ws/live on this node", clients::size);
     }
 
-    /** Loads the last-known positions and subscribes to the node's streams; call on the HTTP verticle's context. */
+    /** Loads the last-known positions and subscribes to the node's feed; call on the HTTP verticle's context. */
     public Future<Void> start() {
-        vertx.eventBus().<JsonArray>consumer(Addresses.LIVE_POSITIONS, msg -> onPositions(msg.body()));
-        vertx.eventBus().<JsonObject>consumer(Addresses.ALERTS,
-                msg -> broadcast(new JsonObject().put("type", "alert").put("alert", msg.body())));
-        vertx.eventBus().<JsonObject>consumer(Addresses.GEOFENCE_CHANGED,
-                msg -> {
-                    JsonObject frame = msg.body().copy().put("type", "geofence");
-                    frame.remove("revision"); // the track writers' business, not the map's
-                    broadcast(frame);
-                });
+        feed.listen(this);
         vertx.setPeriodic(FRAME_INTERVAL_MS, id -> clients.forEach(LiveClient::flush));
-        vertx.setPeriodic(STATUS_INTERVAL_MS, id -> refreshStatuses());
-        return units.lastKnown().map(collection -> {
-            for (Object item : collection.getJsonArray("features")) {
-                JsonObject feature = (JsonObject) item;
-                JsonObject props = feature.getJsonObject("properties");
-                JsonArray coordinates = feature.getJsonObject("geometry").getJsonArray("coordinates");
-                latest.putIfAbsent(props.getString("id"), new JsonObject()
-                        .put("id", props.getString("id"))
-                        .put("type", props.getString("type"))
-                        .put("lat", coordinates.getDouble(1))
-                        .put("lon", coordinates.getDouble(0))
-                        .put("time", props.getString("time"))
-                        .put("speed", props.getDouble("speed"))
-                        .put("heading", props.getDouble("heading"))
-                        .put("status", props.getString("status")));
-            }
-            return null;
-        });
+        return feed.start();
     }
 
     public void mount(Router router) {
@@ -87,13 +56,14 @@ public final class LiveHub {
     }
 
     private void upgrade(RoutingContext ctx) {
+        Visibility visibility = Visibility.of(AuthApi.principal(ctx));
         ctx.request().toWebSocket().onComplete(ar -> {
             if (ar.failed()) {
                 Responses.fail(ctx, ar.cause());
                 return;
             }
             ServerWebSocket socket = ar.result();
-            LiveClient client = new LiveClient(socket, metrics);
+            LiveClient client = new LiveClient(socket, visibility, metrics);
             clients.add(client);
             socket.closeHandler(v -> clients.remove(client));
             socket.exceptionHandler(e -> LOG.debug("live socket error: {}", e.getMessage()));
@@ -137,46 +107,35 @@ public final class LiveHub {
 
     private void sendSnapshot(LiveClient client) {
         JsonArray visible = new JsonArray();
-        latest.values().stream().filter(client::sees).forEach(visible::add);
+        feed.units().stream().filter(client::sees).forEach(visible::add);
         client.send(new JsonObject().put("type", "snapshot").put("units", visible));
     }
 
-    private void onPositions(JsonArray positions) {
-        Instant now = Instant.now();
-        for (Object item : positions) {
-            JsonObject unit = ((JsonObject) item).copy();
-            JsonObject before = latest.get(unit.getString("id"));
-            if (before != null && before.getString("time").compareTo(unit.getString("time")) >= 0) {
-                continue;
-            }
-            String status = UnitStatus.of(Instant.parse(unit.getString("time")), now, staleSeconds).wireName();
-            unit.put("status", status);
-            latest.put(unit.getString("id"), unit);
-            if (before != null && !status.equals(before.getString("status"))) {
-                broadcastStatus(unit, status);
-            }
+    @Override
+    public void positions(List<JsonObject> units) {
+        for (JsonObject unit : units) {
             clients.forEach(c -> c.offer(unit));
         }
     }
 
-    private void refreshStatuses() {
-        Instant now = Instant.now();
-        for (JsonObject unit : latest.values()) {
-            String status = UnitStatus.of(Instant.parse(unit.getString("time")), now, staleSeconds).wireName();
-            if (!status.equals(unit.getString("status"))) {
-                unit.put("status", status);
-                broadcastStatus(unit, status);
-            }
-        }
-    }
-
-    private void broadcastStatus(JsonObject unit, String status) {
+    @Override
+    public void status(JsonObject unit, String status) {
         JsonObject frame = new JsonObject().put("type", "status").put("unitId", unit.getString("id"))
                 .put("status", status);
         clients.stream().filter(c -> c.sees(unit)).forEach(c -> c.send(frame));
     }
 
-    private void broadcast(JsonObject frame) {
-        clients.forEach(c -> c.send(frame));
+    @Override
+    public void alert(JsonObject alert) {
+        String frame = new JsonObject().put("type", "alert").put("alert", alert).encode();
+        clients.stream().filter(c -> c.visibility().seesAlert(alert)).forEach(c -> c.send(frame));
+    }
+
+    @Override
+    public void geofence(JsonObject change) {
+        JsonObject frame = change.copy().put("type", "geofence");
+        frame.remove("revision"); // the track writers' business, not the map's
+        String text = frame.encode();
+        clients.forEach(c -> c.send(text));
     }
 }

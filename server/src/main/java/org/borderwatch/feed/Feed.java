@@ -1,0 +1,141 @@
+package org.borderwatch.feed;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.borderwatch.bus.Addresses;
+import org.borderwatch.track.UnitStatus;
+import org.borderwatch.track.UnitStore;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one outbound feed of a node, as every door encodes it (map WebSockets, CoT, MQTT): the latest position of
+ * every unit, positions as they move forward, status changes (live, stale, lost) and alerts. Each door's verticle
+ * starts its own on its own context, so no state is shared between threads; listeners are called on that context.
+ * A unit object is API.md §7's "U": {@code {"id","type","lat","lon","time","speed","heading","status"}}.
+ */
+public final class Feed {
+
+    /** What a door does with the feed. Every method has a no-op default: doors take what they encode. */
+    public interface Listener {
+        /** Units whose newest position moved forward, with their status; never older than what was sent. */
+        default void positions(List<JsonObject> units) {
+        }
+
+        default void status(JsonObject unit, String status) {
+        }
+
+        default void alert(JsonObject alert) {
+        }
+
+        /** {@code {"op":"upsert","feature":F}} or {@code {"op":"delete","id":…}}. */
+        default void geofence(JsonObject change) {
+        }
+    }
+
+    private static final long STATUS_INTERVAL_MS = 1000;
+
+    private final Vertx vertx;
+    private final UnitStore store;
+    private final int staleSeconds;
+    private final Map<String, JsonObject> latest = new HashMap<>();
+    private final List<Listener> listeners = new ArrayList<>();
+    private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+    private long timer = -1;
+
+    public Feed(Vertx vertx, UnitStore store, int staleSeconds) {
+        this.vertx = vertx;
+        this.store = store;
+        this.staleSeconds = staleSeconds;
+    }
+
+    public void listen(Listener listener) {
+        listeners.add(listener);
+    }
+
+    /** Subscribes to the node's streams and loads the last-known positions; call on the owning verticle's context. */
+    public Future<Void> start() {
+        consumers.add(vertx.eventBus().<JsonArray>consumer(Addresses.LIVE_POSITIONS, msg -> onPositions(msg.body())));
+        consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.ALERTS,
+                msg -> listeners.forEach(l -> l.alert(msg.body()))));
+        consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.GEOFENCE_CHANGED,
+                msg -> listeners.forEach(l -> l.geofence(msg.body()))));
+        timer = vertx.setPeriodic(STATUS_INTERVAL_MS, id -> refreshStatuses());
+        return store.lastKnown().map(collection -> {
+            for (Object item : collection.getJsonArray("features")) {
+                JsonObject feature = (JsonObject) item;
+                JsonObject props = feature.getJsonObject("properties");
+                JsonArray coordinates = feature.getJsonObject("geometry").getJsonArray("coordinates");
+                // A position that arrived while loading is newer than the table's: keep it.
+                latest.putIfAbsent(props.getString("id"), new JsonObject()
+                        .put("id", props.getString("id"))
+                        .put("type", props.getString("type"))
+                        .put("lat", coordinates.getDouble(1))
+                        .put("lon", coordinates.getDouble(0))
+                        .put("time", props.getString("time"))
+                        .put("speed", props.getDouble("speed"))
+                        .put("heading", props.getDouble("heading"))
+                        .put("status", props.getString("status")));
+            }
+            return null;
+        });
+    }
+
+    /** Every unit's latest position, for a new client's first picture. Do not modify the objects. */
+    public Collection<JsonObject> units() {
+        return Collections.unmodifiableCollection(latest.values());
+    }
+
+    public JsonObject unit(String id) {
+        return latest.get(id);
+    }
+
+    private void onPositions(JsonArray positions) {
+        Instant now = Instant.now();
+        List<JsonObject> moved = new ArrayList<>(positions.size());
+        for (Object item : positions) {
+            JsonObject unit = ((JsonObject) item).copy();
+            JsonObject before = latest.get(unit.getString("id"));
+            if (before != null && before.getString("time").compareTo(unit.getString("time")) >= 0) {
+                continue;
+            }
+            String status = UnitStatus.of(Instant.parse(unit.getString("time")), now, staleSeconds).wireName();
+            unit.put("status", status);
+            latest.put(unit.getString("id"), unit);
+            moved.add(unit);
+            if (before != null && !status.equals(before.getString("status"))) {
+                listeners.forEach(l -> l.status(unit, status));
+            }
+        }
+        if (!moved.isEmpty()) {
+            listeners.forEach(l -> l.positions(moved));
+        }
+    }
+
+    private void refreshStatuses() {
+        Instant now = Instant.now();
+        for (JsonObject unit : latest.values()) {
+            String status = UnitStatus.of(Instant.parse(unit.getString("time")), now, staleSeconds).wireName();
+            if (!status.equals(unit.getString("status"))) {
+                unit.put("status", status);
+                listeners.forEach(l -> l.status(unit, status));
+            }
+        }
+    }
+
+    public Future<Void> stop() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
+    }
+}

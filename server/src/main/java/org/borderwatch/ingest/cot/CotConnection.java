@@ -1,0 +1,202 @@
+package org.borderwatch.ingest.cot;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
+import org.borderwatch.auth.Principal;
+import org.borderwatch.auth.Role;
+import org.borderwatch.auth.Visibility;
+import org.borderwatch.feed.Outbox;
+import org.borderwatch.http.ApiException;
+import org.borderwatch.ops.LogLimit;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One TAK client on the CoT TCP port, both ways. It authenticates with TAK's streaming auth message (a unit id and
+ * its device key, or a user's username and password for a watch-only client) or by sending events whose uid is its
+ * device key; after that the uid of its first own position report (ATAK's {@code ANDROID-…}) is its unit. Pings are
+ * answered, never stored. Once authenticated it receives the feed: every unit it may see as it moves and every alert
+ * it may see, through an {@link Outbox} so a client that reads slowly skips positions instead of slowing anyone.
+ */
+final class CotConnection {
+
+    /** Positions being made durable at once, or messages waiting their turn, before the client is read no more. */
+    private static final int MAX_IN_FLIGHT = 64;
+    /** Alerts waiting for a client that does not read; beyond this it is disconnected. */
+    private static final int MAX_QUEUED_ALERTS = 1000;
+
+    private final CotVerticle door;
+    private final NetSocket socket;
+    private final CotFramer framer = new CotFramer();
+    private final Outbox<Buffer> outbox = new Outbox<>(MAX_QUEUED_ALERTS);
+    private Future<Void> turn = Future.succeededFuture();
+    private Principal principal;
+    private Visibility visibility;
+    private String ownUid;
+    private int inFlight;
+    private int queued;
+    private boolean closed;
+
+    CotConnection(CotVerticle door, NetSocket socket) {
+        this.door = door;
+        this.socket = socket;
+        socket.handler(this::received);
+        socket.drainHandler(v -> flush());
+        socket.exceptionHandler(e -> close("socket error: " + e.getMessage()));
+        socket.closeHandler(v -> {
+            closed = true;
+            door.left(this);
+        });
+    }
+
+    NetSocket socket() {
+        return socket;
+    }
+
+    Principal principal() {
+        return principal;
+    }
+
+    private void received(Buffer data) {
+        List<String> messages;
+        try {
+            messages = framer.feed(data);
+        } catch (IllegalArgumentException e) {
+            close(e.getMessage());
+            return;
+        }
+        for (String xml : messages) {
+            // One message after another: events wait for the auth message before them to be decided.
+            queued++;
+            turn = turn.compose(v -> closed ? Future.<Void>succeededFuture() : handle(xml)).onComplete(ar -> {
+                queued--;
+                reading();
+            });
+        }
+        reading();
+    }
+
+    /** Stops reading from a client that sends faster than its positions become durable, and starts again. */
+    private void reading() {
+        if (closed) {
+            return;
+        }
+        if (queued > MAX_IN_FLIGHT || inFlight >= MAX_IN_FLIGHT) {
+            socket.pause();
+        } else {
+            socket.resume();
+        }
+    }
+
+    private Future<Void> handle(String xml) {
+        CotMessage message;
+        try {
+            message = CotMessage.parse(xml);
+        } catch (IllegalArgumentException e) {
+            close(e.getMessage());
+            return Future.succeededFuture();
+        }
+        if (message instanceof CotMessage.Auth auth) {
+            return authenticate(auth);
+        }
+        CotEvent event = (CotEvent) message;
+        if (event.isPing()) {
+            socket.write(CotEncoder.pong(Instant.now()));
+            return Future.succeededFuture();
+        }
+        if (principal == null) {
+            // No auth message: the event's uid must be the unit's device key (CoT's trusted-port convention).
+            return door.devices(event.uid())
+                    .onSuccess(device -> signedIn(device, event.uid()))
+                    .onFailure(e -> close("not authenticated: send <auth><cot username password/></auth> first, "
+                            + "or use the device key as uid"))
+                    .compose(device -> report(event), e -> Future.succeededFuture());
+        }
+        return report(event);
+    }
+
+    private Future<Void> authenticate(CotMessage.Auth auth) {
+        if (principal != null) {
+            return Future.succeededFuture(); // a repeated auth message changes nothing
+        }
+        return door.credentials(auth.username(), auth.password()).compose(who -> {
+            signedIn(who, auth.uid());
+            return Future.<Void>succeededFuture();
+        }, e -> {
+            close("auth refused for " + LogLimit.clip(auth.username()) + ": " + e.getMessage());
+            return Future.succeededFuture();
+        });
+    }
+
+    private void signedIn(Principal who, String uid) {
+        principal = who;
+        visibility = Visibility.of(who);
+        ownUid = uid == null || uid.isBlank() ? null : uid;
+        door.joined(this);
+    }
+
+    /** Stores the event as a fix of the client's unit when it is the client's own position report. */
+    private Future<Void> report(CotEvent event) {
+        if (principal.role() != Role.DEVICE) {
+            door.ignored(); // a watch-only client's own marker or chat: not a fix of any unit
+            return Future.succeededFuture();
+        }
+        if (ownUid == null && event.isAtom()) {
+            ownUid = event.uid();
+        }
+        if (!event.uid().equals(ownUid) || event.lat() == null) {
+            door.ignored(); // markers, routes, chat: other things a TAK client sends that are no fix of its unit
+            return Future.succeededFuture();
+        }
+        JsonObject position;
+        try {
+            position = event.toPosition(principal.unitId());
+            inFlight++;
+            reading();
+            door.submit(principal, position).onComplete(ar -> {
+                inFlight--;
+                reading();
+                if (ar.failed()) {
+                    close(ar.cause() instanceof ApiException api ? api.toJson().encode()
+                            : "position not stored: " + ar.cause().getMessage());
+                }
+            });
+        } catch (ApiException | IllegalArgumentException e) {
+            close(e instanceof ApiException api ? api.toJson().encode() : e.getMessage());
+        }
+        return Future.succeededFuture();
+    }
+
+    /** A unit moved: queued unless the client may not see it or it is the client's own unit. */
+    void position(String unitId, Buffer event) {
+        if (visibility.seesUnit(unitId) && !unitId.equals(principal.unitId())) {
+            outbox.position(unitId, event);
+        }
+    }
+
+    void alert(JsonObject alert, Buffer event) {
+        if (visibility.seesAlert(alert) && !outbox.message(event)) {
+            close("stopped reading: " + MAX_QUEUED_ALERTS + " alerts wait for it");
+        }
+    }
+
+    /** Writes what waits while the socket takes it; the rest waits for the next drain or tick. */
+    void flush() {
+        Buffer next;
+        while (!closed && !socket.writeQueueFull() && (next = outbox.poll()) != null) {
+            socket.write(next);
+        }
+    }
+
+    void close(String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        door.closed(this, reason);
+        socket.close();
+    }
+}

@@ -1,0 +1,176 @@
+package org.borderwatch.ingest.cot;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.datagram.DatagramPacket;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import org.borderwatch.auth.DeviceKeys;
+import org.borderwatch.auth.Principal;
+import org.borderwatch.feed.Feed;
+import org.borderwatch.ingest.DoorVerticle;
+import org.borderwatch.ingest.Doors;
+import org.borderwatch.ops.LogLimit;
+import org.borderwatch.track.Unit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Cursor-on-Target on {@code BW_COT_PORT}, as a TAK server speaks it: over TCP a connection is both ways (see
+ * {@link CotConnection}); over UDP each datagram (up to 64 KB) is one event whose uid is its unit's device key. The
+ * feed is encoded once per position or alert and the same bytes queued for every client that may see it.
+ */
+public final class CotVerticle extends DoorVerticle implements Feed.Listener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CotVerticle.class);
+    private static final long FLUSH_INTERVAL_MS = 100;
+    /** The largest UDP payload: a datagram is read whole or not at all. */
+    private static final int MAX_DATAGRAM = 65_535;
+    /** Datagrams being stored at once; beyond this the door drops them, as UDP may. */
+    private static final int MAX_UDP_IN_FLIGHT = 1000;
+
+    private final Set<CotConnection> connections = new HashSet<>();
+    private final LogLimit logs = new LogLimit(LOG, "CoT", 30);
+    private LongAdder ignored;
+    private LongAdder dropped;
+    private CotEncoder encoder;
+    private Feed feed;
+    private int udpInFlight;
+
+    public CotVerticle(Doors doors) {
+        super(doors);
+    }
+
+    @Override
+    protected Future<?> open() {
+        encoder = new CotEncoder(doors.config().staleSeconds());
+        ignored = doors.metrics().counter("bw_cot_ignored_total",
+                "CoT events received that are no fix of the sender's unit (markers, chat, watch-only clients)");
+        dropped = doors.metrics().counter("bw_cot_udp_dropped_total", "CoT datagrams dropped: bad or too many");
+        doors.metrics().gauge("bw_cot_clients", "TAK clients connected to this node and signed in",
+                connections::size);
+        int port = doors.config().cotPort();
+        DatagramSocket udp = vertx.createDatagramSocket(new DatagramSocketOptions()
+                .setReceiveBufferSize(MAX_DATAGRAM));
+        udp.handler(this::datagram);
+        return feed(this)
+                .compose(f -> {
+                    feed = f;
+                    vertx.setPeriodic(FLUSH_INTERVAL_MS, id -> connections.forEach(CotConnection::flush));
+                    return vertx.createNetServer().connectHandler(socket -> new CotConnection(this, socket))
+                            .listen(port);
+                })
+                .compose(tcp -> {
+                    onStop(tcp::close);
+                    return udp.listen(tcp.actualPort(), "0.0.0.0").map(tcp);
+                })
+                .onSuccess(tcp -> {
+                    onStop(udp::close);
+                    LOG.info("Cursor-on-Target on port {} (TCP both ways, UDP in)", tcp.actualPort());
+                });
+    }
+
+    Future<Principal> credentials(String username, String password) {
+        return doors.auth().credentials(username, password);
+    }
+
+    Future<Principal> devices(String key) {
+        return DeviceKeys.principal(doors.units(), key);
+    }
+
+    Future<Integer> submit(Principal principal, JsonObject position) {
+        return Future.succeededFuture(position)
+                .map(json -> parser.parse(json, 0))
+                .compose(p -> ingest.submit(principal, List.of(p)));
+    }
+
+    /** A signed-in client: it gets the picture it may see at once, then the feed. */
+    void joined(CotConnection connection) {
+        connections.add(connection);
+        LOG.info("TAK client {} signed in as {}", connection.socket().remoteAddress(),
+                connection.principal().name());
+        for (JsonObject unit : feed.units()) {
+            connection.position(unit.getString("id"), encoder.position(unit, name(unit.getString("id"))));
+        }
+        connection.flush();
+    }
+
+    void ignored() {
+        ignored.increment();
+    }
+
+    void closed(CotConnection connection, String reason) {
+        connections.remove(connection);
+        logs.warn("CoT connection from {} closed: {}", connection.socket().remoteAddress(), LogLimit.clip(reason));
+    }
+
+    void left(CotConnection connection) {
+        connections.remove(connection);
+    }
+
+    private void datagram(DatagramPacket packet) {
+        if (udpInFlight >= MAX_UDP_IN_FLIGHT) {
+            dropped.increment();
+            return;
+        }
+        CotEvent event;
+        try {
+            event = CotEvent.parse(packet.data().toString(StandardCharsets.UTF_8).strip());
+        } catch (IllegalArgumentException e) {
+            dropDatagram(packet, e.getMessage());
+            return;
+        }
+        if (event.isPing()) {
+            return;
+        }
+        udpInFlight++;
+        devices(event.uid())
+                .compose(device -> submit(device, event.toPosition(device.unitId())))
+                .onComplete(ar -> {
+                    udpInFlight--;
+                    if (ar.failed()) {
+                        dropDatagram(packet, ar.cause().getMessage());
+                    }
+                });
+    }
+
+    private void dropDatagram(DatagramPacket packet, String reason) {
+        dropped.increment();
+        logs.warn("CoT datagram from {} dropped: {}", packet.sender(), LogLimit.clip(reason));
+    }
+
+    private String name(String unitId) {
+        Unit unit = doors.units().get(unitId);
+        return unit == null ? unitId : unit.name();
+    }
+
+    @Override
+    public void positions(List<JsonObject> units) {
+        if (connections.isEmpty()) {
+            return;
+        }
+        for (JsonObject unit : units) {
+            String id = unit.getString("id");
+            Buffer event = encoder.position(unit, name(id));
+            connections.forEach(c -> c.position(id, event));
+        }
+    }
+
+    @Override
+    public void alert(JsonObject alert) {
+        if (connections.isEmpty()) {
+            return;
+        }
+        Buffer event = encoder.alert(alert, name(alert.getString("unitId")));
+        List.copyOf(connections).forEach(c -> c.alert(alert, event));
+    }
+}
