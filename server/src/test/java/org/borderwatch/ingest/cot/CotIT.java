@@ -75,8 +75,8 @@ class CotIT {
                     .getAttribute("lat"))), "the drone's move");
             assertThat(Instant.parse(moved.getAttribute("stale"))).as("stale when the server calls it stale")
                     .isEqualTo(t.plusSeconds(1).plusSeconds(3600));
-            Element alarm = atak.await(type("b-a-g"), "a geofence breach alarm");
-            assertThat(child(alarm, "link").getAttribute("uid")).isEqualTo("UAV-02");
+            Element alarm = atak.await(type("b-a-g").and(e -> "UAV-02".equals(child(e, "link").getAttribute("uid"))),
+                    "the drone's geofence breach alarm");
             assertThat(child(alarm, "remarks").getTextContent()).contains("ENTER", "El Paso POE");
             assertThat(atak.seen()).as("its own unit is not echoed back").noneMatch(uid("PV-14"));
         }

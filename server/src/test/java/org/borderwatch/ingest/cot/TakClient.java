@@ -11,10 +11,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -24,7 +21,6 @@ import java.util.function.Predicate;
 public final class TakClient implements AutoCloseable {
 
     private final NetSocket socket;
-    private final BlockingQueue<Element> events = new LinkedBlockingQueue<>();
     private final List<Element> seen = new CopyOnWriteArrayList<>();
     private final Promise<Void> closed = Promise.promise();
     private final StringBuilder pending = new StringBuilder();
@@ -67,7 +63,6 @@ public final class TakClient implements AutoCloseable {
             try {
                 Element event = DocumentBuilderFactory.newInstance().newDocumentBuilder()
                         .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8))).getDocumentElement();
-                events.add(event);
                 seen.add(event);
             } catch (Exception e) {
                 throw new IllegalStateException("the server sent CoT the JDK cannot parse: " + xml, e);
@@ -75,14 +70,16 @@ public final class TakClient implements AutoCloseable {
         }
     }
 
-    /** The next event the server sends that matches, within 10 s; events before it are skipped. */
+    /** The first event received so far or within 10 s that matches, whatever the order they arrived in. */
     public Element await(Predicate<Element> wanted, String what) throws Exception {
         long deadline = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < deadline) {
-            Element event = events.poll(100, TimeUnit.MILLISECONDS);
-            if (event != null && wanted.test(event)) {
-                return event;
+            for (Element event : seen) {
+                if (wanted.test(event)) {
+                    return event;
+                }
             }
+            Thread.sleep(20);
         }
         throw new AssertionError("no " + what + " within 10 s; saw " + seen.size() + " events");
     }
