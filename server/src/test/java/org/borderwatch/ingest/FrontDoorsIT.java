@@ -1,6 +1,7 @@
 package org.borderwatch.ingest;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import org.borderwatch.Fixtures;
@@ -65,7 +66,7 @@ class FrontDoorsIT {
     @Test
     void everyDoorsCrossingReachesTheMapTakAndMqttWithExactlyOneAlert() throws Exception {
         String floorToken = node.login("floor-1", "watch-floor-password");
-        TestNode.await(node.vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+        WebSocket map = TestNode.await(node.vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
                         .setPort(node.port).setURI("/ws/live?access_token=" + floorToken))
                 .onSuccess(socket -> socket.textMessageHandler(text -> frames.add(new JsonObject(text)))));
         int mqtt = ports.get("BW_MQTT_PORT");
@@ -117,6 +118,8 @@ class FrontDoorsIT {
                 assertThat(tak.seen().stream().filter(type("b-a-g").and(e -> unit.equals(child(e, "link")
                         .getAttribute("uid"))))).as(unit).hasSize(1);
             }
+        } finally {
+            TestNode.await(map.close());
         }
     }
 
