@@ -1,7 +1,10 @@
 package org.borderwatch.ingest.cot;
 
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
 import org.borderwatch.Fixtures;
 import org.borderwatch.TestNode;
@@ -12,6 +15,8 @@ import org.w3c.dom.Element;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,6 +109,51 @@ class CotIT {
             wintak.await(uid("UAV-02"), "the drone");
         }
         assertThat(node.count("SELECT count(*) FROM positions")).isEqualTo(1);
+    }
+
+    @Test
+    void aTakClientThatStopsReadingSlowsNobody() throws Exception {
+        node.createUser("floor-1", "watch-floor-password", "viewer");
+        JsonArray units = new JsonArray();
+        for (int i = 0; i < 200; i++) {
+            units.add(new JsonObject().put("id", "V-" + i).put("name", "V-" + i).put("type", "vehicle"));
+        }
+        for (Object unit : units) {
+            assertThat(node.post("/api/v1/units", node.adminToken(), unit).statusCode()).isEqualTo(201);
+        }
+        try (TakClient stalled = TakClient.connect(node.vertx, cotPort);
+             TakClient reading = TakClient.connect(node.vertx, cotPort)) {
+            stalled.auth("floor-1", "watch-floor-password", "STALLED");
+            reading.auth("floor-1", "watch-floor-password", "READING");
+            stalled.pause();
+            List<Future<HttpResponse<Buffer>>> posts = new ArrayList<>();
+            for (int round = 0; round < 100; round++) {
+                JsonArray fixes = new JsonArray();
+                for (int i = 0; i < 200; i++) {
+                    fixes.add(Fixtures.fix("V-" + i, t.plusSeconds(round).toString(), 31.0 + round * 0.01,
+                            -106.0 - i * 0.001));
+                }
+                // All at once: arriving out of order never moves a unit backwards, so the last round still wins.
+                posts.add(node.http.post("/api/v1/positions").bearerTokenAuthentication(node.adminToken())
+                        .sendJson(fixes));
+            }
+            for (Future<HttpResponse<Buffer>> post : posts) {
+                assertThat(TestNode.await(post).statusCode()).isEqualTo(202);
+            }
+            // The reader gets every unit's last position although the other client has read nothing for 20,000 fixes
+            // (12 MB of CoT, more than the kernel's socket buffers hold).
+            String last = String.valueOf(31.0 + 99 * 0.01);
+            for (int i = 0; i < 200; i++) {
+                reading.await(uid("V-" + i).and(e -> last.equals(child(e, "point").getAttribute("lat"))), "V-" + i);
+            }
+            assertThat(stalled.isClosed()).as("positions are coalesced, not a reason to disconnect").isFalse();
+            stalled.resume();
+            for (int i = 0; i < 200; i++) {
+                stalled.await(uid("V-" + i).and(e -> last.equals(child(e, "point").getAttribute("lat"))), "V-" + i);
+            }
+            assertThat(stalled.seen()).as("it skipped fixes instead of the server buffering them all")
+                    .hasSizeLessThan(20_000);
+        }
     }
 
     @Test

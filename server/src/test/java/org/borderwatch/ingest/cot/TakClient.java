@@ -101,6 +101,15 @@ public final class TakClient implements AutoCloseable {
         return (Element) event.getElementsByTagName(name).item(0);
     }
 
+    /** Stops reading, as a client on a choked link: the server's writes back up. */
+    public void pause() {
+        socket.pause();
+    }
+
+    public void resume() {
+        socket.resume();
+    }
+
     /** Completes when the server closes the connection. */
     public void awaitClosed() throws Exception {
         TestNode.await(closed.future());
