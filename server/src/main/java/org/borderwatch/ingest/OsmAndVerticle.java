@@ -118,8 +118,8 @@ public final class OsmAndVerticle extends VerticleBase {
         OsmAndDecoder.Decoded decoded;
         try {
             decoded = decoder.decode(request.uri(), request.getHeader(HttpHeaders.CONTENT_TYPE), body);
-        } catch (ApiException e) {
-            Responses.fail(ctx, e);
+        } catch (RuntimeException e) {
+            Responses.fail(ctx, e); // bad input, or a 500 logged with its cause: answered either way
             return;
         }
         DeviceKeys.principal(units, decoded.key())
@@ -142,8 +142,9 @@ public final class OsmAndVerticle extends VerticleBase {
         long now = System.currentTimeMillis();
         unwarned++;
         if (now - lastWarn >= WARN_EVERY_MS) {
-            LOG.warn("OsmAnd fixes not stored ({} since the last warning), retry asked: {}", unwarned,
-                    e.toString());
+            String cause = String.valueOf(e);
+            LOG.warn("OsmAnd: {} fix(es) refused with 503 since the last warning; latest cause: {}", unwarned,
+                    cause.length() > 200 ? cause.substring(0, 200) + "…" : cause);
             lastWarn = now;
             unwarned = 0;
         }

@@ -188,4 +188,17 @@ class OsmAndIT {
         assertThat(after.statusCode()).as("the door still serves after the refusals").isEqualTo(200);
         assertThat(stored()).isEqualTo(1);
     }
+
+    @Test
+    void aFullIngestQueueAsksTheDeviceToRetry() throws Exception {
+        node.close();
+        node = TestNode.fresh(Map.of("BW_OSMAND_PORT", String.valueOf(port), "BW_QUEUE_MAX", "0"));
+        key = node.createUnit("UAV-01", "drone");
+
+        HttpResponse<String> response = post("/?id=" + key + "&lat=31&lon=-106", null, "");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(stored()).isZero();
+    }
 }
