@@ -61,7 +61,9 @@ public final class OsmAndVerticle extends VerticleBase {
         ingest = new PositionIngest(vertx, units, cluster);
         Router router = Router.router(vertx);
         router.route().handler(this::handle).failureHandler(Responses::onFailure);
-        return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_SECONDS))
+        // HTTP/1.1 only, as Traccar's door: no client upgrades to h2c, and a 413 may close the connection it is on.
+        return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_SECONDS)
+                        .setHttp2ClearTextEnabled(false))
                 .requestHandler(router)
                 .listen(port)
                 .onSuccess(s -> {
