@@ -1,48 +1,54 @@
 package org.borderwatch.ingest;
 
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
-import org.borderwatch.Times;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import org.borderwatch.auth.DeviceKeys;
 import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.http.ApiException;
-import org.borderwatch.track.Position;
+import org.borderwatch.http.Responses;
+import org.borderwatch.http.UnavailableException;
 import org.borderwatch.track.UnitRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.time.DateTimeException;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /**
- * The OsmAnd protocol as Traccar Client speaks it: {@code GET} or {@code POST} with the parameters {@code id, lat,
- * lon, timestamp, speed, bearing, altitude, accuracy, batt} in the query or a form-encoded body. {@code id} is the
- * unit's device key; speed is in knots; timestamp is Unix seconds or milliseconds or an ISO-8601 time, and the time
- * of arrival when absent, as in Traccar.
- * 200 once durable, 400 with the reason for bad input, 403 for an unknown key.
+ * The OsmAnd / Traccar Client front door ({@link OsmAndDecoder} says what it accepts): {@code GET} or {@code POST}
+ * on any path. 200 with an empty body once the fix is durable, as Traccar answers; 400 {@code {"error","field"}}
+ * for bad input, 403 for an unknown key, 405 for other methods, 413 beyond {@link #MAX_BODY_BYTES}, 503 with
+ * {@code Retry-After} when the position store cannot take the fix now. Every request gets an answer.
  */
 public final class OsmAndVerticle extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(OsmAndVerticle.class);
-    private static final double KNOTS_TO_MPS = 1852.0 / 3600.0;
-    private static final DateTimeFormatter SPACED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    /** A fix is a few hundred bytes; the bound keeps a body's decoding on the event loop short. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
+    /** After a 413 the rest of the body is read and dropped up to this much, so the client sees the answer. */
+    private static final int MAX_DISCARD_BYTES = 1024 * 1024;
+    /** A client that stops sending mid-request is closed after this, instead of holding a connection. */
+    private static final int IDLE_TIMEOUT_SECONDS = 30;
+    private static final long WARN_EVERY_MS = 10_000;
 
     private final int port;
     private final UnitRegistry units;
     private final ClusterView cluster;
+    private final OsmAndDecoder decoder = new OsmAndDecoder(Clock.systemUTC());
     private final PositionParser parser = new PositionParser(Clock.systemUTC());
     private PositionIngest ingest;
     private HttpServer server;
+    private long lastWarn;
+    private long unwarned;
 
     public OsmAndVerticle(int port, UnitRegistry units, ClusterView cluster) {
         this.port = port;
@@ -53,8 +59,12 @@ public final class OsmAndVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         ingest = new PositionIngest(vertx, units, cluster);
-        return vertx.createHttpServer()
-                .requestHandler(this::handle)
+        Router router = Router.router(vertx);
+        router.route().handler(this::handle).failureHandler(Responses::onFailure);
+        // HTTP/1.1 only, as Traccar's door: no client upgrades to h2c, and a 413 may close the connection it is on.
+        return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_SECONDS)
+                        .setHttp2ClearTextEnabled(false))
+                .requestHandler(router)
                 .listen(port)
                 .onSuccess(s -> {
                     server = s;
@@ -62,77 +72,94 @@ public final class OsmAndVerticle extends VerticleBase {
                 });
     }
 
-    private void handle(HttpServerRequest request) {
-        if (request.method().name().equals("POST")) {
-            request.setExpectMultipart(true);
+    private void handle(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        if (request.method() != HttpMethod.GET && request.method() != HttpMethod.POST) {
+            ctx.response().putHeader(HttpHeaders.ALLOW, "GET, POST");
+            ctx.fail(405);
+            return;
         }
-        request.end().onComplete(ended -> {
-            MultiMap params = MultiMap.caseInsensitiveMultiMap().addAll(request.params())
-                    .addAll(request.formAttributes());
-            DeviceKeys.principal(units, params.get("id"))
-                    .recover(e -> Future.failedFuture(ApiException.forbidden("unknown device id")))
-                    .compose(device -> ingest.submit(device, List.of(parse(device.unitId(), params))))
-                    .onSuccess(n -> respond(request, 200, ""))
-                    .onFailure(e -> {
-                        int status = e instanceof ApiException api ? api.status() : 503;
-                        if (status >= 500) {
-                            LOG.warn("OsmAnd position not stored: {}", e.getMessage());
-                        }
-                        respond(request, status, e instanceof ApiException api ? api.toJson().encode()
-                                : e.getMessage());
-                    });
+        if (declaredTooLarge(request.getHeader(HttpHeaders.CONTENT_LENGTH))) {
+            tooLarge(ctx);
+        } else if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+            ctx.response().writeContinue();
+        }
+        Buffer body = Buffer.buffer();
+        long[] discarded = {0};
+        request.exceptionHandler(e -> LOG.debug("OsmAnd request failed: {}", e.toString()));
+        request.handler(chunk -> {
+            if (ctx.response().ended()) {
+                discarded[0] += chunk.length();
+                if (discarded[0] > MAX_DISCARD_BYTES) {
+                    request.connection().close();
+                }
+            } else if (body.length() + chunk.length() > MAX_BODY_BYTES) {
+                tooLarge(ctx);
+            } else {
+                body.appendBuffer(chunk);
+            }
+        });
+        request.end().onSuccess(v -> {
+            if (ctx.response().ended()) {
+                request.connection().close(); // after a 413: the answer is out, the body read
+            } else {
+                store(ctx, request, body);
+            }
         });
     }
 
-    /** Maps OsmAnd's parameters onto a position of {@code unitId} and validates it like any other. */
-    private Position parse(String unitId, MultiMap params) {
-        JsonObject item = new JsonObject().put("unitId", unitId).put("time", time(params.get("timestamp")));
-        number(item, "lat", params.get("lat"), 1);
-        number(item, "lon", params.get("lon"), 1);
-        number(item, "speed", params.get("speed"), KNOTS_TO_MPS);
-        number(item, "heading", params.get("bearing"), 1);
-        number(item, "alt", params.get("altitude"), 1);
-        number(item, "accuracy", params.get("accuracy"), 1);
-        number(item, "battery", params.get("batt"), 1);
-        if (item.getValue("heading") instanceof Double heading && heading == 360.0) {
-            item.put("heading", 0.0);
+    private static boolean declaredTooLarge(String length) {
+        try {
+            return length != null && Long.parseLong(length.trim()) > MAX_BODY_BYTES;
+        } catch (NumberFormatException e) {
+            return false; // the HTTP codec has already refused a Content-Length that is not a number
         }
-        return parser.parse(item, 0);
     }
 
-    private static void number(JsonObject item, String field, String value, double factor) {
-        if (value == null || value.isBlank()) {
+    private void store(RoutingContext ctx, HttpServerRequest request, Buffer body) {
+        OsmAndDecoder.Decoded decoded;
+        try {
+            decoded = decoder.decode(request.uri(), request.getHeader(HttpHeaders.CONTENT_TYPE), body);
+        } catch (RuntimeException e) {
+            Responses.fail(ctx, e); // bad input, or a 500 logged with its cause: answered either way
             return;
         }
-        try {
-            item.put(field, Double.parseDouble(value) * factor);
-        } catch (NumberFormatException e) {
-            item.put(field, value); // the parser reports it as "must be a number"
-        }
+        DeviceKeys.principal(units, decoded.key())
+                .recover(e -> Future.failedFuture(e instanceof IllegalArgumentException
+                        ? ApiException.forbidden("unknown device key") : e))
+                .compose(device -> {
+                    JsonObject item = decoded.position().put("unitId", device.unitId());
+                    return ingest.submit(device, List.of(parser.parse(item, 0)));
+                })
+                .onSuccess(n -> ctx.response().setStatusCode(200).end())
+                .onFailure(e -> Responses.fail(ctx, outcome(e)));
     }
 
-    private static String time(String timestamp) {
-        if (timestamp == null || timestamp.isBlank()) {
-            return Times.format(Instant.now());
+    /** Client mistakes keep their status (without the index a single fix has no use for); the rest is "retry". */
+    private Throwable outcome(Throwable e) {
+        if (e instanceof ApiException api) {
+            JsonObject json = api.toJson();
+            return new ApiException(api.status(), json.getString("error"), json.getString("field"), null);
         }
-        try {
-            long number = Long.parseLong(timestamp.trim());
-            return Times.format(number > 100_000_000_000L
-                    ? Instant.ofEpochMilli(number) : Instant.ofEpochSecond(number));
-        } catch (DateTimeException | ArithmeticException outOfRange) {
-            // A number no time can hold is the device's bad input, not the server's failure.
-            throw ApiException.badRequest("timestamp is out of range", "time");
-        } catch (NumberFormatException notANumber) {
-            try {
-                return Times.format(LocalDateTime.parse(timestamp.trim(), SPACED).toInstant(ZoneOffset.UTC));
-            } catch (DateTimeParseException notSpaced) {
-                return timestamp.trim(); // ISO-8601 or rejected by the parser
-            }
+        long now = System.currentTimeMillis();
+        unwarned++;
+        if (now - lastWarn >= WARN_EVERY_MS) {
+            String cause = String.valueOf(e);
+            LOG.warn("OsmAnd: {} fix(es) refused with 503 since the last warning; latest cause: {}", unwarned,
+                    cause.length() > 200 ? cause.substring(0, 200) + "…" : cause);
+            lastWarn = now;
+            unwarned = 0;
         }
+        return e instanceof UnavailableException ? e : new UnavailableException("position store unavailable, "
+                + "retry shortly");
     }
 
-    private static void respond(HttpServerRequest request, int status, String body) {
-        request.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(body);
+    private static void tooLarge(RoutingContext ctx) {
+        if (!ctx.response().ended()) {
+            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+            Responses.fail(ctx, new ApiException(413, "request body larger than " + MAX_BODY_BYTES + " bytes",
+                    "body", null));
+        }
     }
 
     @Override
