@@ -63,8 +63,7 @@ public final class Borderwatch {
             deployed = deployed.compose(v -> vertx.deployVerticle(new MqttVerticle(doors)));
         }
         if (config.osmandPort() > 0) {
-            deployed = deployed.compose(v -> vertx.deployVerticle(new OsmAndVerticle(config.osmandPort(),
-                    doors.units(), doors.cluster())));
+            deployed = deployed.compose(v -> vertx.deployVerticle(new OsmAndVerticle(doors)));
         }
         if (config.cotPort() > 0) {
             deployed = deployed.compose(v -> vertx.deployVerticle(new CotVerticle(doors)));

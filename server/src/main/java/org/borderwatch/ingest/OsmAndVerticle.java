@@ -1,22 +1,18 @@
 package org.borderwatch.ingest;
 
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.borderwatch.auth.DeviceKeys;
-import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.http.ApiException;
 import org.borderwatch.http.Responses;
 import org.borderwatch.http.UnavailableException;
-import org.borderwatch.track.UnitRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +25,7 @@ import java.util.List;
  * for bad input, 403 for an unknown key, 405 for other methods, 413 beyond {@link #MAX_BODY_BYTES}, 503 with
  * {@code Retry-After} when the position store cannot take the fix now. Every request gets an answer.
  */
-public final class OsmAndVerticle extends VerticleBase {
+public final class OsmAndVerticle extends DoorVerticle {
 
     private static final Logger LOG = LoggerFactory.getLogger(OsmAndVerticle.class);
     /** A fix is a few hundred bytes; the bound keeps a body's decoding on the event loop short. */
@@ -40,34 +36,25 @@ public final class OsmAndVerticle extends VerticleBase {
     private static final int IDLE_TIMEOUT_SECONDS = 30;
     private static final long WARN_EVERY_MS = 10_000;
 
-    private final int port;
-    private final UnitRegistry units;
-    private final ClusterView cluster;
     private final OsmAndDecoder decoder = new OsmAndDecoder(Clock.systemUTC());
-    private final PositionParser parser = new PositionParser(Clock.systemUTC());
-    private PositionIngest ingest;
-    private HttpServer server;
     private long lastWarn;
     private long unwarned;
 
-    public OsmAndVerticle(int port, UnitRegistry units, ClusterView cluster) {
-        this.port = port;
-        this.units = units;
-        this.cluster = cluster;
+    public OsmAndVerticle(Doors doors) {
+        super(doors);
     }
 
     @Override
-    public Future<?> start() {
-        ingest = new PositionIngest(vertx, units, cluster);
+    protected Future<?> open() {
         Router router = Router.router(vertx);
         router.route().handler(this::handle).failureHandler(Responses::onFailure);
         // HTTP/1.1 only, as Traccar's door: no client upgrades to h2c, and a 413 may close the connection it is on.
         return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_SECONDS)
                         .setHttp2ClearTextEnabled(false))
                 .requestHandler(router)
-                .listen(port)
+                .listen(doors.config().osmandPort())
                 .onSuccess(s -> {
-                    server = s;
+                    onStop(s::close);
                     LOG.info("OsmAnd protocol on port {}", s.actualPort());
                 });
     }
@@ -124,7 +111,7 @@ public final class OsmAndVerticle extends VerticleBase {
             Responses.fail(ctx, e); // bad input, or a 500 logged with its cause: answered either way
             return;
         }
-        DeviceKeys.principal(units, decoded.key())
+        DeviceKeys.principal(doors.units(), decoded.key())
                 .recover(e -> Future.failedFuture(e instanceof IllegalArgumentException
                         ? ApiException.forbidden("unknown device key") : e))
                 .compose(device -> {
@@ -160,10 +147,5 @@ public final class OsmAndVerticle extends VerticleBase {
             Responses.fail(ctx, new ApiException(413, "request body larger than " + MAX_BODY_BYTES + " bytes",
                     "body", null));
         }
-    }
-
-    @Override
-    public Future<?> stop() {
-        return server == null ? Future.succeededFuture() : server.close();
     }
 }
