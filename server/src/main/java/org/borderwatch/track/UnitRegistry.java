@@ -47,6 +47,12 @@ public final class UnitRegistry {
         return byId.get(id);
     }
 
+    /** The unit's display name (a TAK callsign, an MQTT payload's name): its id when the unit is not known here. */
+    public String name(String id) {
+        Unit unit = byId.get(id);
+        return unit == null ? id : unit.name();
+    }
+
     public Future<Unit> find(String id) {
         Unit known = byId.get(id);
         if (known != null) {

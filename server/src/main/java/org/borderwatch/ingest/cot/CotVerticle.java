@@ -14,7 +14,6 @@ import org.borderwatch.feed.Feed;
 import org.borderwatch.ingest.DoorVerticle;
 import org.borderwatch.ingest.Doors;
 import org.borderwatch.ops.LogLimit;
-import org.borderwatch.track.Unit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,7 +98,8 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
         LOG.info("TAK client {} signed in as {}", connection.socket().remoteAddress(),
                 connection.principal().name());
         for (JsonObject unit : feed.units()) {
-            connection.position(unit.getString("id"), encoder.position(unit, name(unit.getString("id"))));
+            String id = unit.getString("id");
+            connection.position(id, encoder.position(unit, doors.units().name(id)));
         }
         connection.flush();
     }
@@ -148,11 +148,6 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
         logs.warn("CoT datagram from {} dropped: {}", packet.sender(), LogLimit.clip(reason));
     }
 
-    private String name(String unitId) {
-        Unit unit = doors.units().get(unitId);
-        return unit == null ? unitId : unit.name();
-    }
-
     @Override
     public void positions(List<JsonObject> units) {
         if (connections.isEmpty()) {
@@ -160,7 +155,7 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
         }
         for (JsonObject unit : units) {
             String id = unit.getString("id");
-            Buffer event = encoder.position(unit, name(id));
+            Buffer event = encoder.position(unit, doors.units().name(id));
             connections.forEach(c -> c.position(id, event));
         }
     }
@@ -170,7 +165,7 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
         if (connections.isEmpty()) {
             return;
         }
-        Buffer event = encoder.alert(alert, name(alert.getString("unitId")));
+        Buffer event = encoder.alert(alert, doors.units().name(alert.getString("unitId")));
         List.copyOf(connections).forEach(c -> c.alert(alert, event));
     }
 }

@@ -20,7 +20,6 @@ import org.borderwatch.http.ApiException;
 import org.borderwatch.ingest.DoorVerticle;
 import org.borderwatch.ingest.Doors;
 import org.borderwatch.ops.LogLimit;
-import org.borderwatch.track.Unit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -160,11 +159,6 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
         }
     }
 
-    private String name(String unitId) {
-        Unit unit = doors.units().get(unitId);
-        return unit == null ? unitId : unit.name();
-    }
-
     @Override
     public void positions(List<JsonObject> units) {
         if (subscribers.isEmpty()) {
@@ -172,7 +166,8 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
         }
         for (JsonObject unit : units) {
             String id = unit.getString("id");
-            Buffer payload = new JsonObject().put("unitId", id).put("name", name(id)).put("type", unit.getString("type"))
+            Buffer payload = new JsonObject().put("unitId", id).put("name", doors.units().name(id))
+                    .put("type", unit.getString("type"))
                     .put("time", unit.getString("time")).put("lat", unit.getDouble("lat"))
                     .put("lon", unit.getDouble("lon")).put("speed", unit.getDouble("speed"))
                     .put("heading", unit.getDouble("heading")).put("status", unit.getString("status")).toBuffer();
