@@ -66,8 +66,8 @@ class FrontDoorsIT {
     @Test
     void everyDoorsCrossingReachesTheMapTakAndMqttWithExactlyOneAlert() throws Exception {
         String floorToken = node.login("floor-1", "watch-floor-password");
-        WebSocket map = TestNode.await(node.vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-                        .setPort(node.port).setURI("/ws/live?access_token=" + floorToken))
+        WebSocket map = TestNode.await(node.vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
+                        .setHost("127.0.0.1").setPort(node.port).setURI("/ws/live?access_token=" + floorToken))
                 .onSuccess(socket -> socket.textMessageHandler(text -> frames.add(new JsonObject(text)))));
         int mqtt = ports.get("BW_MQTT_PORT");
         int cot = ports.get("BW_COT_PORT");

@@ -31,8 +31,8 @@ public sealed interface CotMessage permits CotMessage.Auth, CotEvent {
                 return switch (reader.getLocalName()) {
                     case "event" -> CotEvent.read(reader);
                     case "auth" -> readAuth(reader);
-                    default -> throw new IllegalArgumentException("root element is <" + LogLimit.clip(reader.getLocalName())
-                            + ">, not <event> or <auth>");
+                    default -> throw new IllegalArgumentException("root element is <"
+                            + LogLimit.clip(reader.getLocalName()) + ">, not <event> or <auth>");
                 };
             } finally {
                 reader.close();
