@@ -284,6 +284,13 @@ class RequestBodiesIT {
         assertThat(webhook.bodyAsJsonObject().getString("field")).isEqualTo("secret");
     }
 
+    @Test
+    void aNulThatOnlyTheDatabaseMeetsIsABadRequestNotAServerError() throws Exception {
+        HttpResponse<Buffer> response = node.get("/api/v1/alerts?unitId=UAV%0007", node.adminToken());
+
+        assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(400);
+    }
+
     private static JsonArray slice(JsonArray array, int from, int to) {
         return new JsonArray(array.getList().subList(from, to));
     }
