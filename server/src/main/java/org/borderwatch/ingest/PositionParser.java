@@ -9,6 +9,10 @@ import org.borderwatch.http.ApiException;
 import org.borderwatch.http.JsonBodies;
 import org.borderwatch.track.Position;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,7 +52,7 @@ public final class PositionParser {
             throw ApiException.badRequest("body is empty", "body");
         }
         if (contentType != null && contentType.toLowerCase().startsWith("application/x-ndjson")) {
-            return parseNdjson(body.toString());
+            return parseNdjson(utf8(body));
         }
         Object json;
         try {
@@ -74,6 +78,19 @@ public final class PositionParser {
             return positions;
         }
         throw ApiException.badRequest("body must be a position object or an array of them", "body");
+    }
+
+    /** Strictly: the JSON parser refuses bytes that are not UTF-8, so NDJSON must not quietly replace them. */
+    private static String utf8(Buffer body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body.getBytes()))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.badRequest("body is not valid UTF-8", "body");
+        }
     }
 
     private List<Position> parseNdjson(String body) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -138,6 +139,17 @@ class PositionParserTest {
             assertThat(e.status()).isEqualTo(400);
             assertThat(e.toJson().getString("field")).isEqualTo(field);
         });
+    }
+
+    @Test
+    void ndjsonThatIsNotUtf8IsABadBody() {
+        byte[] line = ("{\"unitId\":\"A\",\"time\":\"2026-11-25T10:00:00Z\",\"lat\":1,\"lon\":1,"
+                + "\"attributes\":{\"k\":\"?\"}}\n").getBytes(StandardCharsets.UTF_8);
+        line[line.length - 5] = (byte) 0xC3; // a lead byte with no continuation
+
+        assertThatThrownBy(() -> parser.parse(Buffer.buffer(line), "application/x-ndjson"))
+                .isInstanceOfSatisfying(ApiException.class,
+                        e -> assertThat(e.toJson().getString("field")).isEqualTo("body"));
     }
 
     @Test
