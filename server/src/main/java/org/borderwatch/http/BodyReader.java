@@ -42,8 +42,11 @@ public final class BodyReader implements Handler<RoutingContext> {
         BodyInflater inflater;
         long declared;
         try {
-            inflater = BodyInflater.forEncoding(request.getHeader(HttpHeaders.CONTENT_ENCODING));
             declared = declaredLength(request);
+            boolean bodiless = declared == 0 || (declared < 0 && request.version() != HttpVersion.HTTP_2
+                    && request.getHeader(HttpHeaders.TRANSFER_ENCODING) == null);
+            // A coding only matters for a body: a GET that names one is no reason to refuse it.
+            inflater = bodiless ? null : BodyInflater.forEncoding(request.getHeader(HttpHeaders.CONTENT_ENCODING));
         } catch (ApiException e) {
             discardRest(request);
             ctx.fail(e);
