@@ -54,6 +54,7 @@ public final class BodyReader implements Handler<RoutingContext> {
         }
         if (request.isEnded()) {
             internal.setBody(Buffer.buffer());
+            request.resume(); // the router paused it; nothing is left to read, but leave the connection as found
             ctx.next();
             return;
         }
