@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.borderwatch.http.ApiException;
+import org.borderwatch.http.JsonBodies;
 import org.borderwatch.http.Responses;
 
 /** {@code POST /api/v1/login}, {@code POST /api/v1/users} and the bearer-token gate in front of everything else. */
@@ -84,17 +85,9 @@ public final class AuthApi {
         });
     }
 
-    /** The request body as a JSON object, or a 400 naming the body. */
+    /** The request body as a JSON object, or a 400 naming the body (or the field holding text no column takes). */
     public static JsonObject jsonBody(RoutingContext ctx) {
-        try {
-            JsonObject body = ctx.body().asJsonObject();
-            if (body == null) {
-                throw ApiException.badRequest("body must be a JSON object", "body");
-            }
-            return body;
-        } catch (ClassCastException | io.vertx.core.json.DecodeException e) {
-            throw ApiException.badRequest("body must be a JSON object", "body");
-        }
+        return JsonBodies.object(ctx);
     }
 
     private static String stringOrNull(JsonObject body, String field) {

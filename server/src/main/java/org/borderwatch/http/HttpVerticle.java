@@ -6,7 +6,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 import org.borderwatch.alert.AlertApi;
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class HttpVerticle extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
-    /** Larger requests get 413: JSON bodies are decoded on the event loop, so this bounds each one's stall. */
+    /** Larger requests (inflated) get 413: JSON bodies are decoded on the event loop, so this bounds each stall. */
     private static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
 
     private final Config config;
@@ -84,7 +83,7 @@ public final class HttpVerticle extends VerticleBase {
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.render()));
 
-        router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        router.route("/api/*").handler(new BodyReader(MAX_BODY_BYTES));
         new AuthApi(auth).mount(router);
         new PositionApi(new PositionIngest(vertx, registry, cluster)).mount(router);
         new UnitApi(units, registry).mount(router);

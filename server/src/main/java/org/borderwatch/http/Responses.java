@@ -4,14 +4,26 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The one place failures become HTTP: client errors with their field, everything else a logged 500. */
 public final class Responses {
 
     private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
     private static final String JSON = "application/json";
+    /** SQLSTATEs of text PostgreSQL cannot hold: 22021 a NUL or bad byte, 22P05 a character with no encoding. */
+    private static final Set<String> UNSTORABLE_TEXT = Set.of("22021", "22P05");
+    private static final String DATABASE_RETRY_SECONDS = "5";
+    private static final long OUTAGE_LOG_INTERVAL_NANOS = 10_000_000_000L;
+    private static final AtomicLong LAST_OUTAGE_LOG = new AtomicLong(System.nanoTime() - OUTAGE_LOG_INTERVAL_NANOS);
+    private static final AtomicLong OUTAGE_REQUESTS = new AtomicLong();
 
     private Responses() {
     }
@@ -39,12 +51,46 @@ public final class Responses {
             json(ctx, api.status(), api.toJson());
         } else if (cause instanceof PgException pg && "23505".equals(pg.getSqlState())) {
             json(ctx, 409, new ApiException(409, "already exists", null, null).toJson());
+        } else if (cause instanceof PgException pg && UNSTORABLE_TEXT.contains(pg.getSqlState())) {
+            // Only client text gets here (a NUL in a query parameter, say): the client's mistake, not ours.
+            json(ctx, 400, ApiException.badRequest("the request holds text the database cannot store", null)
+                    .toJson());
         } else if (cause instanceof UnavailableException) {
             ctx.response().putHeader("Retry-After", "1");
             json(ctx, 503, new ApiException(503, cause.getMessage(), null, null).toJson());
+        } else if (databaseUnreachable(cause)) {
+            logOutage(cause);
+            ctx.response().putHeader("Retry-After", DATABASE_RETRY_SECONDS);
+            json(ctx, 503, new ApiException(503, "database unavailable, retry shortly", null, null).toJson());
         } else {
             LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), cause);
             json(ctx, 500, new ApiException(500, "internal error", null, null).toJson());
+        }
+    }
+
+    /**
+     * The pg client could not reach PostgreSQL: refused or reset connections, a connection closed under a query. The
+     * database is down or restarting, so the client should retry (API.md §8), and it is not a bug to log in full.
+     */
+    public static boolean databaseUnreachable(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException || t instanceof ClosedConnectionException
+                    || t instanceof ClosedChannelException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One line per ten seconds however many requests meet the outage, so an outage cannot fill the disk. */
+    private static void logOutage(Throwable cause) {
+        long now = System.nanoTime();
+        long last = LAST_OUTAGE_LOG.get();
+        long missed = OUTAGE_REQUESTS.incrementAndGet();
+        if (now - last >= OUTAGE_LOG_INTERVAL_NANOS && LAST_OUTAGE_LOG.compareAndSet(last, now)) {
+            OUTAGE_REQUESTS.addAndGet(-missed);
+            LOG.warn("database unreachable ({}): {} requests answered 503 since the last report",
+                    cause.getClass().getSimpleName(), missed);
         }
     }
 

@@ -15,13 +15,20 @@ final class UnitSql {
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type,
                 device_key_hash = excluded.device_key_hash""";
 
+    /**
+     * unit_state holds what ingest needs per fix; the rest of the last fix comes from its positions row, one primary
+     * key lookup per unit (LATERAL keeps the planner from scanning positions for a hash join).
+     */
     static final String LAST_KNOWN = """
-            SELECT u.id, u.name, u.type, s.time, s.lat, s.lon, s.speed, s.heading
+            SELECT u.id, u.name, u.type, s.time, s.lat, s.lon, s.speed, s.heading,
+                   p.alt, p.accuracy, p.battery, p.attributes
             FROM units u JOIN unit_state s ON s.unit_id = u.id
+            LEFT JOIN LATERAL (SELECT alt, accuracy, battery, attributes FROM positions
+                               WHERE unit_id = s.unit_id AND time = s.time) p ON true
             ORDER BY u.id""";
 
     static final String TRACK = """
-            SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat, time
+            SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat, time, speed, heading, alt, accuracy, battery, attributes
             FROM positions
             WHERE unit_id = $1 AND time >= $2 AND time <= $3
             ORDER BY time

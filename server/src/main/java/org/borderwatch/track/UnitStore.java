@@ -70,30 +70,61 @@ public final class UnitStore {
                                 .put("time", Times.format(time))
                                 .put("speed", row.getDouble("speed"))
                                 .put("heading", row.getDouble("heading"))
+                                .put("alt", row.getDouble("alt"))
+                                .put("accuracy", row.getDouble("accuracy"))
+                                .put("battery", row.getDouble("battery"))
+                                .put("attributes", attributes(row))
                                 .put("status", UnitStatus.of(time, now, staleSeconds).wireName())));
             }
             return new JsonObject().put("type", "FeatureCollection").put("features", features);
         });
     }
 
-    /** The unit's positions between {@code from} and {@code to} as one LineString with a time per vertex. */
+    /**
+     * The unit's positions between {@code from} and {@code to} as one LineString: {@code times} has one entry per
+     * vertex, and each other per-fix field an array in step with it, null where a fix had no value.
+     */
     public Future<JsonObject> track(String unitId, Instant from, Instant to) {
         return pool.preparedQuery(UnitSql.TRACK)
                 .execute(Tuple.of(unitId, Times.utc(from), Times.utc(to), TRACK_LIMIT))
                 .map(rows -> {
                     JsonArray coordinates = new JsonArray();
-                    JsonArray times = new JsonArray();
+                    JsonObject properties = new JsonObject().put("unitId", unitId);
+                    JsonArray times = array(properties, "times");
+                    JsonArray speeds = array(properties, "speeds");
+                    JsonArray headings = array(properties, "headings");
+                    JsonArray alts = array(properties, "alts");
+                    JsonArray accuracies = array(properties, "accuracies");
+                    JsonArray batteries = array(properties, "batteries");
+                    JsonArray attributes = array(properties, "attributes");
                     for (Row row : rows) {
                         coordinates.add(new JsonArray().add(row.getDouble("lon")).add(row.getDouble("lat")));
                         OffsetDateTime time = row.getOffsetDateTime("time");
                         times.add(Times.format(time));
+                        speeds.add(row.getDouble("speed"));
+                        headings.add(row.getDouble("heading"));
+                        alts.add(row.getDouble("alt"));
+                        accuracies.add(row.getDouble("accuracy"));
+                        batteries.add(row.getDouble("battery"));
+                        attributes.add(attributes(row));
                     }
                     return new JsonObject()
                             .put("type", "Feature")
                             .put("id", unitId)
                             .put("geometry", new JsonObject().put("type", "LineString").put("coordinates", coordinates))
-                            .put("properties", new JsonObject().put("unitId", unitId).put("times", times));
+                            .put("properties", properties);
                 });
+    }
+
+    private static JsonArray array(JsonObject properties, String name) {
+        JsonArray array = new JsonArray();
+        properties.put(name, array);
+        return array;
+    }
+
+    /** A fix's attributes as stored (always an object, see PositionParser), or null when it had none. */
+    private static JsonObject attributes(Row row) {
+        return row.getValue("attributes") instanceof JsonObject attributes ? attributes : null;
     }
 
     private static JsonObject point(double lon, double lat) {

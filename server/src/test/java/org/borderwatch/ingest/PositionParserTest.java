@@ -1,12 +1,15 @@
 package org.borderwatch.ingest;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import org.borderwatch.http.ApiException;
 import org.borderwatch.track.Position;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -98,5 +101,83 @@ class PositionParserTest {
         assertThatThrownBy(() -> parse("[]")).isInstanceOf(ApiException.class);
         assertThatThrownBy(() -> parse("42")).isInstanceOf(ApiException.class);
         assertThatThrownBy(() -> parse("")).isInstanceOf(ApiException.class);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "null  | 2",
+        "[1,2] | 2",
+        "7     | 2",
+    })
+    void anNdjsonLineThatIsNotAnObjectNamesTheBodyAndLine(String line, int index) {
+        String item = "{\"unitId\":\"A\",\"time\":\"2026-11-25T10:00:00Z\",\"lat\":1,\"lon\":1}";
+        String body = item + "\n" + item + "\n" + line + "\n";
+
+        assertThatThrownBy(() -> parser.parse(Buffer.buffer(body), "application/x-ndjson"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.toJson().getString("field")).isEqualTo("body");
+                    assertThat(e.toJson().getInteger("index")).isEqualTo(index);
+                });
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "unitId     | \"unitId\":\"A\\u0000\"",
+        "unitId     | \"unitId\":\"A\\nB\"",
+        "time       | \"time\":\"2026-11-25T10:00:00Z\\u001f\"",
+        "attributes | \"attributes\":{\"k\":\"v\\u0000\"}",
+        "attributes | \"attributes\":{\"k\\u0007\":1}",
+        "attributes | \"attributes\":{\"a\":{\"b\":[\"ok\",\"\\t\"]}}",
+        "attributes | \"attributes\":{\"k\":\"\\ud800\"}",
+        "attributes | \"attributes\":{\"k\":1e400}",
+        "attributes | \"attributes\":{\"a\":{\"b\":{\"c\":{\"d\":{}}}}}",
+    })
+    void controlCharactersUnpairedSurrogatesAndUnboundedAttributesNameTheirField(String field, String override) {
+        String bad = "{\"unitId\":\"A\",\"time\":\"2026-11-25T10:00:00Z\",\"lat\":1,\"lon\":1," + override + "}";
+
+        assertThatThrownBy(() -> parse(bad)).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.toJson().getString("field")).isEqualTo(field);
+        });
+    }
+
+    @Test
+    void ndjsonThatIsNotUtf8IsABadBody() {
+        byte[] line = ("{\"unitId\":\"A\",\"time\":\"2026-11-25T10:00:00Z\",\"lat\":1,\"lon\":1,"
+                + "\"attributes\":{\"k\":\"?\"}}\n").getBytes(StandardCharsets.UTF_8);
+        line[line.length - 5] = (byte) 0xC3; // a lead byte with no continuation
+
+        assertThatThrownBy(() -> parser.parse(Buffer.buffer(line), "application/x-ndjson"))
+                .isInstanceOfSatisfying(ApiException.class,
+                        e -> assertThat(e.toJson().getString("field")).isEqualTo("body"));
+    }
+
+    @Test
+    void attributesAreBoundedInKeysAndSize() {
+        JsonObject nestedTooMany = new JsonObject().put("a", keys(64));
+        JsonObject large = new JsonObject().put("note", "x".repeat(8 * 1024));
+        JsonObject fits = new JsonObject().put("a", new JsonObject().put("b", new JsonObject()
+                .put("c", new JsonArray().add("deep enough").add(1).add(true)))).put("note", "x".repeat(7 * 1024));
+
+        for (JsonObject attributes : List.of(keys(65), nestedTooMany, large)) {
+            assertThatThrownBy(() -> parse(position(attributes)))
+                    .isInstanceOfSatisfying(ApiException.class,
+                            e -> assertThat(e.toJson().getString("field")).isEqualTo("attributes"));
+        }
+        assertThat(parse(position(keys(64))).get(0).attributes()).hasSize(64);
+        assertThat(parse(position(fits)).get(0).attributes()).isEqualTo(fits);
+    }
+
+    private static JsonObject keys(int count) {
+        JsonObject object = new JsonObject();
+        for (int i = 0; i < count; i++) {
+            object.put("k" + i, i);
+        }
+        return object;
+    }
+
+    private static String position(JsonObject attributes) {
+        return new JsonObject().put("unitId", "A").put("time", "2026-11-25T10:00:00Z").put("lat", 1).put("lon", 1)
+                .put("attributes", attributes).encode();
     }
 }
