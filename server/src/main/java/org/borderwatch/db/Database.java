@@ -3,14 +3,17 @@ package org.borderwatch.db;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 
 /** Connection settings from {@code BW_DB_URL}, the reactive pools, and the start-up migrations. */
@@ -89,5 +92,19 @@ public final class Database {
 
     public String describe() {
         return user + "@" + host + ":" + port + "/" + database;
+    }
+
+    /**
+     * The pg client could not reach PostgreSQL: refused or reset connections, a connection closed under a query. The
+     * database is down or restarting, so the client should retry (API.md §8); not a bug to log in full.
+     */
+    public static boolean unreachable(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException || t instanceof ClosedConnectionException
+                    || t instanceof ClosedChannelException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

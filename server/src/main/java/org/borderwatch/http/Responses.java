@@ -4,12 +4,10 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.ClosedConnectionException;
+import org.borderwatch.db.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.ConnectException;
-import java.nio.channels.ClosedChannelException;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -58,7 +56,7 @@ public final class Responses {
         } else if (cause instanceof UnavailableException) {
             ctx.response().putHeader("Retry-After", "1");
             json(ctx, 503, new ApiException(503, cause.getMessage(), null, null).toJson());
-        } else if (databaseUnreachable(cause)) {
+        } else if (Database.unreachable(cause)) {
             logOutage(cause);
             ctx.response().putHeader("Retry-After", DATABASE_RETRY_SECONDS);
             json(ctx, 503, new ApiException(503, "database unavailable, retry shortly", null, null).toJson());
@@ -66,20 +64,6 @@ public final class Responses {
             LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), cause);
             json(ctx, 500, new ApiException(500, "internal error", null, null).toJson());
         }
-    }
-
-    /**
-     * The pg client could not reach PostgreSQL: refused or reset connections, a connection closed under a query. The
-     * database is down or restarting, so the client should retry (API.md §8), and it is not a bug to log in full.
-     */
-    public static boolean databaseUnreachable(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ConnectException || t instanceof ClosedConnectionException
-                    || t instanceof ClosedChannelException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** One line per ten seconds however many requests meet the outage, so an outage cannot fill the disk. */

@@ -22,6 +22,7 @@ import org.borderwatch.geofence.Geofence;
 import org.borderwatch.geofence.GeofenceStore;
 import org.borderwatch.geofence.Membership;
 import org.borderwatch.geofence.UnitFences;
+import org.borderwatch.ops.LogLimit;
 import org.borderwatch.ops.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class TrackVerticle extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrackVerticle.class);
+    private final LogLimit outageLog = new LogLimit(LOG, "track writer", 6);
     /** A reply code a requester maps to 503 + Retry-After. */
     public static final int OVERLOADED = 503;
     private static final long RETRY_MS = 1_000;
@@ -175,9 +177,16 @@ public final class TrackVerticle extends VerticleBase {
         } else {
             List<Pending> taken = take();
             work = commit(taken).onFailure(e -> {
-                LOG.error("group commit of {} requests failed; they get 500 and may retry", taken.size(), e);
                 taken.forEach(p -> p.positions().forEach(pos -> state.remove(pos.unitId())));
-                taken.forEach(p -> p.message().fail(500, "could not store positions"));
+                if (Database.unreachable(e)) {
+                    // An outage, not a bug: devices retry on 503, and the log gets a line a minute, not one a commit.
+                    outageLog.warn("group commit of {} requests failed, database unreachable: {}", taken.size(),
+                            e.toString());
+                    taken.forEach(p -> p.message().fail(OVERLOADED, "database unavailable, retry shortly"));
+                } else {
+                    LOG.error("group commit of {} requests failed; they get 500 and may retry", taken.size(), e);
+                    taken.forEach(p -> p.message().fail(500, "could not store positions"));
+                }
             });
         }
         work.onComplete(ar -> {

@@ -50,7 +50,9 @@ class DatabaseDownIT {
     @Test
     void routesAnswer503WithRetryAfterWhileTheDatabaseIsUnreachableAndRecoverAfter() throws Exception {
         String admin = node.adminToken();
-        node.createUnit("UAV-07", "drone");
+        String key = node.createUnit("UAV-07", "drone");
+        JsonObject fix = new JsonObject().put("unitId", "UAV-07").put("time", java.time.Instant.now().toString())
+                .put("lat", 31.7).put("lon", -106.4);
         assertThat(node.get("/api/v1/units", admin).statusCode()).isEqualTo(200);
 
         relay.cut();
@@ -64,6 +66,7 @@ class DatabaseDownIT {
                     new JsonObject().put("username", "admin").put("password", TestNode.ADMIN_PASSWORD))));
             assertUnavailable(node.post("/api/v1/units", admin,
                     new JsonObject().put("id", "PV-02").put("type", "vehicle")));
+            assertUnavailable(node.post("/api/v1/positions", key, fix));
         }
         assertThat(node.get("/health/ready", admin).statusCode()).isEqualTo(503);
 
@@ -77,6 +80,7 @@ class DatabaseDownIT {
         assertThat(units.statusCode()).isEqualTo(200);
         assertThat(node.post("/api/v1/units", admin, new JsonObject().put("id", "PV-02").put("type", "vehicle"))
                 .statusCode()).isEqualTo(201);
+        assertThat(node.post("/api/v1/positions", key, fix).statusCode()).isEqualTo(202);
     }
 
     private static void assertUnavailable(HttpResponse<Buffer> response) {
