@@ -77,6 +77,14 @@ class FrontDoorsIT {
              TakClient device = TakClient.connect(node.vertx, cot)) {
             tak.auth("floor-1", "watch-floor-password", "WINTAK-FLOOR");
             device.auth("COT-1", keys.get("COT-1"), "ANDROID-COT-1");
+            // Signing in checks a password off the event loop: wait until both TAK clients are in, and the map
+            // has its first picture, before anything moves.
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!node.get("/metrics", floorToken).bodyAsString().contains("bw_cot_clients 2")) {
+                assertThat(System.currentTimeMillis()).as("TAK clients signed in").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            awaitFrame(frame -> "snapshot".equals(frame.getString("type")), "the map's snapshot");
             for (int i = 0; i < 3; i++) {
                 // outside, inside, and the inside fix again (a device retrying): one crossing
                 Instant time = t.plusSeconds(Math.min(i, 1));
