@@ -129,8 +129,20 @@ class OpenApiContractIT {
                 .bodyAsJsonObject().getString("deviceKey");
     }
 
+    private static Buffer gzip(String text) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return Buffer.buffer(bytes.toByteArray());
+    }
+
     /** A request body sent as is, with its own content type. */
     private record Raw(String contentType, String text) {
+    }
+
+    /** A request body sent with a {@code Content-Encoding}. */
+    private record Encoded(String encoding, Buffer bytes) {
     }
 
     /** Sends a request and fails unless its answer is one the document declares. */
@@ -145,6 +157,9 @@ class OpenApiContractIT {
         } else if (body instanceof Raw raw) {
             response = TestNode.await(request.putHeader("Content-Type", raw.contentType())
                     .sendBuffer(Buffer.buffer(raw.text())));
+        } else if (body instanceof Encoded encoded) {
+            response = TestNode.await(request.putHeader("Content-Type", "application/json")
+                    .putHeader("Content-Encoding", encoded.encoding()).sendBuffer(encoded.bytes()));
         } else if (body instanceof Buffer buffer) {
             response = TestNode.await(request.putHeader("Content-Type", "application/json").sendBuffer(buffer));
         } else {
@@ -324,6 +339,10 @@ class OpenApiContractIT {
         expect(401, HttpMethod.POST, "/api/v1/positions", "bwk_unknown", fix("UAV-07", recent(1), 31.7, -106.4));
         expect(403, HttpMethod.POST, "/api/v1/positions", uavKey, fix("TRK-01", recent(1), 31.7, -106.4));
         expect(403, HttpMethod.POST, "/api/v1/positions", viewer, fix("UAV-07", recent(1), 31.7, -106.4));
+        expect(202, HttpMethod.POST, "/api/v1/positions", uavKey, new Encoded("gzip",
+                gzip(fix("UAV-07", recent(6), 31.7, -106.4).encode())));
+        expect(415, HttpMethod.POST, "/api/v1/positions", uavKey, new Encoded("br",
+                Buffer.buffer(fix("UAV-07", recent(6), 31.7, -106.4).encode())));
         // Above the 16 MiB limit; the node answers before reading it all.
         expect(413, HttpMethod.POST, "/api/v1/positions", uavKey,
                 Buffer.buffer(new byte[16 * 1024 * 1024 + 1]));
@@ -336,7 +355,7 @@ class OpenApiContractIT {
 
         JsonObject track = expect(200, HttpMethod.GET, "/api/v1/units/UAV-07/track?from=" + recent(3600) + "&to="
                 + recent(0), viewer, null).bodyAsJsonObject();
-        assertThat(track.getJsonObject("properties").getJsonArray("times")).hasSize(3);
+        assertThat(track.getJsonObject("properties").getJsonArray("times")).hasSize(4);
         expect(200, HttpMethod.GET, "/api/v1/units/BOAT-3/track", viewer, null);
         JsonObject empty = expect(200, HttpMethod.GET, "/api/v1/units/BOAT-3/track?from=2020-01-01T00:00:00Z&to="
                 + "2020-01-02T00:00:00Z", viewer, null).bodyAsJsonObject();
