@@ -4,10 +4,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.assertj.core.data.Offset;
 import org.borderwatch.http.ApiException;
+import org.borderwatch.ingest.OsmAndTraccarSamples.Sample;
+import org.borderwatch.ingest.OsmAndTraccarSamples.Stored;
 import org.borderwatch.track.Position;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -17,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The OsmAnd decoder on every sample of Traccar's own OsmAndProtocolDecoderTest that carries a fix (device ids
- * replaced by a key), then on the shapes Traccar's test leaves out: iOS "unknown" values, {@code location=},
+ * The OsmAnd decoder on every sample of Traccar's own OsmAndProtocolDecoderTest ({@link OsmAndTraccarSamples}, device
+ * ids replaced by a key), then on the shapes Traccar's test leaves out: iOS "unknown" values, {@code location=},
  * {@code deviceid}, times without an offset, and the limits.
  */
 class OsmAndDecoderTest {
@@ -38,6 +41,13 @@ class OsmAndDecoderTest {
         return decoder.decode("/", "application/json", Buffer.buffer(body));
     }
 
+    /** One of Traccar's samples as its test sends it, with our key for its device id. */
+    private OsmAndDecoder.Decoded decode(Sample sample) {
+        String body = sample.body(KEY);
+        return decoder.decode(sample.uri(KEY), sample.contentType(), body == null ? Buffer.buffer()
+                : Buffer.buffer(body));
+    }
+
     /** The fix as the rest of the server sees it, validated by the one position parser. */
     private Position fix(OsmAndDecoder.Decoded decoded) {
         assertThat(decoded.key()).isEqualTo(KEY);
@@ -53,10 +63,33 @@ class OsmAndDecoderTest {
 
     // Traccar's testDecodeQuery
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.borderwatch.ingest.OsmAndTraccarSamples#positions")
+    void everyTraccarSampleWithAPositionDecodesToTheRowItStores(Sample sample) {
+        Position p = fix(decode(sample));
+
+        Stored expected = sample.stored();
+        assertThat(p.time()).isEqualTo(expected.time() == null ? NOW : expected.time());
+        assertThat(p.lat()).isEqualTo(expected.lat());
+        assertThat(p.lon()).isEqualTo(expected.lon());
+        assertThat(p.speed()).isEqualTo(expected.speed());
+        assertThat(p.heading()).isEqualTo(expected.heading());
+        assertThat(p.alt()).isEqualTo(expected.alt());
+        assertThat(p.accuracy()).isEqualTo(expected.accuracy());
+        assertThat(p.battery()).isEqualTo(expected.battery());
+        assertThat(OsmAndTraccarSamples.normalized(p.attributes() == null ? null : p.attributes().getMap()))
+                .isEqualTo(expected.attributes());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.borderwatch.ingest.OsmAndTraccarSamples#refusals")
+    void everyTraccarSampleWithoutAPositionIsRefusedWithItsField(Sample sample) {
+        rejected(() -> fix(decode(sample)), 400, sample.refusedField());
+    }
+
     @Test
     void traccarCellAndWifiWithoutCoordinatesAreKeptButAreNoFix() {
-        OsmAndDecoder.Decoded decoded = query("/?id=" + KEY + "&timestamp=1377177267&cell=257,02,16,2224"
-                + "&cell=257,02,16,2223,-90&wifi=00-14-22-01-23-45,-80&wifi=00-1C-B3-09-85-15,-70");
+        OsmAndDecoder.Decoded decoded = decode(OsmAndTraccarSamples.CELL_AND_WIFI_ONLY);
 
         JsonObject attributes = decoded.position().getJsonObject("attributes");
         assertThat(attributes.getJsonArray("cell").getList()).containsExactly("257,02,16,2224", "257,02,16,2223,-90");
@@ -68,13 +101,12 @@ class OsmAndDecoderTest {
 
     @Test
     void traccarWithoutIdIsRejected() {
-        rejected(() -> query("/?timestamp=1377177267&lat=60.0&lon=30.0"), 400, "id");
+        rejected(() -> decode(OsmAndTraccarSamples.WITHOUT_ID), 400, "id");
     }
 
     @Test
     void traccarIsoTimestampAndHdop() {
-        Position p = fix(query("/?id=" + KEY + "&lat=42.06288&lon=-88.23412&timestamp=2016-01-27T18%3A55%3A47Z"
-                + "&hdop=6.0&altitude=224.0&speed=0.0"));
+        Position p = fix(decode(OsmAndTraccarSamples.ISO_TIME_AND_HDOP));
 
         assertThat(p.time()).isEqualTo(Instant.parse("2016-01-27T18:55:47Z"));
         assertThat(p.lat()).isEqualTo(42.06288);
@@ -86,16 +118,14 @@ class OsmAndDecoderTest {
 
     @Test
     void traccarMillisecondTimestamp() {
-        Position p = fix(query("/?id=" + KEY + "&lat=42.06288&lon=-88.23412&timestamp=1442068686579&hdop=6.0"
-                + "&altitude=224.0&speed=0.0"));
+        Position p = fix(decode(OsmAndTraccarSamples.MILLISECOND_TIME));
 
         assertThat(p.time()).isEqualTo(Instant.ofEpochMilli(1442068686579L));
     }
 
     @Test
     void traccarSpacedTimestampWithTheIdLast() {
-        Position p = fix(query("/?lat=49.60688&lon=6.15788&timestamp=2014-06-04+09%3A10%3A11&altitude=384.7"
-                + "&speed=0.0&id=" + KEY));
+        Position p = fix(decode(OsmAndTraccarSamples.SPACED_TIME_ID_LAST));
 
         assertThat(p.time()).isEqualTo(Instant.parse("2014-06-04T09:10:11Z"));
         assertThat(p.lat()).isEqualTo(49.60688);
@@ -105,8 +135,7 @@ class OsmAndDecoderTest {
 
     @Test
     void traccarClassicClientFields() {
-        Position p = fix(query("/?id=" + KEY + "&timestamp=1377177267&lat=60.0&lon=30.0&speed=0.0&bearing=0.0"
-                + "&altitude=0&hdop=0.0"));
+        Position p = fix(decode(OsmAndTraccarSamples.CLASSIC_CLIENT));
 
         assertThat(p.time()).isEqualTo(Instant.ofEpochSecond(1377177267));
         assertThat(p.lat()).isEqualTo(60.0);
@@ -118,7 +147,7 @@ class OsmAndDecoderTest {
 
     @Test
     void traccarMinimal() {
-        Position p = fix(query("/?id=" + KEY + "&timestamp=1377177267&lat=60.0&lon=30.0"));
+        Position p = fix(decode(OsmAndTraccarSamples.MINIMAL));
 
         assertThat(p.time()).isEqualTo(Instant.ofEpochSecond(1377177267));
         assertThat(p.speed()).isNull();
@@ -127,7 +156,7 @@ class OsmAndDecoderTest {
 
     @Test
     void traccarDeviceidAndHeadingWithoutTimestamp() {
-        Position p = fix(query("/?lat=60.0&lon=30.0&speed=0.0&heading=0.0&vacc=0&hacc=0&altitude=0&deviceid=" + KEY));
+        Position p = fix(decode(OsmAndTraccarSamples.DEVICEID_WITHOUT_TIME));
 
         assertThat(p.time()).as("no timestamp: the time of arrival").isEqualTo(NOW);
         assertThat(p.heading()).isEqualTo(0.0);
@@ -137,8 +166,7 @@ class OsmAndDecoderTest {
 
     @Test
     void traccarBatteryInPercent() {
-        Position p = fix(query("/?id=" + KEY + "&lat=41.666667&lon=-0.883333&altitude=350.059479&speed=0.000000"
-                + "&batt=87"));
+        Position p = fix(decode(OsmAndTraccarSamples.BATTERY_WITHOUT_TIME));
 
         assertThat(p.battery()).isEqualTo(87.0);
         assertThat(p.alt()).isEqualTo(350.059479);
@@ -147,7 +175,7 @@ class OsmAndDecoderTest {
 
     @Test
     void traccarLocationPair() {
-        Position p = fix(query("/?id=" + KEY + "&timestamp=1377177267&location=60.0,30.0"));
+        Position p = fix(decode(OsmAndTraccarSamples.LOCATION_PAIR));
 
         assertThat(p.lat()).isEqualTo(60.0);
         assertThat(p.lon()).isEqualTo(30.0);
@@ -155,8 +183,7 @@ class OsmAndDecoderTest {
 
     @Test
     void traccarUnknownKeysBecomeTypedAttributesAndSpeedIsKnots() {
-        Position p = fix(query("/?id=" + KEY + "&timestamp=1504763810&lat=40.7232948571&lon=-74.0061408571"
-                + "&bearing=7.19889788244&speed=40&ignition=true&rpm=933&fuel=24"));
+        Position p = fix(decode(OsmAndTraccarSamples.IGNITION_RPM_FUEL));
 
         assertThat(p.speed()).isCloseTo(40 * KNOT, Offset.offset(1e-9));
         assertThat(p.heading()).isEqualTo(7.19889788244);
@@ -166,15 +193,9 @@ class OsmAndDecoderTest {
 
     // Traccar's testDecodeJson (Traccar Client 9)
 
-    private static final String JSON_ANDROID = """
-            {"location":{"timestamp":"2025-06-15T13:45:12.862Z","coords":{"latitude":37.4219983,"longitude":-122.084,\
-            "accuracy":5,"speed":0,"heading":-1,"altitude":5},"is_moving":false,"odometer":0,"event":"motionchange",\
-            "battery":{"level":1,"is_charging":false},"activity":{"type":"still"},EXTRAS,\
-            "_":"&id=48241179&lat=37.4219983&lon=-122.084&timestamp=2025-06-15T13:45:12.862Z&"},"device_id":"KEY"}""";
-
     @Test
     void traccarJsonFromTheCurrentClient() {
-        Position p = fix(json(JSON_ANDROID.replace("EXTRAS", "\"extras\":{}").replace("KEY", KEY)));
+        Position p = fix(decode(OsmAndTraccarSamples.JSON_ANDROID));
 
         assertThat(p.time()).isEqualTo(Instant.parse("2025-06-15T13:45:12.862Z"));
         assertThat(p.lat()).isEqualTo(37.4219983);
@@ -191,10 +212,7 @@ class OsmAndDecoderTest {
 
     @Test
     void traccarJsonExtrasKeepTheirTypes() {
-        Position p = fix(json(JSON_ANDROID.replace("EXTRAS", """
-                "extras":{"device_string_test":"long_device_id","device_bool_test":true,\
-                "device_bool_false_test":false,"device_integer_test":1,"device_integer_twelve_test":12,\
-                "device_double_test":1.345,"device_very_long_double_test":1763636.3442}""").replace("KEY", KEY)));
+        Position p = fix(decode(OsmAndTraccarSamples.JSON_ANDROID_EXTRAS));
 
         assertThat(p.attributes().getMap()).containsEntry("device_string_test", "long_device_id")
                 .containsEntry("device_bool_test", true).containsEntry("device_bool_false_test", false)
@@ -205,13 +223,7 @@ class OsmAndDecoderTest {
 
     @Test
     void traccarJsonFromIosWithUnknownSpeedHeadingAndBattery() {
-        Position p = fix(json("""
-                {"location":{"extras":{},"mock":true,"coords":{"speed_accuracy":-1,"speed":-1,"longitude":-122.406417,\
-                "ellipsoidal_altitude":0,"floor":null,"heading_accuracy":-1,"latitude":37.785834000000001,\
-                "accuracy":5,"altitude_accuracy":-1,"altitude":0,"heading":-1},"is_moving":false,"age":188,\
-                "odometer":0,"uuid":"2FB04C65-99CF-42AB-8DD3-EBCB4B108BF8","event":"motionchange",\
-                "battery":{"level":-1,"is_charging":false},"activity":{"type":"unknown","confidence":100},\
-                "timestamp":"2025-05-09T04:11:30.579Z"},"device_id":"KEY"}""".replace("KEY", KEY)));
+        Position p = fix(decode(OsmAndTraccarSamples.JSON_IOS));
 
         assertThat(p.time()).isEqualTo(Instant.parse("2025-05-09T04:11:30.579Z"));
         assertThat(p.lat()).isEqualTo(37.785834);
@@ -225,13 +237,7 @@ class OsmAndDecoderTest {
 
     @Test
     void traccarJsonSpeedIsMetresPerSecondAndBatteryAFraction() {
-        Position p = fix(json("""
-                {"location":{"event":"motionchange","is_moving":false,"uuid":"0e9a2473-a9a7-4c00-997b-fb97d2154e75",\
-                "timestamp":"2021-07-21T08:06:34.444Z","odometer":0,"coords":{"latitude":-6.1148096,\
-                "longitude":106.6837015,"accuracy":3.8,"speed":18.67,"speed_accuracy":0.26,"heading":63,\
-                "heading_accuracy":0.28,"altitude":35.7,"altitude_accuracy":3.8},"activity":{"type":"still",\
-                "confidence":100},"battery":{"is_charging":false,"level":0.79},"extras":{}},"device_id":"KEY"}"""
-                .replace("KEY", KEY)));
+        Position p = fix(decode(OsmAndTraccarSamples.JSON_SPEED_AND_BATTERY));
 
         assertThat(p.lat()).isEqualTo(-6.1148096);
         assertThat(p.lon()).isEqualTo(106.6837015);
