@@ -11,6 +11,7 @@ import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
 import org.borderwatch.http.HttpVerticle;
 import org.borderwatch.auth.AuthService;
+import org.borderwatch.auth.Sharing;
 import org.borderwatch.ingest.Doors;
 import org.borderwatch.ingest.OsmAndVerticle;
 import org.borderwatch.ingest.cot.CotVerticle;
@@ -39,20 +40,27 @@ public final class Borderwatch {
         metrics.gauge("bw_units_owned", "Units whose positions this node orders and evaluates",
                 () -> registry.ids().stream().filter(cluster::owns).count());
         return registry.load(vertx)
-                .compose(r -> AuthService.create(vertx, registryPool, registry, config.tokenTtlSeconds()))
-                .compose(auth -> auth.bootstrapAdmin(config.adminPassword()).map(auth))
-                .compose(auth -> vertx.deployVerticle(new TrackVerticle(database, registry, config, cluster, metrics))
-                        .compose(id -> vertx.deployVerticle(new SilenceVerticle(database, config.staleSeconds(),
-                                metrics)))
-                        .compose(id -> vertx.deployVerticle(new WebhookVerticle(database, metrics)))
-                        .compose(id -> vertx.deployVerticle(new HttpVerticle(config, database, registry, metrics,
-                                cluster, auth)))
-                        .compose(id -> deviceProtocols(vertx, new Doors(config, registry, cluster, auth, database,
-                                metrics))))
-                .compose(id -> config.simulatorUnits() > 0
-                        ? vertx.deployVerticle(new SimulatorVerticle(config, registryPool, registry))
-                        : Future.succeededFuture())
+                .compose(r -> new Sharing(registryPool, registry).load(vertx))
+                .compose(sharing -> AuthService.create(vertx, registryPool, registry, config.tokenTtlSeconds())
+                        .compose(auth -> auth.bootstrapAdmin(config.adminPassword()).map(auth))
+                        .map(auth -> new Doors(config, registry, cluster, auth, sharing, database, metrics)))
+                .compose(doors -> deploy(vertx, doors, registryPool))
                 .mapEmpty();
+    }
+
+    private static Future<?> deploy(Vertx vertx, Doors node, Pool registryPool) {
+        Config config = node.config();
+        return vertx.deployVerticle(new TrackVerticle(node.database(), node.units(), config, node.cluster(),
+                        node.metrics()))
+                .compose(id -> vertx.deployVerticle(new SilenceVerticle(node.database(), config.staleSeconds(),
+                        node.metrics())))
+                .compose(id -> vertx.deployVerticle(new WebhookVerticle(node.database(), node.metrics())))
+                .compose(id -> vertx.deployVerticle(new HttpVerticle(config, node.database(), node.units(),
+                        node.metrics(), node.cluster(), node.auth(), node.sharing())))
+                .compose(id -> deviceProtocols(vertx, node))
+                .compose(id -> config.simulatorUnits() > 0
+                        ? vertx.deployVerticle(new SimulatorVerticle(config, registryPool, node.units()))
+                        : Future.succeededFuture());
     }
 
     /** MQTT, OsmAnd and Cursor-on-Target listeners, each unless its port is 0. */

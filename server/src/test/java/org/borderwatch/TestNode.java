@@ -58,8 +58,9 @@ public final class TestNode {
         Pool pool = database.pool(vertx, 1);
         try {
             await(pool.query("TRUNCATE users, units, positions, unit_state, geofences, geofence_state, alerts, "
-                    + "webhooks, webhook_deliveries")
+                    + "webhooks, webhook_deliveries, shares")
                     .execute());
+            await(pool.query("DELETE FROM agencies WHERE id <> 'root'").execute());
         } finally {
             await(pool.close());
         }

@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import org.borderwatch.auth.AuthApi;
+import org.borderwatch.auth.Principal;
 import org.borderwatch.auth.Role;
 import org.borderwatch.http.ApiException;
 import org.borderwatch.http.Responses;
@@ -56,7 +57,8 @@ public final class AlertApi {
         }
         int limit = limit(ctx.request().getParam("limit"));
         Tuple params = Tuple.tuple().addOffsetDateTime(since).addArrayOfString(types)
-                .addString(ctx.request().getParam("unitId")).addUUID(fence).addInteger(limit);
+                .addString(ctx.request().getParam("unitId")).addUUID(fence).addInteger(limit)
+                .addString(AuthApi.principal(ctx).agency());
         Responses.reply(ctx, 200, pool.preparedQuery(AlertSql.SEARCH).execute(params).map(rows -> {
             JsonArray alerts = new JsonArray();
             rows.forEach(row -> alerts.add(Alerts.fromRow(row)));
@@ -97,12 +99,13 @@ public final class AlertApi {
     private void ack(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         ApiException.requireUuid(id, "alert");
-        String who = AuthApi.principal(ctx).name();
-        Responses.reply(ctx, 200, pool.preparedQuery(AlertSql.ACK).execute(Tuple.of(id, who)).map(rows -> {
-            if (rows.size() == 0) {
-                throw ApiException.notFound("alert " + id);
-            }
-            return Alerts.fromRow(rows.iterator().next());
-        }));
+        Principal who = AuthApi.principal(ctx);
+        Responses.reply(ctx, 200, pool.preparedQuery(AlertSql.ACK).execute(Tuple.of(id, who.name(), who.agency()))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw ApiException.notFound("alert " + id);
+                    }
+                    return Alerts.fromRow(rows.iterator().next());
+                }));
     }
 }

@@ -6,6 +6,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.borderwatch.auth.AuthApi;
 import org.borderwatch.auth.Role;
+import org.borderwatch.auth.Sharing;
 import org.borderwatch.auth.Visibility;
 import org.borderwatch.bus.Addresses;
 import org.borderwatch.http.BoundedSocket;
@@ -24,11 +25,13 @@ public final class AlertSockets {
 
     private final Vertx vertx;
     private final Metrics metrics;
+    private final Sharing sharing;
     // Alerts cannot be coalesced: BoundedSocket closes a subscriber that stops reading rather than buffer for it.
     private final Map<BoundedSocket, Predicate<JsonObject>> sockets = new HashMap<>();
 
-    public AlertSockets(Vertx vertx, Metrics metrics) {
+    public AlertSockets(Vertx vertx, Metrics metrics, Sharing sharing) {
         this.vertx = vertx;
+        this.sharing = sharing;
         this.metrics = metrics;
     }
 
@@ -49,7 +52,7 @@ public final class AlertSockets {
         Set<String> wanted = types == null ? null : new HashSet<>(Arrays.asList(types));
         String fence = ctx.request().getParam("geofenceId");
         String unit = ctx.request().getParam("unitId");
-        Visibility visibility = Visibility.of(AuthApi.principal(ctx));
+        Visibility visibility = sharing.visibility(AuthApi.principal(ctx));
         Predicate<JsonObject> filter = alert -> visibility.seesAlert(alert)
                 && (wanted == null || wanted.contains(alert.getString("type")))
                 && (fence == null || fence.equals(alert.getString("geofenceId")))

@@ -3,20 +3,27 @@ package org.borderwatch.alert;
 /** Statements about alerts. */
 final class AlertSql {
 
-    /** Every filter is optional: a null parameter matches everything. Newest first. */
+    /**
+     * The alerts agency $6 may see (those of units it sees, API.md §9). Every other filter is optional: a null
+     * parameter matches everything. Newest first.
+     */
     static final String SEARCH = "SELECT " + Alerts.COLUMNS + """
              FROM alerts
-            WHERE ($1::timestamptz IS NULL OR detected_at >= $1)
+            WHERE EXISTS (SELECT 1 FROM units u WHERE u.id = alerts.unit_id
+                                                 AND bw_sees_unit($6, u.agency, u.type, u.id))
+              AND ($1::timestamptz IS NULL OR detected_at >= $1)
               AND ($2::text[] IS NULL OR type = ANY($2))
               AND ($3::text IS NULL OR unit_id = $3)
               AND ($4::uuid IS NULL OR geofence_id = $4)
             ORDER BY detected_at DESC, time DESC, id
             LIMIT $5""";
 
-    /** The first acknowledgement is the one recorded. */
+    /** The first acknowledgement is the one recorded; an alert agency $3 may not see is not found. */
     static final String ACK = """
             UPDATE alerts SET acked_by = coalesce(acked_by, $2), acked_at = coalesce(acked_at, now())
             WHERE id = $1::uuid
+              AND EXISTS (SELECT 1 FROM units u WHERE u.id = alerts.unit_id
+                                                 AND bw_sees_unit($3, u.agency, u.type, u.id))
             RETURNING\s""" + Alerts.COLUMNS;
 
     /**

@@ -18,7 +18,10 @@ public final class Alerts {
     public static final String QUEUE_WEBHOOKS = """
             queued AS (
                 INSERT INTO webhook_deliveries (webhook_id, alert_id)
-                SELECT w.id, r.id FROM raised r JOIN webhooks w ON w.types IS NULL OR r.type = ANY(w.types)
+                SELECT w.id, r.id FROM raised r
+                JOIN units u ON u.id = r.unit_id
+                JOIN webhooks w ON (w.types IS NULL OR r.type = ANY(w.types))
+                               AND bw_sees_unit(w.agency, u.agency, u.type, u.id)
             )
             """;
 

@@ -28,7 +28,8 @@ public final class WebhookApi {
     public void mount(Router router) {
         router.post("/api/v1/webhooks").handler(AuthApi.require(Role.ADMIN)).handler(this::create);
         router.get("/api/v1/webhooks").handler(AuthApi.require(Role.ADMIN)).handler(ctx ->
-                Responses.reply(ctx, 200, pool.query(WebhookSql.SELECT_ALL).execute().map(rows -> {
+                Responses.reply(ctx, 200, pool.preparedQuery(WebhookSql.SELECT_ALL)
+                        .execute(Tuple.of(AuthApi.principal(ctx).agency())).map(rows -> {
                     JsonArray hooks = new JsonArray();
                     rows.forEach(row -> hooks.add(toJson(row)));
                     return hooks;
@@ -55,21 +56,23 @@ public final class WebhookApi {
             types = AlertApi.types(String.join(",", array.stream().map(String::valueOf).toList()), "types");
         }
         Responses.reply(ctx, 201, pool.preparedQuery(WebhookSql.INSERT)
-                .execute(Tuple.of(text, key, types)).map(rows -> toJson(rows.iterator().next())));
+                .execute(Tuple.of(text, key, types, AuthApi.principal(ctx).agency()))
+                .map(rows -> toJson(rows.iterator().next())));
     }
 
     private void delete(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         ApiException.requireUuid(id, "webhook");
-        pool.preparedQuery(WebhookSql.DELETE).execute(Tuple.of(id)).onComplete(ar -> {
-            if (ar.failed()) {
-                Responses.fail(ctx, ar.cause());
-            } else if (ar.result().rowCount() == 0) {
-                Responses.fail(ctx, ApiException.notFound("webhook " + id));
-            } else {
-                ctx.response().setStatusCode(204).end();
-            }
-        });
+        pool.preparedQuery(WebhookSql.DELETE).execute(Tuple.of(id, AuthApi.principal(ctx).agency()))
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        Responses.fail(ctx, ar.cause());
+                    } else if (ar.result().rowCount() == 0) {
+                        Responses.fail(ctx, ApiException.notFound("webhook " + id));
+                    } else {
+                        ctx.response().setStatusCode(204).end();
+                    }
+                });
     }
 
     private static boolean isHttpUrl(String text) {
@@ -85,6 +88,7 @@ public final class WebhookApi {
         String[] types = row.getArrayOfStrings("types");
         return new JsonObject().put("id", row.getString("id")).put("url", row.getString("url"))
                 .put("types", types == null ? null : new JsonArray(Arrays.asList((Object[]) types)))
+                .put("agency", row.getString("agency"))
                 .put("createdAt", Times.format(row.getOffsetDateTime("created_at")));
     }
 }

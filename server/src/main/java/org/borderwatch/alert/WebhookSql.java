@@ -4,10 +4,13 @@ package org.borderwatch.alert;
 final class WebhookSql {
 
     static final String INSERT = """
-            INSERT INTO webhooks (url, secret, types) VALUES ($1, $2, $3::text[])
-            RETURNING id::text, url, types, created_at""";
-    static final String SELECT_ALL = "SELECT id::text, url, types, created_at FROM webhooks ORDER BY created_at";
-    static final String DELETE = "DELETE FROM webhooks WHERE id = $1::uuid";
+            INSERT INTO webhooks (url, secret, types, agency) VALUES ($1, $2, $3::text[], $4)
+            RETURNING id::text, url, types, agency, created_at""";
+    /** The webhooks of agency $1 (root: all); a webhook gets the alerts its agency may see. */
+    static final String SELECT_ALL = """
+            SELECT id::text, url, types, agency, created_at FROM webhooks
+            WHERE $1 = 'root' OR agency = $1 ORDER BY created_at""";
+    static final String DELETE = "DELETE FROM webhooks WHERE id = $1::uuid AND ($2 = 'root' OR agency = $2)";
 
     /**
      * Claims up to $1 due deliveries: the claim pushes their next attempt out by $2 seconds, so a node that dies

@@ -62,8 +62,10 @@ public final class AuthApi {
         if (role == null) {
             throw ApiException.badRequest("role must be viewer, operator or admin", "role");
         }
-        Responses.reply(ctx, 201, auth.createUser(username, password, role)
-                .map(v -> new JsonObject().put("username", username).put("role", role.wireName())));
+        String agency = Agencies.forNew(principal(ctx), body.getValue("agency"));
+        Responses.reply(ctx, 201, auth.createUser(username, password, role, agency)
+                .map(v -> new JsonObject().put("username", username).put("role", role.wireName())
+                        .put("agency", agency)));
     }
 
     private void authenticate(RoutingContext ctx) {

@@ -81,10 +81,12 @@ public final class AuthService {
     public Future<JsonObject> login(String username, String password) {
         return checkPassword(username, password).map(row -> {
             String role = row.getString("role");
+            String agency = row.getString("agency");
             Instant expiresAt = Instant.now().plusSeconds(tokenTtlSeconds);
-            String token = jwt.generateToken(new JsonObject().put("sub", username).put("role", role),
-                    new JWTOptions().setExpiresInSeconds(tokenTtlSeconds));
-            return new JsonObject().put("token", token).put("role", role).put("expiresAt", Times.format(expiresAt));
+            String token = jwt.generateToken(new JsonObject().put("sub", username).put("role", role)
+                    .put("agency", agency), new JWTOptions().setExpiresInSeconds(tokenTtlSeconds));
+            return new JsonObject().put("token", token).put("role", role).put("agency", agency)
+                    .put("expiresAt", Times.format(expiresAt));
         });
     }
 
@@ -99,11 +101,11 @@ public final class AuthService {
                 if (unit == null || (username != null && !username.isEmpty() && !username.equals(unit.id()))) {
                     throw new ApiException(401, "unknown device key for this unit", null, null);
                 }
-                return Principal.device(unit.id());
+                return Principal.device(unit.id(), unit.agency());
             });
         }
         return checkPassword(username, password)
-                .map(row -> Principal.user(username, Role.ofPerson(row.getString("role"))));
+                .map(row -> Principal.user(username, Role.ofPerson(row.getString("role")), row.getString("agency")));
     }
 
     /** The user's row when the password is right; a 401 otherwise, after the same bcrypt work either way. */
@@ -124,10 +126,10 @@ public final class AuthService {
         });
     }
 
-    public Future<Void> createUser(String username, String password, Role role) {
+    public Future<Void> createUser(String username, String password, Role role, String agency) {
         return vertx.executeBlocking(() -> Secrets.hashPassword(password), false)
                 .compose(hash -> pool.preparedQuery(AuthSql.INSERT_USER)
-                        .execute(Tuple.of(username, hash, role.wireName())))
+                        .execute(Tuple.of(username, hash, role.wireName(), agency)))
                 .mapEmpty();
     }
 
@@ -141,16 +143,17 @@ public final class AuthService {
                 if (unit == null) {
                     throw ApiException.unauthorized();
                 }
-                return Principal.device(unit.id());
+                return Principal.device(unit.id(), unit.agency());
             });
         }
         return jwt.authenticate(new TokenCredentials(token))
                 .map(user -> {
                     Role role = Role.ofPerson(user.principal().getString("role"));
-                    if (role == null) {
-                        throw ApiException.unauthorized();
+                    String agency = user.principal().getString("agency");
+                    if (role == null || agency == null) {
+                        throw ApiException.unauthorized(); // agency is missing only in tokens from before agencies
                     }
-                    return Principal.user(user.principal().getString("sub"), role);
+                    return Principal.user(user.principal().getString("sub"), role, agency);
                 })
                 .recover(e -> Future.failedFuture(e instanceof ApiException ? e : ApiException.unauthorized()));
     }

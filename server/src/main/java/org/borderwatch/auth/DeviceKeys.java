@@ -19,7 +19,7 @@ public final class DeviceKeys {
             if (unit == null) {
                 throw new IllegalArgumentException("unknown device key");
             }
-            return Principal.device(unit.id());
+            return Principal.device(unit.id(), unit.agency());
         });
     }
 }

@@ -3,36 +3,46 @@ package org.borderwatch.auth;
 import io.vertx.core.json.JsonObject;
 
 /**
- * What one principal may see (API.md §9), decided here and nowhere else: every outbound door (the map and alert
- * WebSockets, MQTT, CoT) asks this before it sends a unit or an alert. Until agencies exist every signed-in principal
- * sees the whole floor, devices included (a TAK client shows the watch floor's picture); agencies narrow it here.
+ * What one principal may see (API.md §9), decided here and nowhere else for streams: every outbound door (the map
+ * and alert WebSockets, MQTT, CoT, webhooks) asks this before it sends a unit, an alert or a geofence. A principal
+ * sees the units of its agency and those shared with it, the alerts of those units, and the geofences of its agency
+ * and of agencies that share with it; root sees everything. Queries use the same rule in SQL, with
+ * {@link #agency()} as the viewer ({@code bw_sees_unit}, {@code bw_sees_agency}).
  */
 public final class Visibility {
 
     private final Principal principal;
+    private final Sharing sharing;
 
-    private Visibility(Principal principal) {
-        this.principal = principal;
-    }
-
-    public static Visibility of(Principal principal) {
-        if (principal == null) {
-            throw new IllegalArgumentException("visibility needs a principal");
+    Visibility(Principal principal, Sharing sharing) {
+        if (principal == null || principal.agency() == null) {
+            throw new IllegalArgumentException("visibility needs a principal with an agency");
         }
-        return new Visibility(principal);
+        this.principal = principal;
+        this.sharing = sharing;
     }
 
     public Principal principal() {
         return principal;
     }
 
-    /** May the principal see unit {@code unitId}, its positions and its status? */
-    public boolean seesUnit(String unitId) {
-        return unitId != null;
+    /** The viewer's agency, the parameter of the SQL twins of this rule. */
+    public String agency() {
+        return principal.agency();
     }
 
-    /** May the principal see this alert (API.md §6 shape)? An alert is as visible as the unit it is about. */
+    /** May the principal see unit {@code unitId}, its positions, status, track and alerts? */
+    public boolean seesUnit(String unitId) {
+        return unitId != null && (principal.isRoot() || sharing.seesUnit(principal.agency(), unitId));
+    }
+
+    /** An alert is as visible as the unit it is about. */
     public boolean seesAlert(JsonObject alert) {
         return seesUnit(alert.getString("unitId"));
+    }
+
+    /** A geofence of agency {@code owner}: visible to it and to the agencies it shares units with. */
+    public boolean seesGeofenceOf(String owner) {
+        return principal.isRoot() || principal.agency().equals(owner) || sharing.sharesWith(owner, principal.agency());
     }
 }

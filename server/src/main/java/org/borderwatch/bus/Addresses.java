@@ -16,6 +16,9 @@ public final class Addresses {
     /** Publish: a unit JSON ({@code id,name,type,deviceKeyHash}) after it was created or its key rotated. */
     public static final String UNIT_CHANGED = "bw.unit.changed";
 
+    /** Publish (no body): a share between agencies was created or deleted; every node reloads them. */
+    public static final String SHARES_CHANGED = "bw.shares.changed";
+
     /** Clustered request to one node's track writer: a JSON array of positions it owns; reply as TRACK_SUBMIT. */
     public static String trackForward(String nodeId) {
         return "bw.track.forward." + nodeId;

@@ -23,15 +23,20 @@ public final class GeofenceApi {
 
     public void mount(Router router) {
         router.get("/api/v1/geofences").handler(AuthApi.require(Role.VIEWER))
-                .handler(ctx -> Responses.reply(ctx, 200, store.list()));
+                .handler(ctx -> Responses.reply(ctx, 200, store.list(agency(ctx))));
         router.get("/api/v1/geofences/:id").handler(AuthApi.require(Role.VIEWER))
-                .handler(ctx -> Responses.reply(ctx, 200, store.get(ctx.pathParam("id"))));
+                .handler(ctx -> Responses.reply(ctx, 200, store.get(ctx.pathParam("id"), agency(ctx))));
         router.post("/api/v1/geofences").handler(AuthApi.require(Role.OPERATOR))
-                .handler(ctx -> Responses.reply(ctx, 201, announce(store.create(input(ctx)))));
+                .handler(ctx -> Responses.reply(ctx, 201, announce(store.create(input(ctx), agency(ctx)))));
         router.put("/api/v1/geofences/:id").handler(AuthApi.require(Role.OPERATOR))
                 .handler(ctx -> Responses.reply(ctx, 200,
-                        announce(store.update(ctx.pathParam("id"), input(ctx)))));
+                        announce(store.update(ctx.pathParam("id"), input(ctx), agency(ctx)))));
         router.delete("/api/v1/geofences/:id").handler(AuthApi.require(Role.OPERATOR)).handler(this::delete);
+    }
+
+    /** A fence belongs to its creator's agency; what a caller sees and changes follows from its agency. */
+    private static String agency(RoutingContext ctx) {
+        return AuthApi.principal(ctx).agency();
     }
 
     private static GeofenceInput input(RoutingContext ctx) {
@@ -45,7 +50,7 @@ public final class GeofenceApi {
 
     private void delete(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        store.delete(id).onComplete(ar -> {
+        store.delete(id, agency(ctx)).onComplete(ar -> {
             if (ar.succeeded()) {
                 vertx.eventBus().publish(Addresses.GEOFENCE_CHANGED,
                         new JsonObject().put("op", "delete").put("id", id).put("revision", ar.result()));

@@ -30,8 +30,8 @@ final class GeofenceSql {
 
     static final String INSERT = SHAPED + """
             INSERT INTO geofences (name, kind, geom, shape, edge, radius_m, search, severity, rules, unit_types,
-                                   properties, margin_m, schedule)
-            SELECT $4, $2, area, shape, edge, $3, search, $5, $6::jsonb, $7::text[], $8::jsonb, $9, $10::jsonb
+                                   properties, margin_m, schedule, agency)
+            SELECT $4, $2, area, shape, edge, $3, search, $5, $6::jsonb, $7::text[], $8::jsonb, $9, $10::jsonb, $11
             FROM shaped
             RETURNING id::text""";
 
@@ -40,16 +40,18 @@ final class GeofenceSql {
                 radius_m = $3, search = shaped.search, severity = $5, rules = $6::jsonb, unit_types = $7::text[],
                 properties = $8::jsonb, margin_m = $9, schedule = $10::jsonb, updated_at = now(),
                 revision = nextval('geofence_revision')
-            FROM shaped WHERE id = $11::uuid AND deleted_at IS NULL
+            FROM shaped WHERE id = $11::uuid AND deleted_at IS NULL AND ($12 = 'root' OR agency = $12)
             RETURNING id::text""";
 
     private static final String COLUMNS = """
             SELECT id::text, kind, ST_AsGeoJSON(geom, 7) AS area, ST_AsGeoJSON(shape::geometry, 7) AS source,
-                   radius_m, name, severity, rules, unit_types, properties, margin_m, schedule, updated_at, revision
+                   radius_m, name, severity, rules, unit_types, properties, margin_m, schedule, updated_at, revision,
+                   agency
             FROM geofences WHERE deleted_at IS NULL""";
 
-    static final String SELECT_ALL = COLUMNS + " ORDER BY created_at, id";
-    static final String SELECT_ONE = COLUMNS + " AND id = $1::uuid";
+    /** Every fence agency $1 may see (API.md §9). */
+    static final String SELECT_ALL = COLUMNS + " AND bw_sees_agency($1, agency) ORDER BY created_at, id";
+    static final String SELECT_ONE = COLUMNS + " AND id = $1::uuid AND bw_sees_agency($2, agency)";
 
     /**
      * Marks the fence deleted under a new revision (see V002) and forgets every unit's membership of it (no foreign
@@ -58,7 +60,7 @@ final class GeofenceSql {
     static final String DELETE = """
             WITH gone AS (
                 UPDATE geofences SET deleted_at = now(), revision = nextval('geofence_revision')
-                WHERE id = $1::uuid AND deleted_at IS NULL
+                WHERE id = $1::uuid AND deleted_at IS NULL AND ($2 = 'root' OR agency = $2)
                 RETURNING id, revision
             ),
             memberships AS (DELETE FROM geofence_state WHERE geofence_id IN (SELECT id FROM gone)),

@@ -60,28 +60,31 @@ public final class GeofenceStore {
         });
     }
 
-    public Future<JsonObject> create(GeofenceInput input) {
+    /** Creates a fence of {@code agency}. */
+    public Future<JsonObject> create(GeofenceInput input, String agency) {
         return inspect(input)
-                .compose(v -> pool.preparedQuery(GeofenceSql.INSERT).execute(tuple(input)))
-                .compose(rows -> get(rows.iterator().next().getString("id")));
+                .compose(v -> pool.preparedQuery(GeofenceSql.INSERT).execute(tuple(input).addString(agency)))
+                .compose(rows -> get(rows.iterator().next().getString("id"), agency));
     }
 
-    public Future<JsonObject> update(String id, GeofenceInput input) {
+    /** Changes a fence of {@code agency} (any fence for root); another agency's fence is not found. */
+    public Future<JsonObject> update(String id, GeofenceInput input, String agency) {
         checkId(id);
         return inspect(input)
-                .compose(v -> pool.preparedQuery(GeofenceSql.UPDATE).execute(tuple(input).addString(id)))
+                .compose(v -> pool.preparedQuery(GeofenceSql.UPDATE).execute(tuple(input).addString(id)
+                        .addString(agency)))
                 .compose(rows -> {
                     if (rows.size() == 0) {
                         throw ApiException.notFound("geofence " + id);
                     }
-                    return get(id);
+                    return get(id, agency);
                 });
     }
 
-    /** Deletes the fence; the result is the revision its deletion took. */
-    public Future<Long> delete(String id) {
+    /** Deletes a fence of {@code agency} (any for root); the result is the revision its deletion took. */
+    public Future<Long> delete(String id, String agency) {
         checkId(id);
-        return pool.preparedQuery(GeofenceSql.DELETE).execute(Tuple.of(id)).map(rows -> {
+        return pool.preparedQuery(GeofenceSql.DELETE).execute(Tuple.of(id, agency)).map(rows -> {
             Row row = rows.iterator().next();
             if (row.getLong("deleted") == 0) {
                 throw ApiException.notFound("geofence " + id);
@@ -90,9 +93,10 @@ public final class GeofenceStore {
         });
     }
 
-    public Future<JsonObject> get(String id) {
+    /** The fence, when agency {@code viewer} may see it. */
+    public Future<JsonObject> get(String id, String viewer) {
         checkId(id);
-        return pool.preparedQuery(GeofenceSql.SELECT_ONE).execute(Tuple.of(id)).map(rows -> {
+        return pool.preparedQuery(GeofenceSql.SELECT_ONE).execute(Tuple.of(id, viewer)).map(rows -> {
             if (rows.size() == 0) {
                 throw ApiException.notFound("geofence " + id);
             }
@@ -100,8 +104,9 @@ public final class GeofenceStore {
         });
     }
 
-    public Future<JsonObject> list() {
-        return pool.query(GeofenceSql.SELECT_ALL).execute().map(rows -> {
+    /** The fences agency {@code viewer} may see. */
+    public Future<JsonObject> list(String viewer) {
+        return pool.preparedQuery(GeofenceSql.SELECT_ALL).execute(Tuple.of(viewer)).map(rows -> {
             JsonArray features = new JsonArray();
             rows.forEach(row -> features.add(feature(row)));
             return new JsonObject().put("type", "FeatureCollection").put("features", features);
@@ -179,6 +184,7 @@ public final class GeofenceStore {
         }
         props.put("updatedAt", Times.format(row.getOffsetDateTime("updated_at")));
         props.put("revision", row.getLong("revision"));
+        props.put("agency", row.getString("agency"));
         return new JsonObject()
                 .put("type", "Feature")
                 .put("id", row.getString("id"))

@@ -13,6 +13,8 @@ import org.borderwatch.alert.AlertSockets;
 import org.borderwatch.alert.WebhookApi;
 import org.borderwatch.auth.AuthApi;
 import org.borderwatch.auth.AuthService;
+import org.borderwatch.auth.Sharing;
+import org.borderwatch.auth.SharingApi;
 import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
@@ -42,24 +44,26 @@ public final class HttpVerticle extends VerticleBase {
     private final Metrics metrics;
     private final ClusterView cluster;
     private final AuthService auth;
+    private final Sharing sharing;
     private Pool pool;
     private HttpServer server;
 
     public HttpVerticle(Config config, Database database, UnitRegistry registry, Metrics metrics,
-                        ClusterView cluster, AuthService auth) {
+                        ClusterView cluster, AuthService auth, Sharing sharing) {
         this.config = config;
         this.database = database;
         this.registry = registry;
         this.metrics = metrics;
         this.cluster = cluster;
         this.auth = auth;
+        this.sharing = sharing;
     }
 
     @Override
     public Future<?> start() {
         pool = database.pool(vertx, 4);
         UnitStore units = new UnitStore(vertx, pool, registry, config.staleSeconds());
-        LiveHub live = new LiveHub(vertx, units, config.staleSeconds(), metrics);
+        LiveHub live = new LiveHub(vertx, units, config.staleSeconds(), metrics, sharing);
         return live.start()
                 .compose(v -> {
                     Router router = router(auth, units, live);
@@ -86,11 +90,12 @@ public final class HttpVerticle extends VerticleBase {
         router.route("/api/*").handler(new BodyReader(MAX_BODY_BYTES));
         new AuthApi(auth).mount(router);
         new PositionApi(new PositionIngest(vertx, registry, cluster)).mount(router);
-        new UnitApi(units, registry).mount(router);
+        new UnitApi(units, registry, sharing).mount(router);
         new GeofenceApi(vertx, new GeofenceStore(pool, config.geofenceMaxAreaKm2())).mount(router);
         new AlertApi(pool).mount(router);
         new WebhookApi(pool).mount(router);
-        new AlertSockets(vertx, metrics).mount(router);
+        new AlertSockets(vertx, metrics, sharing).mount(router);
+        new SharingApi(vertx, pool).mount(router);
         live.mount(router);
         router.route("/api/*").handler(ctx -> Responses.fail(ctx, ApiException.notFound("route")));
         router.route("/api/*").failureHandler(Responses::onFailure);

@@ -49,6 +49,12 @@ public final class Responses {
             json(ctx, api.status(), api.toJson());
         } else if (cause instanceof PgException pg && "23505".equals(pg.getSqlState())) {
             json(ctx, 409, new ApiException(409, "already exists", null, null).toJson());
+        } else if (cause instanceof PgException pg && "23503".equals(pg.getSqlState())) {
+            // A reference to something that does not exist, e.g. an agency id: the constraint names the column.
+            String constraint = String.valueOf(pg.getConstraint());
+            String field = constraint.endsWith("_agency_fkey") ? "agency" : null;
+            json(ctx, 400, ApiException.badRequest(field == null ? "refers to something that does not exist"
+                    : "no such agency", field).toJson());
         } else if (cause instanceof PgException pg && UNSTORABLE_TEXT.contains(pg.getSqlState())) {
             // Only client text gets here (a NUL in a query parameter, say): the client's mistake, not ours.
             json(ctx, 400, ApiException.badRequest("the request holds text the database cannot store", null)

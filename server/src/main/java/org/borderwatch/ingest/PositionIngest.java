@@ -6,6 +6,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import org.borderwatch.auth.Principal;
+import org.borderwatch.auth.Role;
 import org.borderwatch.bus.Addresses;
 import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.http.ApiException;
@@ -13,6 +14,7 @@ import org.borderwatch.http.UnavailableException;
 import org.borderwatch.track.Position;
 import org.borderwatch.track.PositionBatch;
 import org.borderwatch.track.TrackVerticle;
+import org.borderwatch.track.Unit;
 import org.borderwatch.track.UnitRegistry;
 
 import org.slf4j.Logger;
@@ -56,18 +58,29 @@ public final class PositionIngest {
             firstIndex.putIfAbsent(unitId, i);
         }
         List<Future<?>> lookups = new ArrayList<>();
-        firstIndex.forEach((unitId, index) -> {
-            if (units.get(unitId) == null) {
-                lookups.add(units.find(unitId).map(unit -> {
-                    if (unit == null) {
-                        throw ApiException.badRequest("unknown unit " + unitId, "unitId", index);
-                    }
-                    return unit;
-                }));
+        for (Map.Entry<String, Integer> first : firstIndex.entrySet()) {
+            Unit known = units.get(first.getKey());
+            if (known == null) {
+                lookups.add(units.find(first.getKey()).map(unit -> reportable(principal, unit, first)));
+            } else {
+                try {
+                    reportable(principal, known, first);
+                } catch (ApiException e) {
+                    return Future.failedFuture(e);
+                }
             }
-        });
+        }
         Future<?> known = lookups.isEmpty() ? Future.succeededFuture() : Future.all(lookups);
         return known.compose(v -> route(positions));
+    }
+
+    /** An admin reports the units of its agency (root: all); another agency's unit is as good as unknown. */
+    private static Unit reportable(Principal principal, Unit unit, Map.Entry<String, Integer> first) {
+        if (unit == null || (principal.role() == Role.ADMIN && !principal.isRoot()
+                && !principal.agency().equals(unit.agency()))) {
+            throw ApiException.badRequest("unknown unit " + first.getKey(), "unitId", first.getValue());
+        }
+        return unit;
     }
 
     private Future<Integer> route(List<Position> positions) {

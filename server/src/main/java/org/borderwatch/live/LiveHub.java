@@ -10,6 +10,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.borderwatch.auth.AuthApi;
 import org.borderwatch.auth.Role;
+import org.borderwatch.auth.Sharing;
 import org.borderwatch.auth.Visibility;
 import org.borderwatch.feed.Feed;
 import org.borderwatch.http.Responses;
@@ -35,10 +36,12 @@ public final class LiveHub implements Feed.Listener {
     private final Vertx vertx;
     private final Feed feed;
     private final Metrics metrics;
+    private final Sharing sharing;
     private final Set<LiveClient> clients = new HashSet<>();
 
-    public LiveHub(Vertx vertx, UnitStore units, int staleSeconds, Metrics metrics) {
+    public LiveHub(Vertx vertx, UnitStore units, int staleSeconds, Metrics metrics, Sharing sharing) {
         this.vertx = vertx;
+        this.sharing = sharing;
         this.feed = new Feed(vertx, units, staleSeconds);
         this.metrics = metrics;
         metrics.gauge("bw_live_clients", "Maps connected to /ws/live on this node", clients::size);
@@ -56,7 +59,7 @@ public final class LiveHub implements Feed.Listener {
     }
 
     private void upgrade(RoutingContext ctx) {
-        Visibility visibility = Visibility.of(AuthApi.principal(ctx));
+        Visibility visibility = sharing.visibility(AuthApi.principal(ctx));
         ctx.request().toWebSocket().onComplete(ar -> {
             if (ar.failed()) {
                 Responses.fail(ctx, ar.cause());
@@ -135,7 +138,9 @@ public final class LiveHub implements Feed.Listener {
     public void geofence(JsonObject change) {
         JsonObject frame = change.copy().put("type", "geofence");
         frame.remove("revision"); // the track writers' business, not the map's
+        JsonObject feature = frame.getJsonObject("feature");
+        String owner = feature == null ? null : feature.getJsonObject("properties").getString("agency");
         String text = frame.encode();
-        clients.forEach(c -> c.send(text));
+        clients.stream().filter(c -> owner == null || c.visibility().seesGeofenceOf(owner)).forEach(c -> c.send(text));
     }
 }

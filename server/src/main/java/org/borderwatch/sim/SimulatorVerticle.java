@@ -14,6 +14,7 @@ import org.borderwatch.geofence.GeofenceInput;
 import org.borderwatch.geofence.GeofenceStore;
 import org.borderwatch.track.UnitRegistry;
 import org.borderwatch.track.UnitStore;
+import org.borderwatch.auth.Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ public final class SimulatorVerticle extends VerticleBase {
         for (int i = 0; i < config.simulatorUnits(); i++) {
             SimUnit unit = SimUnit.create(i);
             fleet.add(unit);
-            created.add(units.createOrRekey(unit.id(), unit.name(), unit.type())
+            created.add(units.createOrRekey(unit.id(), unit.name(), unit.type(), Principal.ROOT)
                     .onSuccess(json -> unit.deviceKey(json.getString("deviceKey"))));
         }
         return Future.all(created)
@@ -84,14 +85,14 @@ public final class SimulatorVerticle extends VerticleBase {
 
     private Future<Void> addDemoGeofences() {
         GeofenceStore store = new GeofenceStore(pool, config.geofenceMaxAreaKm2());
-        return store.list().compose(existing -> {
+        return store.list(Principal.ROOT).compose(existing -> {
             Set<String> names = new HashSet<>();
             existing.getJsonArray("features").forEach(f -> names.add(((JsonObject) f).getJsonObject("properties")
                     .getString("name")));
             List<Future<?>> added = new ArrayList<>();
             for (JsonObject fence : DemoGeofences.all()) {
                 if (!names.contains(fence.getJsonObject("properties").getString("name"))) {
-                    added.add(store.create(GeofenceInput.parse(fence)).onSuccess(feature -> vertx.eventBus()
+                    added.add(store.create(GeofenceInput.parse(fence), Principal.ROOT).onSuccess(feature -> vertx.eventBus()
                             .publish(Addresses.GEOFENCE_CHANGED,
                                     new JsonObject().put("op", "upsert").put("feature", feature))));
                 }

@@ -3,7 +3,10 @@ package org.borderwatch.track;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import org.borderwatch.auth.Agencies;
 import org.borderwatch.auth.AuthApi;
+import org.borderwatch.auth.Sharing;
+import org.borderwatch.auth.Visibility;
 import org.borderwatch.auth.Role;
 import org.borderwatch.http.ApiException;
 import org.borderwatch.http.Responses;
@@ -18,8 +21,10 @@ public final class UnitApi {
 
     private final UnitStore store;
     private final UnitRegistry registry;
+    private final Sharing sharing;
 
-    public UnitApi(UnitStore store, UnitRegistry registry) {
+    public UnitApi(UnitStore store, UnitRegistry registry, Sharing sharing) {
+        this.sharing = sharing;
         this.store = store;
         this.registry = registry;
     }
@@ -27,7 +32,7 @@ public final class UnitApi {
     public void mount(Router router) {
         router.post("/api/v1/units").handler(AuthApi.require(Role.ADMIN)).handler(this::create);
         router.get("/api/v1/units").handler(AuthApi.require(Role.VIEWER))
-                .handler(ctx -> Responses.reply(ctx, 200, store.lastKnown()));
+                .handler(ctx -> Responses.reply(ctx, 200, store.lastKnown(AuthApi.principal(ctx).agency())));
         router.get("/api/v1/units/:id/track").handler(AuthApi.require(Role.VIEWER)).handler(this::track);
     }
 
@@ -45,7 +50,8 @@ public final class UnitApi {
         if (!(name instanceof String unitName) || unitName.isBlank()) {
             throw ApiException.badRequest("name must be a non-empty string", "name");
         }
-        Responses.reply(ctx, 201, store.create(unitId, unitName.trim(), unitType));
+        String agency = Agencies.forNew(AuthApi.principal(ctx), body.getValue("agency"));
+        Responses.reply(ctx, 201, store.create(unitId, unitName.trim(), unitType, agency));
     }
 
     private void track(RoutingContext ctx) {
@@ -55,8 +61,10 @@ public final class UnitApi {
         if (from.isAfter(to)) {
             throw ApiException.badRequest("from must not be after to", "from");
         }
+        Visibility visibility = sharing.visibility(AuthApi.principal(ctx));
         Responses.reply(ctx, 200, registry.find(id).compose(unit -> {
-            if (unit == null) {
+            // Another agency's unit is not found, the same as one that does not exist (API.md §9).
+            if (unit == null || !visibility.seesUnit(id)) {
                 throw ApiException.notFound("unit " + id);
             }
             return store.track(id, from, to);

@@ -93,6 +93,6 @@ public final class UnitRegistry {
 
     static Unit unit(Row row) {
         return new Unit(row.getString("id"), row.getString("name"), row.getString("type"),
-                row.getString("device_key_hash"));
+                row.getString("device_key_hash"), row.getString("agency"));
     }
 }

@@ -33,19 +33,19 @@ public final class UnitStore {
     }
 
     /** Creates a unit and returns it with its device key, the only time the key is ever shown. */
-    public Future<JsonObject> create(String id, String name, String type) {
-        return save(UnitSql.INSERT, id, name, type);
+    public Future<JsonObject> create(String id, String name, String type, String agency) {
+        return save(UnitSql.INSERT, id, name, type, agency);
     }
 
     /** Creates the unit or replaces its key: for units whose devices this server runs itself (the simulator). */
-    public Future<JsonObject> createOrRekey(String id, String name, String type) {
-        return save(UnitSql.UPSERT_KEY, id, name, type);
+    public Future<JsonObject> createOrRekey(String id, String name, String type, String agency) {
+        return save(UnitSql.UPSERT_KEY, id, name, type, agency);
     }
 
-    private Future<JsonObject> save(String sql, String id, String name, String type) {
+    private Future<JsonObject> save(String sql, String id, String name, String type, String agency) {
         String key = Secrets.newDeviceKey();
-        Unit unit = new Unit(id, name, type, Secrets.sha256(key));
-        return pool.preparedQuery(sql).execute(Tuple.of(id, name, type, unit.deviceKeyHash())).map(v -> {
+        Unit unit = new Unit(id, name, type, Secrets.sha256(key), agency);
+        return pool.preparedQuery(sql).execute(Tuple.of(id, name, type, unit.deviceKeyHash(), agency)).map(v -> {
             registry.put(unit);
             vertx.eventBus().publish(Addresses.UNIT_CHANGED, unit.toBusJson());
             return unit.toJson().put("deviceKey", key);
@@ -54,7 +54,12 @@ public final class UnitStore {
 
     /** Every unit's last-known position as a GeoJSON FeatureCollection. */
     public Future<JsonObject> lastKnown() {
-        return pool.query(UnitSql.LAST_KNOWN).execute().map(rows -> {
+        return lastKnown(null);
+    }
+
+    /** The last-known positions of the units agency {@code viewer} may see. */
+    public Future<JsonObject> lastKnown(String viewer) {
+        return pool.preparedQuery(UnitSql.LAST_KNOWN).execute(Tuple.of(viewer)).map(rows -> {
             Instant now = Instant.now();
             JsonArray features = new JsonArray();
             for (Row row : rows) {
@@ -67,6 +72,7 @@ public final class UnitStore {
                                 .put("id", row.getString("id"))
                                 .put("name", row.getString("name"))
                                 .put("type", row.getString("type"))
+                                .put("agency", row.getString("agency"))
                                 .put("time", Times.format(time))
                                 .put("speed", row.getDouble("speed"))
                                 .put("heading", row.getDouble("heading"))

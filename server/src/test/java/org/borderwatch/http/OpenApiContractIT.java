@@ -485,6 +485,37 @@ class OpenApiContractIT {
     }
 
     @Test
+    @Order(5)
+    void agenciesAndShares() throws Exception {
+        JsonObject agency = new JsonObject().put("id", "state-police").put("name", "State Police");
+        expect(201, HttpMethod.POST, "/api/v1/agencies", admin, agency);
+        expect(409, HttpMethod.POST, "/api/v1/agencies", admin, agency);
+        badRequest("id", HttpMethod.POST, "/api/v1/agencies", admin, new JsonObject().put("id", "Not An Id")
+                .put("name", "x"));
+        expect(401, HttpMethod.POST, "/api/v1/agencies", null, agency);
+        expect(403, HttpMethod.POST, "/api/v1/agencies", operator, agency);
+        expect(200, HttpMethod.GET, "/api/v1/agencies", viewer, null);
+        expect(401, HttpMethod.GET, "/api/v1/agencies", null, null);
+        expect(403, HttpMethod.GET, "/api/v1/agencies", uavKey, null);
+
+        JsonObject share = expect(201, HttpMethod.POST, "/api/v1/shares", admin, new JsonObject().put("from", "root")
+                .put("to", "state-police").put("unitTypes", new JsonArray().add("drone"))).bodyAsJsonObject();
+        badRequest("to", HttpMethod.POST, "/api/v1/shares", admin, new JsonObject().put("from", "root")
+                .put("to", "nobody"));
+        badRequest("unitTypes", HttpMethod.POST, "/api/v1/shares", admin, new JsonObject().put("from", "root")
+                .put("to", "state-police").put("unitTypes", new JsonArray().add("tank")));
+        expect(401, HttpMethod.POST, "/api/v1/shares", null, share);
+        expect(403, HttpMethod.POST, "/api/v1/shares", operator, share);
+        expect(200, HttpMethod.GET, "/api/v1/shares", admin, null);
+        expect(401, HttpMethod.GET, "/api/v1/shares", null, null);
+        expect(403, HttpMethod.GET, "/api/v1/shares", viewer, null);
+        expect(401, HttpMethod.DELETE, "/api/v1/shares/" + share.getString("id"), null, null);
+        expect(403, HttpMethod.DELETE, "/api/v1/shares/" + share.getString("id"), viewer, null);
+        expect(204, HttpMethod.DELETE, "/api/v1/shares/" + share.getString("id"), admin, null);
+        expect(404, HttpMethod.DELETE, "/api/v1/shares/" + share.getString("id"), admin, null);
+    }
+
+    @Test
     @Order(6)
     void healthAndMetrics() throws Exception {
         expect(200, HttpMethod.GET, "/health/live", null, null);

@@ -133,7 +133,7 @@ final class CotConnection {
 
     private void signedIn(Principal who, String uid) {
         principal = who;
-        visibility = Visibility.of(who);
+        visibility = door.visibility(who);
         ownUid = uid == null || uid.isBlank() ? null : uid;
         door.joined(this);
     }

@@ -10,6 +10,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import org.borderwatch.auth.DeviceKeys;
 import org.borderwatch.auth.Principal;
+import org.borderwatch.auth.Visibility;
 import org.borderwatch.feed.Feed;
 import org.borderwatch.ingest.DoorVerticle;
 import org.borderwatch.ingest.Doors;
@@ -80,6 +81,10 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
 
     Future<Principal> credentials(String username, String password) {
         return doors.auth().credentials(username, password);
+    }
+
+    Visibility visibility(Principal principal) {
+        return doors.sharing().visibility(principal);
     }
 
     Future<Principal> devices(String key) {

@@ -14,7 +14,6 @@ import io.vertx.mqtt.messages.MqttPublishMessage;
 import io.vertx.mqtt.messages.MqttSubscribeMessage;
 import org.borderwatch.auth.Principal;
 import org.borderwatch.auth.Role;
-import org.borderwatch.auth.Visibility;
 import org.borderwatch.feed.Feed;
 import org.borderwatch.http.ApiException;
 import org.borderwatch.ingest.DoorVerticle;
@@ -82,7 +81,7 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
             }
             Principal principal = ar.result();
             MqttSubscriber subscriber = principal.role() == Role.DEVICE ? null
-                    : new MqttSubscriber(endpoint, Visibility.of(principal));
+                    : new MqttSubscriber(endpoint, doors.sharing().visibility(principal));
             endpoint.publishHandler(message -> publish(endpoint, principal, message));
             endpoint.publishReleaseHandler(endpoint::publishComplete);
             endpoint.subscribeHandler(message -> subscribe(subscriber, endpoint, message));
