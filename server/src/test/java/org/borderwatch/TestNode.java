@@ -163,7 +163,12 @@ public final class TestNode {
 
     /** Creates a geofence as admin and returns its id. */
     public String createFence(JsonObject feature) throws Exception {
-        HttpResponse<Buffer> created = post("/api/v1/geofences", adminToken(), feature);
+        return createFenceAs(adminToken(), feature);
+    }
+
+    /** Creates a geofence as the holder of {@code token} (its agency's) and returns its id. */
+    public String createFenceAs(String token, JsonObject feature) throws Exception {
+        HttpResponse<Buffer> created = post("/api/v1/geofences", token, feature);
         if (created.statusCode() != 201) {
             throw new IllegalStateException("geofence not created: " + created.bodyAsString());
         }
@@ -176,6 +181,14 @@ public final class TestNode {
         sql("SELECT type FROM alerts WHERE unit_id = $1 ORDER BY detected_at, time", unit)
                 .forEach(row -> types.add(row.getString("type")));
         return types;
+    }
+
+    public HttpResponse<Buffer> put(String path, String token, JsonObject body) throws Exception {
+        return await(http.put(path).bearerTokenAuthentication(token).sendJsonObject(body));
+    }
+
+    public HttpResponse<Buffer> delete(String path, String token) throws Exception {
+        return await(http.delete(path).bearerTokenAuthentication(token).send());
     }
 
     public HttpResponse<Buffer> get(String path, String token) throws Exception {

@@ -30,10 +30,18 @@ public final class SharingApi {
 
     private final Vertx vertx;
     private final Pool pool;
+    private final Sharing sharing;
 
-    public SharingApi(Vertx vertx, Pool pool) {
+    public SharingApi(Vertx vertx, Pool pool, Sharing sharing) {
         this.vertx = vertx;
         this.pool = pool;
+        this.sharing = sharing;
+    }
+
+    /** In force on this node before the answer, and on the others as soon as they hear of it. */
+    private <T> Future<T> announce(T result) {
+        vertx.eventBus().publish(Addresses.SHARES_CHANGED, null);
+        return sharing.reload().map(result);
     }
 
     public void mount(Router router) {
@@ -93,7 +101,7 @@ public final class SharingApi {
                 .recover(e -> Future.failedFuture(e instanceof PgException pg && "23503".equals(pg.getSqlState())
                         ? ApiException.badRequest("no such agency", String.valueOf(pg.getConstraint())
                                 .startsWith("shares_to") ? "to" : "from") : e))
-                .onSuccess(share -> vertx.eventBus().publish(Addresses.SHARES_CHANGED, null));
+                .compose(this::announce);
         Responses.reply(ctx, 201, created);
     }
 
@@ -103,14 +111,9 @@ public final class SharingApi {
         Principal admin = AuthApi.principal(ctx);
         pool.preparedQuery(SharingSql.DELETE_SHARE).execute(Tuple.of(java.util.UUID.fromString(id),
                         admin.isRoot() ? null : admin.agency()))
-                .onSuccess(rows -> {
-                    if (rows.size() == 0) {
-                        Responses.fail(ctx, ApiException.notFound("share " + id));
-                        return;
-                    }
-                    vertx.eventBus().publish(Addresses.SHARES_CHANGED, null);
-                    ctx.response().setStatusCode(204).end();
-                })
+                .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiException.notFound("share " + id))
+                        : announce(rows))
+                .onSuccess(v -> ctx.response().setStatusCode(204).end())
                 .onFailure(e -> Responses.fail(ctx, e));
     }
 

@@ -95,7 +95,7 @@ public final class HttpVerticle extends VerticleBase {
         new AlertApi(pool).mount(router);
         new WebhookApi(pool).mount(router);
         new AlertSockets(vertx, metrics, sharing).mount(router);
-        new SharingApi(vertx, pool).mount(router);
+        new SharingApi(vertx, pool, sharing).mount(router);
         live.mount(router);
         router.route("/api/*").handler(ctx -> Responses.fail(ctx, ApiException.notFound("route")));
         router.route("/api/*").failureHandler(Responses::onFailure);
