@@ -53,14 +53,23 @@ public final class SimulatorVerticle extends VerticleBase {
         client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
                 .setDefaultPort(config.httpPort()).setKeepAlive(true));
         UnitStore units = new UnitStore(vertx, pool, registry, config.staleSeconds());
-        List<Future<?>> created = new ArrayList<>();
-        for (int i = 0; i < config.simulatorUnits(); i++) {
-            SimUnit unit = SimUnit.create(i);
-            fleet.add(unit);
-            created.add(units.createOrRekey(unit.id(), unit.name(), unit.type(), Principal.ROOT)
-                    .onSuccess(json -> unit.deviceKey(json.getString("deviceKey"))));
-        }
-        return Future.all(created)
+        return DemoAgencies.ensure(pool)
+                .onSuccess(created -> {
+                    if (created) {
+                        vertx.eventBus().publish(Addresses.SHARES_CHANGED, null);
+                    }
+                })
+                .compose(v -> {
+                    List<Future<?>> created = new ArrayList<>();
+                    for (int i = 0; i < config.simulatorUnits(); i++) {
+                        SimUnit unit = SimUnit.create(i);
+                        fleet.add(unit);
+                        created.add(units.createOrRekey(unit.id(), unit.name(), unit.type(),
+                                        DemoAgencies.of(unit.type()))
+                                .onSuccess(json -> unit.deviceKey(json.getString("deviceKey"))));
+                    }
+                    return Future.all(created);
+                })
                 .compose(v -> units.lastKnown())
                 .onSuccess(seen -> resume(seen.getJsonArray("features")))
                 .compose(v -> addDemoGeofences())
@@ -92,7 +101,7 @@ public final class SimulatorVerticle extends VerticleBase {
             List<Future<?>> added = new ArrayList<>();
             for (JsonObject fence : DemoGeofences.all()) {
                 if (!names.contains(fence.getJsonObject("properties").getString("name"))) {
-                    added.add(store.create(GeofenceInput.parse(fence), Principal.ROOT).onSuccess(feature -> vertx.eventBus()
+                    added.add(store.create(GeofenceInput.parse(fence), DemoAgencies.FEDERAL).onSuccess(feature -> vertx.eventBus()
                             .publish(Addresses.GEOFENCE_CHANGED,
                                     new JsonObject().put("op", "upsert").put("feature", feature))));
                 }
