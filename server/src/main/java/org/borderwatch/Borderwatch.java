@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import org.borderwatch.alert.SilenceVerticle;
+import org.borderwatch.alert.WebhookTargets;
 import org.borderwatch.alert.WebhookVerticle;
 import org.borderwatch.bus.LocalCodec;
 import org.borderwatch.cluster.ClusterView;
@@ -54,7 +55,8 @@ public final class Borderwatch {
                         node.metrics()))
                 .compose(id -> vertx.deployVerticle(new SilenceVerticle(node.database(), config.staleSeconds(),
                         node.metrics())))
-                .compose(id -> vertx.deployVerticle(new WebhookVerticle(node.database(), node.metrics())))
+                .compose(id -> vertx.deployVerticle(new WebhookVerticle(node.database(), node.metrics(),
+                        new WebhookTargets(config.webhookAllowPrivate()))))
                 .compose(id -> vertx.deployVerticle(new HttpVerticle(config, node.database(), node.units(),
                         node.metrics(), node.cluster(), node.auth(), node.sharing())))
                 .compose(id -> deviceProtocols(vertx, node))

@@ -13,15 +13,16 @@ import org.borderwatch.auth.Role;
 import org.borderwatch.http.ApiException;
 import org.borderwatch.http.Responses;
 
-import java.net.URI;
 import java.util.Arrays;
 
 /** {@code /api/v1/webhooks} (admin): alert subscribers that receive every matching alert as a signed POST. */
 public final class WebhookApi {
 
     private final Pool pool;
+    private final WebhookTargets targets;
 
-    public WebhookApi(Pool pool) {
+    public WebhookApi(Pool pool, WebhookTargets targets) {
+        this.targets = targets;
         this.pool = pool;
     }
 
@@ -39,10 +40,7 @@ public final class WebhookApi {
 
     private void create(RoutingContext ctx) {
         JsonObject body = AuthApi.jsonBody(ctx);
-        Object url = body.getValue("url");
-        if (!(url instanceof String text) || !isHttpUrl(text)) {
-            throw ApiException.badRequest("url must be an absolute http or https URL", "url");
-        }
+        String text = targets.validate(body.getValue("url")).toString();
         Object secret = body.getValue("secret");
         if (!(secret instanceof String key) || key.length() < 8) {
             throw ApiException.badRequest("secret must have at least 8 characters", "secret");
@@ -73,15 +71,6 @@ public final class WebhookApi {
                         ctx.response().setStatusCode(204).end();
                     }
                 });
-    }
-
-    private static boolean isHttpUrl(String text) {
-        try {
-            URI uri = URI.create(text);
-            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     private static JsonObject toJson(Row row) {

@@ -3,6 +3,9 @@ package org.borderwatch.alert;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
@@ -16,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -37,13 +41,15 @@ public final class WebhookVerticle extends VerticleBase {
     private static final int TIMEOUT_MS = 10_000;
 
     private final Database database;
+    private final WebhookTargets targets;
     private final LongAdder delivered;
     private final LongAdder failed;
     private Pool pool;
     private WebClient client;
     private boolean polling;
 
-    public WebhookVerticle(Database database, Metrics metrics) {
+    public WebhookVerticle(Database database, Metrics metrics, WebhookTargets targets) {
+        this.targets = targets;
         this.database = database;
         this.delivered = metrics.counter("bw_webhook_deliveries_total", "Webhook deliveries answered with 2xx");
         this.failed = metrics.counter("bw_webhook_failures_total", "Webhook attempts that failed and will be retried");
@@ -84,12 +90,21 @@ public final class WebhookVerticle extends VerticleBase {
         String webhook = row.getString("webhook_id");
         String alertId = row.getString("id");
         Buffer body = Alerts.fromRow(row).toBuffer();
-        return client.postAbs(row.getString("url"))
+        URI url = URI.create(row.getString("url"));
+        boolean https = "https".equalsIgnoreCase(url.getScheme());
+        int port = url.getPort() > 0 ? url.getPort() : https ? 443 : 80;
+        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        // Connect to the address checked just now, with the URL's host for the Host header and TLS.
+        return targets.resolve(vertx, url)
+                .compose(address -> client.request(HttpMethod.POST, new RequestOptions()
+                                .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
+                                .setHost(url.getHost()).setPort(port).setSsl(https)
+                                .setURI(url.getRawQuery() == null ? path : path + "?" + url.getRawQuery()))
                 .timeout(TIMEOUT_MS)
                 .putHeader("Content-Type", "application/json")
                 .putHeader("X-Borderwatch-Delivery", alertId)
                 .putHeader("X-Borderwatch-Signature", "sha256=" + hmac(row.getString("secret"), body))
-                .sendBuffer(body)
+                .sendBuffer(body))
                 .compose(response -> response.statusCode() / 100 == 2
                         ? Future.succeededFuture()
                         : Future.failedFuture("HTTP " + response.statusCode()))

@@ -31,6 +31,8 @@ import java.util.Map;
  *                          (pure tracking; also the benchmarks' baseline)
  * @param geofenceMaxAccuracyMeters {@code BW_GEOFENCE_MAX_ACCURACY_M}: fixes reporting a worse accuracy are stored
  *                          and shown but change no geofence state
+ * @param webhookAllowPrivate {@code BW_WEBHOOK_ALLOW_PRIVATE}: let webhooks target loopback, private and link-local
+ *                          addresses (off: a webhook cannot be turned on the floor's own network)
  */
 public record Config(
         int httpPort,
@@ -51,7 +53,8 @@ public record Config(
         int tokenTtlSeconds,
         double geofenceMaxAreaKm2,
         boolean geofencesEnabled,
-        double geofenceMaxAccuracyMeters) {
+        double geofenceMaxAccuracyMeters,
+        boolean webhookAllowPrivate) {
 
     /** The database {@code ./run.sh} provisions: a project-local cluster on port 55432. */
     public static final String LOCAL_DB_URL = "postgresql://borderwatch:borderwatch@127.0.0.1:55432/borderwatch";
@@ -80,7 +83,8 @@ public record Config(
                 intVar(env, "BW_TOKEN_TTL_SECONDS", 12 * 3600),
                 intVar(env, "BW_GEOFENCE_MAX_AREA_KM2", 1_000_000),
                 Boolean.parseBoolean(stringVar(env, "BW_GEOFENCES", "true")),
-                intVar(env, "BW_GEOFENCE_MAX_ACCURACY_M", 500));
+                intVar(env, "BW_GEOFENCE_MAX_ACCURACY_M", 500),
+                Boolean.parseBoolean(stringVar(env, "BW_WEBHOOK_ALLOW_PRIVATE", "false")));
     }
 
     private static String stringVar(Map<String, String> env, String name, String fallback) {

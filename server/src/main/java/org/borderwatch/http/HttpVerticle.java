@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Pool;
 import org.borderwatch.alert.AlertApi;
 import org.borderwatch.alert.AlertSockets;
 import org.borderwatch.alert.WebhookApi;
+import org.borderwatch.alert.WebhookTargets;
 import org.borderwatch.auth.AuthApi;
 import org.borderwatch.auth.AuthService;
 import org.borderwatch.auth.Sharing;
@@ -93,7 +94,7 @@ public final class HttpVerticle extends VerticleBase {
         new UnitApi(units, registry, sharing).mount(router);
         new GeofenceApi(vertx, new GeofenceStore(pool, config.geofenceMaxAreaKm2())).mount(router);
         new AlertApi(pool).mount(router);
-        new WebhookApi(pool).mount(router);
+        new WebhookApi(pool, new WebhookTargets(config.webhookAllowPrivate())).mount(router);
         new AlertSockets(vertx, metrics, sharing).mount(router);
         new SharingApi(vertx, pool, sharing).mount(router);
         live.mount(router);

@@ -412,7 +412,7 @@ class RequestBodiesFuzzIT {
             }
             case 3 -> {
                 path = "/api/v1/webhooks";
-                base = new JsonObject().put("url", "http://127.0.0.1:9/h").put("secret", "long-enough-secret")
+                base = new JsonObject().put("url", "http://192.0.2.1:9/h").put("secret", "long-enough-secret")
                         .put("types", new JsonArray().add("enter"));
             }
             case 4 -> {

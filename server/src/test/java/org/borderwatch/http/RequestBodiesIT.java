@@ -226,7 +226,7 @@ class RequestBodiesIT {
                         .put("coordinates", new JsonArray().add(-106.4).add(31.7)))
                 .put("properties", new JsonObject().put("name", "Gate").put("severity", "warning")
                         .put("radiusMeters", 250).put("rules", new JsonObject().put("enter", true)));
-        JsonObject webhook = new JsonObject().put("url", "http://127.0.0.1:9/hook").put("secret", "s3cret-hmac");
+        JsonObject webhook = new JsonObject().put("url", "http://192.0.2.1:9/hook").put("secret", "s3cret-hmac");
         String alert = node.sql("INSERT INTO alerts (type, unit_id, severity, time) "
                 + "VALUES ('enter', 'UAV-07', 'warning', now()) RETURNING id::text").iterator().next().getString(0);
 
