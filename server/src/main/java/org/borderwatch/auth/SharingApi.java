@@ -13,6 +13,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import org.borderwatch.bus.Addresses;
 import org.borderwatch.http.ApiException;
+import org.borderwatch.http.JsonBodies;
 import org.borderwatch.http.Responses;
 import org.borderwatch.track.Unit;
 
@@ -60,8 +61,8 @@ public final class SharingApi {
         JsonObject body = AuthApi.jsonBody(ctx);
         String id = text(body, "id", Agencies.ID_PATTERN, "id must be 1-64 of a-z, 0-9, . _ - (starting with a "
                 + "letter or digit)");
-        String name = text(body, "name", "[^\\p{Cntrl}]{1,200}", "name must be 1-200 characters");
-        Responses.reply(ctx, 201, pool.preparedQuery(SharingSql.INSERT_AGENCY).execute(Tuple.of(id, name.strip()))
+        String name = JsonBodies.name(body.getValue("name"), "name", JsonBodies.MAX_NAME);
+        Responses.reply(ctx, 201, pool.preparedQuery(SharingSql.INSERT_AGENCY).execute(Tuple.of(id, name))
                 .map(rows -> agencies(rows).getJsonObject(0)));
     }
 

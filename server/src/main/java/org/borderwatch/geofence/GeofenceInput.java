@@ -3,6 +3,7 @@ package org.borderwatch.geofence;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.borderwatch.http.ApiException;
+import org.borderwatch.http.JsonBodies;
 import org.borderwatch.track.Unit;
 
 import java.util.ArrayList;
@@ -27,6 +28,8 @@ public record GeofenceInput(String kind, String geometry, Double metres, String 
     private static final Set<String> DERIVED = Set.of("name", "severity", "rules", "unitTypes", "radiusMeters",
             "bufferMeters", "sourceGeometry", "updatedAt", "revision", "marginMeters", "schedule");
     static final double MAX_MARGIN_METERS = 10_000;
+    /** Properties a fence carries for its owner's own use: stored and returned as they are, bounded. */
+    static final int MAX_EXTRA_CHARS = 16 * 1024;
 
     public static GeofenceInput parse(JsonObject feature) {
         if (!"Feature".equals(feature.getString("type"))) {
@@ -55,10 +58,8 @@ public record GeofenceInput(String kind, String geometry, Double metres, String 
                     "geometry must be Polygon, MultiPolygon, Point (with radiusMeters) or LineString (with "
                             + "bufferMeters)", "geometry");
         }
-        Object name = props.getValue("name");
-        if (!(name instanceof String text) || text.isBlank()) {
-            throw ApiException.badRequest("properties.name is required", "name");
-        }
+        String text = JsonBodies.name(props.getValue("name"), "name", JsonBodies.MAX_NAME);
+        numbersOnly(geometry.getValue("coordinates"), 0);
         Object severity = props.getValue("severity", "warning");
         if (!(severity instanceof String level) || !SEVERITIES.contains(level)) {
             throw ApiException.badRequest("severity must be info, warning or critical", "severity");
@@ -76,8 +77,30 @@ public record GeofenceInput(String kind, String geometry, Double metres, String 
                 extra.put(e.getKey(), e.getValue());
             }
         });
+        if (extra.encode().length() > MAX_EXTRA_CHARS) {
+            throw ApiException.badRequest("other properties must take at most " + MAX_EXTRA_CHARS
+                    + " characters as JSON", "properties");
+        }
         return new GeofenceInput(kind, geometry.encode(), metres, text.trim(), level, rules, unitTypes,
                 m.doubleValue(), schedule, extra);
+    }
+
+    /**
+     * GeoJSON coordinates are numbers, nested in arrays: anything else (a string, an object, a null) is refused here,
+     * where PostGIS would read a quoted number as 0.
+     */
+    private static void numbersOnly(Object coordinates, int depth) {
+        if (depth > 4 || !(coordinates instanceof JsonArray array)) {
+            throw ApiException.badRequest("coordinates must be arrays of numbers", "geometry");
+        }
+        for (Object item : array) {
+            if (item instanceof JsonArray) {
+                numbersOnly(item, depth + 1);
+            } else if (!(item instanceof Number number) || !Double.isFinite(number.doubleValue())) {
+                throw ApiException.badRequest("coordinates must be numbers, not " + (item == null ? "null"
+                        : item.getClass().getSimpleName()), "geometry");
+            }
+        }
     }
 
     private static JsonObject rules(JsonObject props) {

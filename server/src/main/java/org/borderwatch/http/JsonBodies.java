@@ -82,4 +82,25 @@ public final class JsonBodies {
         }
         return true;
     }
+
+    /** Names shown on the map and in lists (units, geofences, agencies): at most this many characters. */
+    public static final int MAX_NAME = 200;
+
+    /**
+     * A required display name: a string of 1 to {@code max} characters without control characters, trimmed; else a
+     * 400 naming {@code field}.
+     */
+    public static String name(Object value, String field, int max) {
+        if (!(value instanceof String text) || text.isBlank()) {
+            throw ApiException.badRequest(field + " must be a non-empty string", field);
+        }
+        String trimmed = text.strip();
+        if (trimmed.length() > max) {
+            throw ApiException.badRequest(field + " must be at most " + max + " characters", field);
+        }
+        if (trimmed.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest(field + " must not contain control characters", field);
+        }
+        return trimmed;
+    }
 }

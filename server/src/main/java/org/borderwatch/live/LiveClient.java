@@ -18,9 +18,13 @@ final class LiveClient {
     private final Visibility visibility;
     private double[] bbox;
     private final Map<String, JsonObject> pending = new LinkedHashMap<>();
+    private final ServerWebSocket raw;
+    private long rateWindow;
+    private int inWindow;
 
     LiveClient(ServerWebSocket socket, Visibility visibility, Metrics metrics) {
         this.socket = new BoundedSocket(socket, metrics);
+        this.raw = socket;
         this.visibility = visibility;
     }
 
@@ -71,5 +75,22 @@ final class LiveClient {
 
     void send(String frame) {
         socket.send(frame);
+    }
+
+    /** Counts a message from the map; false once it sends more than {@code perSecond} in a second. */
+    boolean withinRate(int perSecond) {
+        long second = System.currentTimeMillis() / 1000;
+        if (second != rateWindow) {
+            rateWindow = second;
+            inWindow = 0;
+        }
+        return ++inWindow <= perSecond;
+    }
+
+    /** Closes a map that breaks the protocol's limits, with the reason in the close frame (1008, policy). */
+    void refuse(String reason) {
+        if (!raw.isClosed()) {
+            raw.close((short) 1008, reason.length() > 120 ? reason.substring(0, 120) : reason);
+        }
     }
 }

@@ -32,6 +32,8 @@ public final class LiveHub implements Feed.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveHub.class);
     static final long FRAME_INTERVAL_MS = 100;
+    static final int MAX_CLIENT_MESSAGE_CHARS = 4096;
+    static final int MAX_CLIENT_MESSAGES_PER_SECOND = 20;
 
     private final Vertx vertx;
     private final Feed feed;
@@ -76,6 +78,12 @@ public final class LiveHub implements Feed.Listener {
     }
 
     private void onClientMessage(LiveClient client, String text) {
+        if (text.length() > MAX_CLIENT_MESSAGE_CHARS || !client.withinRate(MAX_CLIENT_MESSAGES_PER_SECOND)) {
+            // A map sends a subscribe when its view moves: a few a second, a few hundred bytes each.
+            client.refuse("messages larger than " + MAX_CLIENT_MESSAGE_CHARS + " characters or more than "
+                    + MAX_CLIENT_MESSAGES_PER_SECOND + " a second");
+            return;
+        }
         try {
             JsonObject message = new JsonObject(text);
             if ("subscribe".equals(message.getString("type"))) {

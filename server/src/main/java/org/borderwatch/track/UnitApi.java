@@ -9,6 +9,7 @@ import org.borderwatch.auth.Sharing;
 import org.borderwatch.auth.Visibility;
 import org.borderwatch.auth.Role;
 import org.borderwatch.http.ApiException;
+import org.borderwatch.http.JsonBodies;
 import org.borderwatch.http.Responses;
 
 import java.time.Duration;
@@ -46,12 +47,9 @@ public final class UnitApi {
         if (!(type instanceof String unitType) || !Unit.TYPES.contains(unitType)) {
             throw ApiException.badRequest("type must be one of " + Unit.TYPES, "type");
         }
-        Object name = body.getValue("name", unitId);
-        if (!(name instanceof String unitName) || unitName.isBlank()) {
-            throw ApiException.badRequest("name must be a non-empty string", "name");
-        }
+        String unitName = JsonBodies.name(body.getValue("name", unitId), "name", JsonBodies.MAX_NAME);
         String agency = Agencies.forNew(AuthApi.principal(ctx), body.getValue("agency"));
-        Responses.reply(ctx, 201, store.create(unitId, unitName.trim(), unitType, agency));
+        Responses.reply(ctx, 201, store.create(unitId, unitName, unitType, agency));
     }
 
     private void track(RoutingContext ctx) {
