@@ -105,6 +105,9 @@ public final class PositionIngest {
         return vertx.eventBus().<Integer>request(Addresses.trackForward(node), json, FORWARD)
                 .map(reply -> reply.body())
                 .recover(e -> {
+                    if (e instanceof ReplyException reply && reply.failureCode() == TrackVerticle.REFUSED) {
+                        return retryable(e); // the owner stored nothing of a request the database refused: 400
+                    }
                     // Gone, slow or full: the device retries, and by then ownership has moved on or freed up.
                     LOG.debug("forward to {} failed: {}", node, e.getMessage());
                     return Future.failedFuture(new UnavailableException("the unit's owner node is unavailable, "
@@ -113,6 +116,9 @@ public final class PositionIngest {
     }
 
     private static Future<Integer> retryable(Throwable e) {
+        if (e instanceof ReplyException reply && reply.failureCode() == TrackVerticle.REFUSED) {
+            return Future.failedFuture(ApiException.badRequest(reply.getMessage(), null));
+        }
         if (e instanceof ReplyException reply && reply.failureCode() == TrackVerticle.OVERLOADED) {
             return Future.failedFuture(new UnavailableException(reply.getMessage()));
         }

@@ -207,7 +207,8 @@ public final class PositionParser {
         if (!Double.isFinite(result)) {
             throw ApiException.badRequest(field + " must be a finite number", field, index);
         }
-        return result;
+        // PostgreSQL's double precision holds no subnormal number (1e-320 is "out of range"): it is zero here.
+        return Math.abs(result) < Double.MIN_NORMAL ? 0.0 : result;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -54,6 +55,8 @@ public final class TrackVerticle extends VerticleBase {
     private final LogLimit outageLog = new LogLimit(LOG, "track writer", 6);
     /** A reply code a requester maps to 503 + Retry-After. */
     public static final int OVERLOADED = 503;
+    /** Reply failure code: the request holds a value the database refused; the client's mistake (400). */
+    public static final int REFUSED = 400;
     private static final long RETRY_MS = 1_000;
 
     private final Database database;
@@ -65,6 +68,8 @@ public final class TrackVerticle extends VerticleBase {
     private final LongAdder alertCounter;
 
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    /** Requests of a group commit the database refused for a value in it, committed one at a time to find it. */
+    private final ArrayDeque<Pending> isolated = new ArrayDeque<>();
     private final ArrayDeque<String> changedFences = new ArrayDeque<>();
     /** Fences announced as created or edited whose memberships this node has not re-baselined yet. */
     private final Set<String> unsettled = new HashSet<>();
@@ -167,7 +172,7 @@ public final class TrackVerticle extends VerticleBase {
 
     /** Runs the next piece of work — a fence re-baseline, else a group commit — unless one is in flight. */
     private void flush() {
-        if (flushing || (queue.isEmpty() && changedFences.isEmpty())) {
+        if (flushing || (queue.isEmpty() && changedFences.isEmpty() && isolated.isEmpty())) {
             return;
         }
         flushing = true;
@@ -175,19 +180,8 @@ public final class TrackVerticle extends VerticleBase {
         if (!changedFences.isEmpty()) {
             work = rebaseline(changedFences.poll());
         } else {
-            List<Pending> taken = take();
-            work = commit(taken).onFailure(e -> {
-                taken.forEach(p -> p.positions().forEach(pos -> state.remove(pos.unitId())));
-                if (Database.unreachable(e)) {
-                    // An outage, not a bug: devices retry on 503, and the log gets a line a minute, not one a commit.
-                    outageLog.warn("group commit of {} requests failed, database unreachable: {}", taken.size(),
-                            e.toString());
-                    taken.forEach(p -> p.message().fail(OVERLOADED, "database unavailable, retry shortly"));
-                } else {
-                    LOG.error("group commit of {} requests failed; they get 500 and may retry", taken.size(), e);
-                    taken.forEach(p -> p.message().fail(500, "could not store positions"));
-                }
-            });
+            List<Pending> taken = isolated.isEmpty() ? take() : List.of(isolated.poll());
+            work = commit(taken).onFailure(e -> failed(taken, e));
         }
         work.onComplete(ar -> {
             flushing = false;
@@ -197,6 +191,35 @@ public final class TrackVerticle extends VerticleBase {
             }
             flush();
         });
+    }
+
+    /**
+     * A group commit failed. An outage: every request gets 503. A value the database refused (a data exception that
+     * validation let through): the requests are committed again one by one, so one device's bad value never costs
+     * the others their fixes, and the request that holds it gets 400. Anything else: 500, and the devices retry.
+     */
+    private void failed(List<Pending> taken, Throwable e) {
+        taken.forEach(p -> p.positions().forEach(pos -> state.remove(pos.unitId())));
+        if (Database.unreachable(e)) {
+            // An outage, not a bug: devices retry on 503, and the log gets a line a minute, not one a commit.
+            outageLog.warn("group commit of {} requests failed, database unreachable: {}", taken.size(),
+                    e.toString());
+            taken.forEach(p -> p.message().fail(OVERLOADED, "database unavailable, retry shortly"));
+        } else if (e instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+            if (taken.size() > 1) {
+                outageLog.warn("group commit of {} requests refused by the database ({}); committing them one by "
+                        + "one", taken.size(), LogLimit.clip(pg.getErrorMessage()));
+                isolated.addAll(taken);
+            } else {
+                outageLog.warn("a request of {} positions refused by the database: {}",
+                        taken.get(0).positions().size(), LogLimit.clip(pg.getErrorMessage()));
+                taken.get(0).message().fail(REFUSED, "a value was refused by the database: "
+                        + LogLimit.clip(pg.getErrorMessage()));
+            }
+        } else {
+            LOG.error("group commit of {} requests failed; they get 500 and may retry", taken.size(), e);
+            taken.forEach(p -> p.message().fail(500, "could not store positions"));
+        }
     }
 
     private List<Pending> take() {
