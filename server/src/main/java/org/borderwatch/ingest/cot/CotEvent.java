@@ -1,6 +1,7 @@
 package org.borderwatch.ingest.cot;
 
 import io.vertx.core.json.JsonObject;
+import org.borderwatch.auth.Secrets;
 import org.borderwatch.ops.LogLimit;
 
 import javax.xml.stream.XMLStreamConstants;
@@ -131,7 +132,11 @@ public record CotEvent(String uid, String type, String how, String time, String 
         if (lat == null || lon == null) {
             throw new IllegalArgumentException("event has no <point lat lon>");
         }
-        JsonObject attributes = detail.copy().put("cotType", type).put("how", how).put("cotUid", uid);
+        JsonObject attributes = detail.copy().put("cotType", type).put("how", how);
+        if (!uid.startsWith(Secrets.DEVICE_KEY_PREFIX)) {
+            // A uid that is the device key is a credential: stored attributes are shown to every viewer.
+            attributes.put("cotUid", uid);
+        }
         JsonObject position = new JsonObject().put("unitId", unitId).put("time", time != null ? time : start)
                 .put("lat", lat).put("lon", lon).put("alt", hae).put("accuracy", ce).put("speed", speed)
                 .put("attributes", attributes);

@@ -49,6 +49,17 @@ class CotMessageTest {
     }
 
     @Test
+    void aDeviceKeyUsedAsUidIsNotKeptWithTheFix() {
+        String key = "bwk_2Ud9Gm3xQv8LrT5yWc1NfHk7PbZ0sJ4eA6oRiU9dXlE";
+
+        JsonObject position = CotEvent.parse(CotSamples.withUid(CotSamples.sample("atak-sa", T), key))
+                .toPosition("PV-14");
+
+        assertThat(position.getJsonObject("attributes").fieldNames()).doesNotContain("cotUid");
+        assertThat(position.encode()).doesNotContain(key);
+    }
+
+    @Test
     void anAtakPingIsRecognisedAndAdsbcotAircraftParse() {
         assertThat(CotEvent.parse(CotSamples.sample("atak-ping", T)).isPing()).isTrue();
 
