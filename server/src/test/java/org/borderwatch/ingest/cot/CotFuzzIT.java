@@ -399,8 +399,9 @@ class CotFuzzIT {
                     }
                     case 2 -> {
                         int depth = 1 + random.nextInt(200);
-                        xml = xml.replaceFirst("<detail>", Matcher.quoteReplacement("<detail>"
-                                + "<junk a=\"1\" b=\"&amp;&lt;&quot;\">".repeat(depth) + "text" + "</junk>".repeat(depth)));
+                        String open = "<junk a=\"1\" b=\"&amp;&lt;&quot;\">".repeat(depth);
+                        xml = xml.replaceFirst("<detail>", Matcher.quoteReplacement("<detail>" + open + "text"
+                                + "</junk>".repeat(depth)));
                         variations.add("nested junk " + depth);
                     }
                     case 3 -> {

@@ -150,7 +150,8 @@ class MqttFuzzIT {
         assertThat(TestNode.await(node.http.get("/health/live").send()).statusCode()).isEqualTo(200);
     }
 
-    private static Set<Instant> times(List<Message> messages, String unit, AtomicReferenceArray<Outcome> outcomes, Outcome outcome) {
+    private static Set<Instant> times(List<Message> messages, String unit, AtomicReferenceArray<Outcome> outcomes,
+                                      Outcome outcome) {
         Set<Instant> times = new HashSet<>();
         messages.stream().filter(m -> m.unit().equals(unit) && outcomes.get(m.index()) == outcome)
                 .forEach(m -> times.add(m.time()));
