@@ -1,6 +1,7 @@
 package org.borderwatch.ingest.cot;
 
 import io.vertx.core.json.JsonObject;
+import org.borderwatch.auth.Secrets;
 import org.borderwatch.ops.LogLimit;
 
 import javax.xml.stream.XMLStreamConstants;
@@ -108,7 +109,10 @@ public record CotEvent(String uid, String type, String how, String time, String 
             return null;
         }
         try {
-            return Double.parseDouble(value);
+            double number = Double.parseDouble(value);
+            // Nothing is measured below the smallest normal double, and PostgreSQL's arithmetic on such a value
+            // underflows, an error that fails the whole group commit, other devices' fixes included: it is zero.
+            return Math.abs(number) < Double.MIN_NORMAL ? 0.0 : number;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(attribute + "=\"" + LogLimit.clip(value) + "\" is not a number",
                     e);
@@ -131,7 +135,11 @@ public record CotEvent(String uid, String type, String how, String time, String 
         if (lat == null || lon == null) {
             throw new IllegalArgumentException("event has no <point lat lon>");
         }
-        JsonObject attributes = detail.copy().put("cotType", type).put("how", how).put("cotUid", uid);
+        JsonObject attributes = detail.copy().put("cotType", type).put("how", how);
+        if (!uid.startsWith(Secrets.DEVICE_KEY_PREFIX)) {
+            // A uid that is the device key is a credential: stored attributes are shown to every viewer.
+            attributes.put("cotUid", uid);
+        }
         JsonObject position = new JsonObject().put("unitId", unitId).put("time", time != null ? time : start)
                 .put("lat", lat).put("lon", lon).put("alt", hae).put("accuracy", ce).put("speed", speed)
                 .put("attributes", attributes);

@@ -37,6 +37,11 @@ final class CotFramer {
                 }
                 break;
             }
+            if (end - start > MAX_MESSAGE_BYTES) {
+                // Whole already (it came in few reads), but the bound is on the message, not on the reads.
+                throw new IllegalArgumentException("a message of " + (end - start) + " bytes, more than "
+                        + MAX_MESSAGE_BYTES);
+            }
             messages.add(pending.getString(start, end, StandardCharsets.UTF_8.name()));
             pending = pending.getBuffer(end, pending.length());
             scanned = 0;
@@ -62,11 +67,15 @@ final class CotFramer {
             }
             byte next = pending.getByte(i + 1);
             if (next == '?' || next == '!') {
+                int start = i;
                 int close = indexOf(next == '?' ? "?>" : ">", i + 2);
                 if (close < 0) {
                     break;
                 }
                 i = close + (next == '?' ? 2 : 1);
+                if (i - start > MAX_MESSAGE_BYTES) {
+                    throw new IllegalArgumentException("more than " + MAX_MESSAGE_BYTES + " bytes of XML prolog");
+                }
                 continue;
             }
             if (i > 0) {

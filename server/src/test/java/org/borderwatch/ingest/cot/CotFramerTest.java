@@ -42,6 +42,22 @@ class CotFramerTest {
                 .hasMessageContaining("without the end");
     }
 
+    @Test
+    void aMessageOrDeclarationOverTheLimitIsRefusedEvenWhenItArrivesWhole() {
+        String giant = "<event uid='x' remarks='" + "g".repeat(CotFramer.MAX_MESSAGE_BYTES) + "'/>";
+        assertThatThrownBy(() -> new CotFramer().feed(Buffer.buffer(giant))).hasMessageContaining("more than");
+        CotFramer twoReads = new CotFramer();
+        twoReads.feed(Buffer.buffer(giant.substring(0, CotFramer.MAX_MESSAGE_BYTES)));
+        assertThatThrownBy(() -> twoReads.feed(Buffer.buffer(giant.substring(CotFramer.MAX_MESSAGE_BYTES))))
+                .hasMessageContaining("more than");
+        String comment = "<!-- " + "c".repeat(CotFramer.MAX_MESSAGE_BYTES) + " -->" + EVENT;
+        assertThatThrownBy(() -> new CotFramer().feed(Buffer.buffer(comment))).hasMessageContaining("prolog");
+
+        String largest = "<event uid='x' remarks='" + "g".repeat(CotFramer.MAX_MESSAGE_BYTES - 27) + "'/>";
+        assertThat(largest).hasSize(CotFramer.MAX_MESSAGE_BYTES);
+        assertThat(new CotFramer().feed(Buffer.buffer(largest))).containsExactly(largest);
+    }
+
     private static byte[] slice(byte[] bytes, int from, int to) {
         byte[] part = new byte[to - from];
         System.arraycopy(bytes, from, part, 0, part.length);

@@ -49,6 +49,28 @@ class CotMessageTest {
     }
 
     @Test
+    void aDeviceKeyUsedAsUidIsNotKeptWithTheFix() {
+        String key = "bwk_2Ud9Gm3xQv8LrT5yWc1NfHk7PbZ0sJ4eA6oRiU9dXlE";
+
+        JsonObject position = CotEvent.parse(CotSamples.withUid(CotSamples.sample("atak-sa", T), key))
+                .toPosition("PV-14");
+
+        assertThat(position.getJsonObject("attributes").fieldNames()).doesNotContain("cotUid");
+        assertThat(position.encode()).doesNotContain(key);
+    }
+
+    @Test
+    void aNumberTooSmallToBeNormalIsZero() {
+        String xml = CotSamples.sample("atak-sa", T).replace("ce='9.9'", "ce='1e-320'")
+                .replace("lat='31.7601'", "lat='4.9e-324'");
+
+        JsonObject position = CotEvent.parse(xml).toPosition("PV-14");
+
+        assertThat(position.getDouble("accuracy")).isZero();
+        assertThat(position.getDouble("lat")).isZero();
+    }
+
+    @Test
     void anAtakPingIsRecognisedAndAdsbcotAircraftParse() {
         assertThat(CotEvent.parse(CotSamples.sample("atak-ping", T)).isPing()).isTrue();
 

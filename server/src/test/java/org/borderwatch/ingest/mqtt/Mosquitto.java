@@ -14,11 +14,12 @@ import java.util.function.Predicate;
 public final class Mosquitto implements AutoCloseable {
 
     private final Process process;
+    private final Thread reader;
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
     private Mosquitto(List<String> command) throws IOException {
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        Thread reader = new Thread(() -> {
+        reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 String line;
@@ -42,7 +43,8 @@ public final class Mosquitto implements AutoCloseable {
             if (!pub.process.waitFor(20, TimeUnit.SECONDS)) {
                 throw new AssertionError("mosquitto_pub did not finish");
             }
-            pub.process.getInputStream().close();
+            // The output is read to its end before it is looked at: closing the pipe here raced the reader.
+            pub.reader.join(5_000);
             return new Result(pub.process.exitValue(), String.join("\n", pub.lines));
         }
     }
