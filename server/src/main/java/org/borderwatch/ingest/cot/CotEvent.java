@@ -109,10 +109,7 @@ public record CotEvent(String uid, String type, String how, String time, String 
             return null;
         }
         try {
-            double number = Double.parseDouble(value);
-            // Nothing is measured below the smallest normal double, and PostgreSQL's arithmetic on such a value
-            // underflows, an error that fails the whole group commit, other devices' fixes included: it is zero.
-            return Math.abs(number) < Double.MIN_NORMAL ? 0.0 : number;
+            return Double.parseDouble(value); // a subnormal is zero from the position parser on
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(attribute + "=\"" + LogLimit.clip(value) + "\" is not a number",
                     e);

@@ -135,11 +135,6 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
             close(endpoint, principal, "sent unit " + item.getValue("unitId") + " on the topic of " + topic.group(1));
             return;
         }
-        if (Payloads.hasNul(item)) {
-            close(endpoint, principal, "sent a NUL character, which cannot be stored");
-            return;
-        }
-        Payloads.tinyAsZero(item);
         Future.succeededFuture(item)
                 .map(json -> parser.parse(json, 0))
                 .compose(position -> ingest.submit(principal, List.of(position)))

@@ -60,17 +60,6 @@ class CotMessageTest {
     }
 
     @Test
-    void aNumberTooSmallToBeNormalIsZero() {
-        String xml = CotSamples.sample("atak-sa", T).replace("ce='9.9'", "ce='1e-320'")
-                .replace("lat='31.7601'", "lat='4.9e-324'");
-
-        JsonObject position = CotEvent.parse(xml).toPosition("PV-14");
-
-        assertThat(position.getDouble("accuracy")).isZero();
-        assertThat(position.getDouble("lat")).isZero();
-    }
-
-    @Test
     void anAtakPingIsRecognisedAndAdsbcotAircraftParse() {
         assertThat(CotEvent.parse(CotSamples.sample("atak-ping", T)).isPing()).isTrue();
 
