@@ -101,8 +101,8 @@ public final class SimulatorVerticle extends VerticleBase {
             List<Future<?>> added = new ArrayList<>();
             for (JsonObject fence : DemoGeofences.all()) {
                 if (!names.contains(fence.getJsonObject("properties").getString("name"))) {
-                    added.add(store.create(GeofenceInput.parse(fence), DemoAgencies.FEDERAL).onSuccess(feature -> vertx.eventBus()
-                            .publish(Addresses.GEOFENCE_CHANGED,
+                    added.add(store.create(GeofenceInput.parse(fence), DemoAgencies.FEDERAL)
+                            .onSuccess(feature -> vertx.eventBus().publish(Addresses.GEOFENCE_CHANGED,
                                     new JsonObject().put("op", "upsert").put("feature", feature))));
                 }
             }

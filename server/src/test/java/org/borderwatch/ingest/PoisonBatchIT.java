@@ -69,7 +69,8 @@ class PoisonBatchIT {
             }
             for (int i = 0; i < 20; i++) {
                 HttpResponse<Buffer> answer = TestNode.await(sent.get(i));
-                assertThat(answer.statusCode()).as("PV-%d: %s", i, answer.bodyAsString()).isEqualTo(i == 7 ? 400 : 202);
+                assertThat(answer.statusCode()).as("PV-%d: %s", i, answer.bodyAsString())
+                        .isEqualTo(i == 7 ? 400 : 202);
             }
         }
         assertThat(node.count("SELECT count(*) FROM positions")).isEqualTo(19 * 3);
