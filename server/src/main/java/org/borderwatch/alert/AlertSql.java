@@ -27,7 +27,8 @@ final class AlertSql {
             RETURNING\s""" + Alerts.COLUMNS;
 
     /**
-     * Raises {@code stale} after $1 seconds of silence and {@code lost} after five times that, once per silence: the
+     * Raises {@code stale} after $1 seconds of silence and {@code lost} after five times that, once per silence, judged
+     * from when the last fix arrived (so a backfill of old fixes raises nothing; API.md §6): the
      * marker on unit_state is cleared by the next fix, and the unique key (unit, type, time of the last fix) keeps
      * two nodes or a restart from raising the same silence twice. Rows a track writer holds are skipped, not
      * waited for (they are reporting, so not silent), which also rules out deadlocks. Severity: stale warning, lost
@@ -36,10 +37,12 @@ final class AlertSql {
     static final String SILENCE = """
             WITH due AS (
                 SELECT s.unit_id, s.time, s.lat, s.lon,
-                       CASE WHEN s.time < now() - make_interval(secs => 5 * $1) THEN 'lost' ELSE 'stale' END AS level
+                       CASE WHEN s.received_at < now() - make_interval(secs => 5 * $1) THEN 'lost' ELSE 'stale' END
+                           AS level
                 FROM unit_state s
-                WHERE s.time < now() - make_interval(secs => $1)
-                  AND (s.silence IS NULL OR (s.silence = 'stale' AND s.time < now() - make_interval(secs => 5 * $1)))
+                WHERE s.received_at < now() - make_interval(secs => $1)
+                  AND (s.silence IS NULL
+                       OR (s.silence = 'stale' AND s.received_at < now() - make_interval(secs => 5 * $1)))
                 ORDER BY s.unit_id
                 FOR UPDATE SKIP LOCKED
             ),

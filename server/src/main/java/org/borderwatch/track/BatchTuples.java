@@ -66,9 +66,10 @@ final class BatchTuples {
      * @param before each unit's state as committed
      * @param after  the same units after this batch
      * @param newest each unit's newest fix in this batch
+     * @param aliveOnly the batch's units with no fix newer than their last: only their arrival time changes
      */
     Tuple apply(Map<String, UnitFences> before, Map<String, UnitFences> after, Map<String, Position> newest,
-                List<Crossing> crossings) {
+                List<Crossing> crossings, String[] aliveOnly) {
         List<String> goneUnits = new ArrayList<>();
         List<String> goneFences = new ArrayList<>();
         List<String> cameUnits = new ArrayList<>();
@@ -132,6 +133,6 @@ final class BatchTuples {
                 cameUnits.toArray(String[]::new), cameFences.toArray(String[]::new),
                 cameAt.toArray(OffsetDateTime[]::new), cameDwell.toArray(Boolean[]::new),
                 ids, times, lat, lon, speed, heading,
-                types, alertUnits, alertFences, fenceNames, severities, alertTimes, alertLat, alertLon));
+                types, alertUnits, alertFences, fenceNames, severities, alertTimes, alertLat, alertLon, aliveOnly));
     }
 }

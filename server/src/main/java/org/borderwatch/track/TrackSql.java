@@ -92,6 +92,11 @@ final class TrackSql {
                     speed = excluded.speed, heading = excluded.heading, received_at = now(), silence = NULL
                 WHERE u.time < excluded.time
             ),
+            -- Silence is judged from arrival (API.md §6): a fix older than the unit's newest, uploaded late, moves
+            -- nothing but is a sign of life all the same. ($21: the batch's units without a newer fix.)
+            alive AS (
+                UPDATE unit_state SET received_at = now(), silence = NULL WHERE unit_id = ANY($21::text[])
+            ),
             raised AS (
                 INSERT INTO alerts (type, unit_id, geofence_id, geofence_name, severity, time, lat, lon)
                 SELECT type, unit_id, geofence_id::uuid, geofence_name, severity, time, lat, lon

@@ -359,7 +359,9 @@ public final class TrackVerticle extends VerticleBase {
             crossings.addAll(Crossings.apply(unit, known == null ? null : known.type(), fix, inside, band, fences));
         }
         staged.keySet().retainAll(newest.keySet());
-        return conn.preparedQuery(TrackSql.APPLY).execute(tuples.apply(state, staged, newest, crossings))
+        String[] aliveOnly = batch.stream().map(Position::unitId).distinct().filter(id -> !newest.containsKey(id))
+                .toArray(String[]::new);
+        return conn.preparedQuery(TrackSql.APPLY).execute(tuples.apply(state, staged, newest, crossings, aliveOnly))
                 .map(rows -> {
                     List<JsonObject> alerts = new ArrayList<>();
                     rows.forEach(row -> alerts.add(Alerts.fromRow(row)));
