@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import org.borderwatch.audit.Audit;
 import org.borderwatch.bus.Addresses;
 import org.borderwatch.http.ApiException;
 import org.borderwatch.http.Responses;
@@ -54,7 +55,8 @@ public final class SharingApi {
                 + "letter or digit)");
         String name = text(body, "name", "[^\\p{Cntrl}]{1,200}", "name must be 1-200 characters");
         Responses.reply(ctx, 201, pool.preparedQuery(SharingSql.INSERT_AGENCY).execute(Tuple.of(id, name.strip()))
-                .map(rows -> agencies(rows).getJsonObject(0)));
+                .map(rows -> agencies(rows).getJsonObject(0))
+                .onSuccess(agency -> Audit.record(ctx, "agency.create", id, null, agency)));
     }
 
     private void listShares(RoutingContext ctx) {
@@ -93,7 +95,10 @@ public final class SharingApi {
                 .recover(e -> Future.failedFuture(e instanceof PgException pg && "23503".equals(pg.getSqlState())
                         ? ApiException.badRequest("no such agency", String.valueOf(pg.getConstraint())
                                 .startsWith("shares_to") ? "to" : "from") : e))
-                .onSuccess(share -> vertx.eventBus().publish(Addresses.SHARES_CHANGED, null));
+                .onSuccess(share -> {
+                    vertx.eventBus().publish(Addresses.SHARES_CHANGED, null);
+                    Audit.record(ctx, "share.create", share.getString("id"), null, share);
+                });
         Responses.reply(ctx, 201, created);
     }
 
@@ -109,6 +114,7 @@ public final class SharingApi {
                         return;
                     }
                     vertx.eventBus().publish(Addresses.SHARES_CHANGED, null);
+                    Audit.record(ctx, "share.delete", id, json(Sharing.share(rows.iterator().next())), null);
                     ctx.response().setStatusCode(204).end();
                 })
                 .onFailure(e -> Responses.fail(ctx, e));
