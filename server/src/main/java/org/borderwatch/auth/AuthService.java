@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
@@ -218,12 +219,18 @@ public final class AuthService {
                     String jti = claims.getString("jti");
                     // agency and jti are missing only in tokens from before agencies and sessions: sign in again.
                     if (role == null || agency == null || name == null
-                            || !sessions.valid(name, jti, claims.getLong("iat", 0L))) {
+                            || !sessions.valid(name, jti, time(user, "iat"))) {
                         throw ApiException.unauthorized();
                     }
-                    return new Session(Principal.user(name, role, agency), jti, claims.getLong("exp", 0L));
+                    return new Session(Principal.user(name, role, agency), jti, time(user, "exp"));
                 })
                 .recover(e -> Future.failedFuture(e instanceof ApiException ? e : ApiException.unauthorized()));
+    }
+
+    /** A time claim (epoch seconds) of a verified token: Vert.x keeps iat and exp among the user's attributes. */
+    private static long time(User user, String claim) {
+        Object value = user.attributes().getValue(claim, user.principal().getValue(claim));
+        return value instanceof Number number ? number.longValue() : 0;
     }
 
     /** Signs a login token out on every node at once; it stays refused until it would have expired anyway. */
