@@ -60,13 +60,15 @@ public final class AuthApi {
     private void login(RoutingContext ctx) {
         JsonObject body = jsonBody(ctx);
         String username = stringOrNull(body, "username");
-        auth.login(username, stringOrNull(body, "password"), address(ctx)).onComplete(ar -> {
+        String password = stringOrNull(body, "password");
+        auth.login(username, password, address(ctx)).onComplete(ar -> {
             if (ar.succeeded()) {
                 Audit.record(ctx, Audit.actor(username, ar.result().getString("agency")), "login", username,
                         null, null);
                 Responses.json(ctx, 200, ar.result());
             } else {
-                if (ar.cause() instanceof AuthService.Refused refused) {
+                // Only real attempts: a body without a password checks nothing and must not grow the log at no cost.
+                if (ar.cause() instanceof AuthService.Refused refused && username != null && password != null) {
                     Audit.record(ctx, Audit.actor(LogLimit.clip(username), refused.agency()), "login.failed",
                             LogLimit.clip(username), null, null);
                 }

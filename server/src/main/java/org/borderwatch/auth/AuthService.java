@@ -154,6 +154,9 @@ public final class AuthService {
 
     /** The user's row when the password is right, throttled: 429 while throttled, else {@link Refused} if wrong. */
     private Future<Row> checkPassword(String username, String password, String address) {
+        if (username == null || password == null) {
+            return Future.failedFuture(new Refused(null)); // nothing to check, nothing guessed: not counted
+        }
         return throttle.check(username, address)
                 .compose(v -> verify(username, password))
                 .compose(row -> throttle.succeeded(username).map(row),
@@ -164,9 +167,6 @@ public final class AuthService {
 
     /** The user's row when the password is right and the user enabled; {@link Refused} after the same bcrypt work. */
     private Future<Row> verify(String username, String password) {
-        if (username == null || password == null) {
-            return Future.failedFuture(new Refused(null));
-        }
         return pool.preparedQuery(AuthSql.SELECT_USER).execute(Tuple.of(username)).compose(rows -> {
             Row row = rows.size() > 0 ? rows.iterator().next() : null;
             // An unknown user costs the same bcrypt as a known one, so timing does not reveal who exists. A password
@@ -238,9 +238,12 @@ public final class AuthService {
         return sessions.signOut(vertx, session.id(), session.principal().name(), session.expiresAt());
     }
 
-    /** Announces that every token of {@code username} issued until {@code revokedAtMs} no longer counts. */
-    void revoked(String username, long revokedAtMs, boolean disabled) {
-        sessions.publish(vertx, Sessions.userRevoked(username, revokedAtMs, disabled));
+    /**
+     * Announces a user's new state to every node: whether they are disabled, and that none of their tokens issued
+     * until {@code validAfterMs} counts; when {@code revoked}, their open connections close too.
+     */
+    void userChanged(String username, long validAfterMs, boolean disabled, boolean revoked) {
+        sessions.publish(vertx, Sessions.userChanged(username, validAfterMs, disabled, revoked));
     }
 
     private static final String DUMMY_HASH = Secrets.hashPassword(Secrets.randomToken(16));

@@ -21,15 +21,18 @@ final class AuthSql {
             SELECT username, role, agency, disabled, created_at FROM users
             WHERE $1::text IS NULL OR agency = $1 ORDER BY username""";
     /**
-     * Changes a user of agency $6 (null: any) and revokes their tokens from $5 on; returns the user before and after.
-     * Null parameters leave their column as it is.
+     * Changes a user of agency $6 (null: any); null parameters leave their column as it is. A new password, another
+     * role or a disabling revokes the user's tokens from $5 on. Returns the user before and after.
      */
     static final String UPDATE_USER = """
-            UPDATE users u SET role = coalesce($2, u.role), password_hash = coalesce($3, u.password_hash),
-                disabled = coalesce($4, u.disabled), tokens_valid_after = $5
+            UPDATE users u SET role = coalesce($2::text, u.role), password_hash = coalesce($3::text, u.password_hash),
+                disabled = coalesce($4::boolean, u.disabled),
+                tokens_valid_after = CASE WHEN $3::text IS NOT NULL OR $2::text <> old.role
+                                               OR ($4::boolean AND NOT old.disabled)
+                                          THEN $5 ELSE u.tokens_valid_after END
             FROM (SELECT username, role, disabled FROM users WHERE username = $1 FOR UPDATE) old
             WHERE u.username = old.username AND ($6::text IS NULL OR u.agency = $6)
-            RETURNING u.username, u.role, u.agency, u.disabled, u.created_at,
+            RETURNING u.username, u.role, u.agency, u.disabled, u.created_at, u.tokens_valid_after,
                 old.role AS old_role, old.disabled AS old_disabled""";
 
     /** What every node loads at start: the users with a revocation. */

@@ -114,9 +114,11 @@ public final class Sessions {
         return "session:" + jti;
     }
 
-    static JsonObject userRevoked(String username, long validAfterMs, boolean disabled) {
-        return new JsonObject().put("username", username).put("validAfter", validAfterMs).put("disabled", disabled)
-                .put("close", username);
+    /** A user's new state; {@code revoked}: their tokens until {@code validAfterMs} end and their connections close. */
+    static JsonObject userChanged(String username, long validAfterMs, boolean disabled, boolean revoked) {
+        JsonObject event = new JsonObject().put("username", username).put("validAfter", validAfterMs)
+                .put("disabled", disabled);
+        return revoked ? event.put("close", username) : event;
     }
 
     static JsonObject signedOut(String jti, long expiresAt) {

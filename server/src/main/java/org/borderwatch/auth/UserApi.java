@@ -17,12 +17,14 @@ import org.borderwatch.http.Responses;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Set;
 
 /**
  * {@code /api/v1/users} (admin): create, list and change the users of the admin's agency (every agency's for root).
  * Disabling a user or changing their role or password revokes their tokens at once on every node, and closes their
- * open WebSocket, MQTT and CoT connections. Another agency's user is not found. Hashes never leave the database.
+ * open WebSocket, MQTT and CoT connections; a change that changes nothing revokes nothing. Another agency's user is
+ * not found. Hashes never leave the database.
  */
 public final class UserApi {
 
@@ -110,7 +112,8 @@ public final class UserApi {
         Boolean newDisabled = disabled;
         Future<String> hash = password == null ? Future.succeededFuture()
                 : vertx.executeBlocking(() -> Secrets.hashPassword(password), false);
-        Instant revokedAt = Instant.now();
+        // Microseconds are all PostgreSQL keeps: compare what comes back with what went in.
+        Instant revokedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Responses.reply(ctx, 200, hash
                 .compose(h -> pool.preparedQuery(AuthSql.UPDATE_USER).execute(Tuple.of(username, newRole, h,
                         newDisabled, OffsetDateTime.ofInstant(revokedAt, ZoneOffset.UTC),
@@ -121,7 +124,12 @@ public final class UserApi {
                     }
                     Row row = rows.iterator().next();
                     JsonObject after = json(row);
-                    auth.revoked(username, revokedAt.toEpochMilli(), after.getBoolean("disabled"));
+                    OffsetDateTime validAfter = row.getOffsetDateTime("tokens_valid_after");
+                    boolean revoked = validAfter != null && validAfter.toInstant().equals(revokedAt);
+                    if (revoked || row.getBoolean("disabled") != row.getBoolean("old_disabled")) {
+                        auth.userChanged(username, validAfter == null ? 0 : validAfter.toInstant().toEpochMilli(),
+                                row.getBoolean("disabled"), revoked);
+                    }
                     JsonObject before = new JsonObject().put("role", row.getString("old_role"))
                             .put("disabled", row.getBoolean("old_disabled"));
                     JsonObject changed = new JsonObject().put("role", after.getString("role"))

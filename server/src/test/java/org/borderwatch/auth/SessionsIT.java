@@ -3,6 +3,7 @@ package org.borderwatch.auth;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -41,6 +42,8 @@ class SessionsIT {
     private int mqttPort;
     private int cotPort;
     private int osmandPort;
+    /** Held for the whole test: a client nothing references is closed when collected, sockets and all. */
+    private WebSocketClient sockets;
 
     @BeforeEach
     void start() throws Exception {
@@ -50,6 +53,7 @@ class SessionsIT {
         node = TestNode.fresh(Map.of("BW_MQTT_PORT", String.valueOf(mqttPort), "BW_COT_PORT", String.valueOf(cotPort),
                 "BW_OSMAND_PORT", String.valueOf(osmandPort)));
         node.createUser("watcher", PASSWORD, "viewer");
+        sockets = node.vertx.createWebSocketClient();
     }
 
     @AfterEach
@@ -63,7 +67,7 @@ class SessionsIT {
 
     private Socket open(String path, String token) throws Exception {
         CompletableFuture<Long> closedAt = new CompletableFuture<>();
-        WebSocket socket = TestNode.await(node.vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
+        WebSocket socket = TestNode.await(sockets.connect(new WebSocketConnectOptions()
                 .setHost("127.0.0.1").setPort(node.port).setURI(path + "?access_token=" + token)));
         socket.closeHandler(v -> closedAt.complete(System.nanoTime()));
         return new Socket(socket, closedAt);
@@ -227,6 +231,20 @@ class SessionsIT {
         assertThat(loginStatus("watcher", PASSWORD)).isEqualTo(401);
         assertThat(node.get("/api/v1/units", node.login("watcher", "a-new-watch-password")).statusCode())
                 .isEqualTo(200);
+    }
+
+    @Test
+    void aChangeThatChangesNothingRevokesNothing() throws Exception {
+        String token = node.login("watcher", PASSWORD);
+        Socket live = open("/ws/live", token);
+
+        assertThat(patch("watcher", new JsonObject().put("disabled", false).put("role", "viewer")).statusCode())
+                .isEqualTo(200);
+
+        Thread.sleep(300);
+        assertThat(node.get("/api/v1/units", token).statusCode()).isEqualTo(200);
+        assertThat(live.closedAt()).isNotDone();
+        TestNode.await(live.socket().close());
     }
 
     @Test

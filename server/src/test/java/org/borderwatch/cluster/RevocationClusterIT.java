@@ -3,6 +3,7 @@ package org.borderwatch.cluster;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -45,6 +46,8 @@ class RevocationClusterIT {
     private final Map<String, Long> measured = new LinkedHashMap<>();
     private Vertx vertx;
     private WebClient http;
+    /** Held for the whole test: a client nothing references is closed when collected, sockets and all. */
+    private WebSocketClient sockets;
     private final Instant t0 = Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.SECONDS);
     private int fixes;
 
@@ -52,6 +55,7 @@ class RevocationClusterIT {
     void startCluster() throws Exception {
         vertx = Vertx.vertx();
         http = WebClient.create(vertx);
+        sockets = vertx.createWebSocketClient();
         TestNode.resetDatabase(vertx);
         for (int i = 0; i < 3; i++) {
             clusterPorts.add(TestNode.freePort());
@@ -182,7 +186,7 @@ class RevocationClusterIT {
 
     private CompletableFuture<Long> webSocket(int node, String path, String token) throws Exception {
         CompletableFuture<Long> closedAt = new CompletableFuture<>();
-        TestNode.await(vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+        TestNode.await(sockets.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
                         .setPort(nodes.get(node).httpPort).setURI(path + "?access_token=" + token)))
                 .closeHandler(v -> closedAt.complete(System.nanoTime()));
         return closedAt;
