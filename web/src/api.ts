@@ -59,6 +59,10 @@ export async function login(username: string, password: string): Promise<Session
   if (response.status === 401) {
     throw new UnauthorizedError();
   }
+  if (response.status === 429) {
+    const minutes = Math.max(1, Math.ceil(Number(response.headers.get('Retry-After') ?? '60') / 60));
+    throw new Error(`Too many failed sign-ins: try again in ${minutes} min`);
+  }
   if (!response.ok) {
     throw new Error(`Sign-in failed: HTTP ${response.status}`);
   }
@@ -88,4 +92,17 @@ export function fetchAlerts(signal: AbortSignal, limit: number): Promise<Alert[]
 /** Acknowledges an alert; resolves to the updated alert when the server returns one. */
 export function ackAlert(signal: AbortSignal, id: string): Promise<Alert | undefined> {
   return request<Alert | undefined>(`/api/v1/alerts/${encodeURIComponent(id)}/ack`, signal, { method: 'POST' });
+}
+
+/** Signs the session's token out on the server, so no node takes it any more; best effort, never waited for. */
+export function logout(): void {
+  const session = loadSession();
+  if (session === null) {
+    return;
+  }
+  void fetch('/api/v1/logout', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${session.token}` },
+    keepalive: true,
+  }).catch(() => undefined);
 }

@@ -11,6 +11,7 @@ import {
   fetchUnits,
   isBenign,
   loadSession,
+  logout,
   onUnauthorized,
 } from './api';
 import { el } from './dom';
@@ -79,7 +80,10 @@ async function runWatchFloor(session: Session): Promise<void> {
     clearSession();
     void start(notice);
   };
-  const statusBar = new StatusBar(session, () => end());
+  const statusBar = new StatusBar(session, () => {
+    logout();
+    end();
+  });
   const expiry = window.setTimeout(
     () => end('Your session expired. Please sign in again.'),
     Math.min(MAX_TIMEOUT_MS, Date.parse(session.expiresAt) - Date.now()),

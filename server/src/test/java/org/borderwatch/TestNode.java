@@ -48,7 +48,10 @@ public final class TestNode {
         this.db = Database.fromUrl(DB_URL).pool(vertx, 2);
     }
 
-    /** Migrates once per JVM and empties every table but the token key, so each test starts from nothing. */
+    /**
+     * Migrates once per JVM and empties every table but the token key and the append-only audit log (tests read it by
+     * time), so each test starts from nothing.
+     */
     public static synchronized void resetDatabase(Vertx vertx) throws Exception {
         Database database = Database.fromUrl(DB_URL);
         if (!migrated) {
@@ -58,7 +61,7 @@ public final class TestNode {
         Pool pool = database.pool(vertx, 1);
         try {
             await(pool.query("TRUNCATE users, units, positions, unit_state, geofences, geofence_state, alerts, "
-                    + "webhooks, webhook_deliveries, shares")
+                    + "webhooks, webhook_deliveries, shares, revoked_tokens, login_failures")
                     .execute());
             await(pool.query("DELETE FROM agencies WHERE id <> 'root'").execute());
         } finally {

@@ -1,10 +1,12 @@
 package org.borderwatch.alert;
 
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import org.borderwatch.audit.Audit;
 import org.borderwatch.auth.AuthApi;
 import org.borderwatch.auth.Principal;
 import org.borderwatch.auth.Role;
@@ -105,7 +107,10 @@ public final class AlertApi {
                     if (rows.size() == 0) {
                         throw ApiException.notFound("alert " + id);
                     }
-                    return Alerts.fromRow(rows.iterator().next());
+                    JsonObject alert = Alerts.fromRow(rows.iterator().next());
+                    Audit.record(ctx, "alert.ack", id, null, new JsonObject().put("unitId", alert.getString("unitId"))
+                            .put("ackedBy", alert.getString("ackedBy")).put("ackedAt", alert.getString("ackedAt")));
+                    return alert;
                 }));
     }
 }

@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import org.borderwatch.Times;
+import org.borderwatch.audit.Audit;
 import org.borderwatch.auth.AuthApi;
 import org.borderwatch.auth.Role;
 import org.borderwatch.http.ApiException;
@@ -55,7 +56,8 @@ public final class WebhookApi {
         }
         Responses.reply(ctx, 201, pool.preparedQuery(WebhookSql.INSERT)
                 .execute(Tuple.of(text, key, types, AuthApi.principal(ctx).agency()))
-                .map(rows -> toJson(rows.iterator().next())));
+                .map(rows -> toJson(rows.iterator().next()))
+                .onSuccess(hook -> Audit.record(ctx, "webhook.create", hook.getString("id"), null, hook)));
     }
 
     private void delete(RoutingContext ctx) {
@@ -68,6 +70,7 @@ public final class WebhookApi {
                     } else if (ar.result().rowCount() == 0) {
                         Responses.fail(ctx, ApiException.notFound("webhook " + id));
                     } else {
+                        Audit.record(ctx, "webhook.delete", id, null, null);
                         ctx.response().setStatusCode(204).end();
                     }
                 });

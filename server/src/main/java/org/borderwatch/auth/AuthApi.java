@@ -4,14 +4,16 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import org.borderwatch.audit.Audit;
 import org.borderwatch.http.ApiException;
 import org.borderwatch.http.JsonBodies;
 import org.borderwatch.http.Responses;
+import org.borderwatch.ops.LogLimit;
 
-/** {@code POST /api/v1/login}, {@code POST /api/v1/users} and the bearer-token gate in front of everything else. */
+/** {@code POST /api/v1/login}, {@code POST /api/v1/logout} and the bearer-token gate in front of everything else. */
 public final class AuthApi {
 
-    private static final String PRINCIPAL = "principal";
+    private static final String SESSION = "session";
 
     private final AuthService auth;
 
@@ -19,16 +21,23 @@ public final class AuthApi {
         this.auth = auth;
     }
 
-    /** Mounts login (open) and then the token gate on every other {@code /api} and {@code /ws} path. */
+    /** Mounts login (open), then the token gate on every other {@code /api} and {@code /ws} path, then logout. */
     public void mount(Router router) {
         router.post("/api/v1/login").handler(this::login);
         router.route("/api/*").handler(this::authenticate);
         router.route("/ws/*").handler(this::authenticate);
-        router.post("/api/v1/users").handler(require(Role.ADMIN)).handler(this::createUser);
+        router.post("/api/v1/logout").handler(this::logout);
     }
 
     public static Principal principal(RoutingContext ctx) {
-        return ctx.get(PRINCIPAL);
+        Session session = ctx.get(SESSION);
+        return session == null ? null : session.principal();
+    }
+
+    /** The id of the login token the request came with, or null (a device key). */
+    public static String sessionId(RoutingContext ctx) {
+        Session session = ctx.get(SESSION);
+        return session == null ? null : session.id();
     }
 
     /** Lets the request through only when its principal's role includes {@code role}: 403 otherwise. */
@@ -43,29 +52,45 @@ public final class AuthApi {
         };
     }
 
-    private void login(RoutingContext ctx) {
-        JsonObject body = jsonBody(ctx);
-        Responses.reply(ctx, 200, auth.login(stringOrNull(body, "username"), stringOrNull(body, "password")));
+    /** The client's address, as throttling and the audit know it. */
+    public static String address(RoutingContext ctx) {
+        return ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
     }
 
-    private void createUser(RoutingContext ctx) {
+    private void login(RoutingContext ctx) {
         JsonObject body = jsonBody(ctx);
         String username = stringOrNull(body, "username");
         String password = stringOrNull(body, "password");
-        if (username == null || !username.matches("[A-Za-z0-9._@-]{1,64}")) {
-            throw ApiException.badRequest("username must be 1-64 of letters, digits, . _ @ -", "username");
+        auth.login(username, password, address(ctx)).onComplete(ar -> {
+            if (ar.succeeded()) {
+                Audit.record(ctx, Audit.actor(username, ar.result().getString("agency")), "login", username,
+                        null, null);
+                Responses.json(ctx, 200, ar.result());
+            } else {
+                // Only real attempts: a body without a password checks nothing and must not grow the log at no cost.
+                if (ar.cause() instanceof AuthService.Refused refused && username != null && password != null) {
+                    Audit.record(ctx, Audit.actor(LogLimit.clip(username), refused.agency()), "login.failed",
+                            LogLimit.clip(username), null, null);
+                }
+                Responses.fail(ctx, ar.cause());
+            }
+        });
+    }
+
+    /** Signs the request's login token out on every node; a device key is revoked by rotating it instead. */
+    private void logout(RoutingContext ctx) {
+        Session session = ctx.get(SESSION);
+        if (session.id() == null) {
+            throw ApiException.forbidden("a device key is revoked by rotating it (POST /api/v1/units/{id}/key)");
         }
-        if (password == null || password.length() < 8) {
-            throw ApiException.badRequest("password must have at least 8 characters", "password");
-        }
-        Role role = Role.ofPerson(stringOrNull(body, "role"));
-        if (role == null) {
-            throw ApiException.badRequest("role must be viewer, operator or admin", "role");
-        }
-        String agency = Agencies.forNew(principal(ctx), body.getValue("agency"));
-        Responses.reply(ctx, 201, auth.createUser(username, password, role, agency)
-                .map(v -> new JsonObject().put("username", username).put("role", role.wireName())
-                        .put("agency", agency)));
+        auth.signOut(session).onComplete(ar -> {
+            if (ar.succeeded()) {
+                Audit.record(ctx, "logout", session.principal().name(), null, null);
+                ctx.response().setStatusCode(204).end();
+            } else {
+                Responses.fail(ctx, ar.cause());
+            }
+        });
     }
 
     private void authenticate(RoutingContext ctx) {
@@ -77,9 +102,9 @@ public final class AuthApi {
             // Browsers cannot set headers on a WebSocket handshake.
             token = ctx.request().getParam("access_token");
         }
-        auth.authenticate(token).onComplete(ar -> {
+        auth.session(token).onComplete(ar -> {
             if (ar.succeeded()) {
-                ctx.put(PRINCIPAL, ar.result());
+                ctx.put(SESSION, ar.result());
                 ctx.next();
             } else {
                 Responses.fail(ctx, ar.cause());
@@ -92,7 +117,7 @@ public final class AuthApi {
         return JsonBodies.object(ctx);
     }
 
-    private static String stringOrNull(JsonObject body, String field) {
+    static String stringOrNull(JsonObject body, String field) {
         return body.getValue(field) instanceof String text ? text : null;
     }
 }

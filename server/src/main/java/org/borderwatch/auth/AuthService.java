@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
@@ -18,50 +19,81 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 
 /**
- * Logins, users and bearer tokens. Login tokens are HS256 JWTs signed with a key kept in the database, so a token
- * from one node is good on every node; device keys are looked up by their hash. Bcrypt runs as unordered blocking
- * work: ordered work is serialised per context, which would queue every login of the node behind one another.
+ * Logins, password checks and bearer tokens. Login tokens are HS256 JWTs signed with a key kept in the database, so a
+ * token from one node is good on every node, until {@link Sessions} says it was revoked; device keys are looked up by
+ * their hash. Password checks are throttled ({@link LoginThrottle}). Bcrypt runs as unordered blocking work: ordered
+ * work is serialised per context, which would queue every login of the node behind one another.
  */
 public final class AuthService {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuthService.class);
     private static final String TOKEN_KEY = "jwt-hs256";
+    /** Longest a login waits for the second after its user's last revocation (clock skew between nodes included). */
+    private static final long MAX_LOGIN_WAIT_MS = 2_000;
+
+    /** A refused password check, with the agency of the user it named when there is one (for the audit). */
+    public static final class Refused extends ApiException {
+
+        private final String agency;
+
+        Refused(String agency) {
+            super(401, "invalid username or password", null, null);
+            this.agency = agency;
+        }
+
+        public String agency() {
+            return agency;
+        }
+    }
 
     private final Vertx vertx;
     private final Pool pool;
     private final UnitRegistry units;
     private final JWTAuth jwt;
     private final int tokenTtlSeconds;
+    private final Sessions sessions;
+    private final LoginThrottle throttle;
 
-    private AuthService(Vertx vertx, Pool pool, UnitRegistry units, JWTAuth jwt, int tokenTtlSeconds) {
+    private AuthService(Vertx vertx, Pool pool, UnitRegistry units, JWTAuth jwt, int tokenTtlSeconds,
+                        Sessions sessions) {
         this.vertx = vertx;
         this.pool = pool;
         this.units = units;
         this.jwt = jwt;
         this.tokenTtlSeconds = tokenTtlSeconds;
+        this.sessions = sessions;
+        this.throttle = new LoginThrottle(vertx, pool);
     }
 
     public static Future<AuthService> create(Vertx vertx, Pool pool, UnitRegistry units, int tokenTtlSeconds) {
         return pool.preparedQuery(AuthSql.INSERT_SECRET).execute(Tuple.of(TOKEN_KEY, Secrets.randomToken(48)))
                 .compose(v -> pool.preparedQuery(AuthSql.SELECT_SECRET).execute(Tuple.of(TOKEN_KEY)))
-                .map(rows -> {
+                .compose(rows -> {
                     String secret = rows.iterator().next().getString("value");
                     JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions()
                             .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
-                    return new AuthService(vertx, pool, units, jwt, tokenTtlSeconds);
+                    return new Sessions(pool).load(vertx)
+                            .map(sessions -> new AuthService(vertx, pool, units, jwt, tokenTtlSeconds, sessions));
                 });
     }
 
     /**
      * Creates user {@code admin} on the very first start of the cluster. The password is the configured one or a
-     * generated one, printed this once.
+     * generated one, printed this once. A configured one must meet the {@link PasswordPolicy} like any other: the
+     * node refuses to start with a weak one rather than guard every agency's data with it.
      */
     public Future<Void> bootstrapAdmin(String configuredPassword) {
         return pool.query(AuthSql.ADMIN_EXISTS).execute().compose(rows -> {
             if (rows.size() > 0) {
                 return Future.succeededFuture();
+            }
+            String weak = configuredPassword == null ? null : PasswordPolicy.problem(configuredPassword);
+            if (weak != null) {
+                return Future.failedFuture(new IllegalArgumentException("BW_ADMIN_PASSWORD is refused: "
+                        + weak.replaceFirst("^password ", "it ")));
             }
             String password = configuredPassword != null ? configuredPassword : Secrets.randomToken(12);
             return vertx.executeBlocking(() -> Secrets.hashPassword(password), false)
@@ -78,24 +110,36 @@ public final class AuthService {
         });
     }
 
-    public Future<JsonObject> login(String username, String password) {
-        return checkPassword(username, password).map(row -> {
-            String role = row.getString("role");
-            String agency = row.getString("agency");
-            Instant expiresAt = Instant.now().plusSeconds(tokenTtlSeconds);
-            String token = jwt.generateToken(new JsonObject().put("sub", username).put("role", role)
-                    .put("agency", agency), new JWTOptions().setExpiresInSeconds(tokenTtlSeconds));
-            return new JsonObject().put("token", token).put("role", role).put("agency", agency)
-                    .put("expiresAt", Times.format(expiresAt));
+    /**
+     * A login token for the right password from {@code address}: {@link Refused} (401) otherwise, 429 when the
+     * username or address is throttled.
+     */
+    public Future<JsonObject> login(String username, String password, String address) {
+        return checkPassword(username, password, address).compose(row -> {
+            OffsetDateTime revoked = row.getOffsetDateTime("tokens_valid_after");
+            long firstValid = Sessions.firstValidSecond(revoked == null ? 0 : revoked.toInstant().toEpochMilli());
+            // A token issued in the second of a revocation would be refused with it: wait for the next second.
+            long wait = Math.min(MAX_LOGIN_WAIT_MS, firstValid * 1000 - System.currentTimeMillis());
+            Future<Void> ready = wait > 0 ? vertx.timer(wait).mapEmpty() : Future.succeededFuture();
+            return ready.map(v -> token(username, row.getString("role"), row.getString("agency")));
         });
+    }
+
+    private JsonObject token(String username, String role, String agency) {
+        Instant expiresAt = Instant.now().plusSeconds(tokenTtlSeconds);
+        String token = jwt.generateToken(new JsonObject().put("sub", username).put("role", role)
+                .put("agency", agency).put("jti", Secrets.randomToken(16)),
+                new JWTOptions().setExpiresInSeconds(tokenTtlSeconds));
+        return new JsonObject().put("token", token).put("role", role).put("agency", agency)
+                .put("expiresAt", Times.format(expiresAt));
     }
 
     /**
      * Who a username and password belong to, for the device protocols that carry credentials (MQTT CONNECT, TAK's
-     * streaming auth message): a unit (username = unit id or empty, password = its device key) or a user. Fails with
-     * a 401-style {@link ApiException} otherwise.
+     * streaming auth message) from {@code address}: a unit (username = unit id or empty, password = its device key)
+     * or a user. Fails with a 401-style {@link ApiException} otherwise, or 429 while a user's password is throttled.
      */
-    public Future<Principal> credentials(String username, String password) {
+    public Future<Principal> credentials(String username, String password, String address) {
         if (password != null && password.startsWith(Secrets.DEVICE_KEY_PREFIX)) {
             return units.findByKeyHash(Secrets.sha256(password)).map(unit -> {
                 if (unit == null || (username != null && !username.isEmpty() && !username.equals(unit.id()))) {
@@ -104,22 +148,34 @@ public final class AuthService {
                 return Principal.device(unit.id(), unit.agency());
             });
         }
-        return checkPassword(username, password)
+        return checkPassword(username, password, address)
                 .map(row -> Principal.user(username, Role.ofPerson(row.getString("role")), row.getString("agency")));
     }
 
-    /** The user's row when the password is right; a 401 otherwise, after the same bcrypt work either way. */
-    private Future<Row> checkPassword(String username, String password) {
+    /** The user's row when the password is right, throttled: 429 while throttled, else {@link Refused} if wrong. */
+    private Future<Row> checkPassword(String username, String password, String address) {
         if (username == null || password == null) {
-            return Future.failedFuture(new ApiException(401, "invalid username or password", null, null));
+            return Future.failedFuture(new Refused(null)); // nothing to check, nothing guessed: not counted
         }
+        return throttle.check(username, address)
+                .compose(v -> verify(username, password))
+                .compose(row -> throttle.succeeded(username).map(row),
+                        e -> e instanceof Refused
+                                ? throttle.failed(username, address).compose(v -> Future.failedFuture(e))
+                                : Future.failedFuture(e));
+    }
+
+    /** The user's row when the password is right and the user enabled; {@link Refused} after the same bcrypt work. */
+    private Future<Row> verify(String username, String password) {
         return pool.preparedQuery(AuthSql.SELECT_USER).execute(Tuple.of(username)).compose(rows -> {
             Row row = rows.size() > 0 ? rows.iterator().next() : null;
-            // An unknown user costs the same bcrypt as a known one, so timing does not reveal who exists.
+            // An unknown user costs the same bcrypt as a known one, so timing does not reveal who exists. A password
+            // longer than bcrypt reads was never set, so it is wrong without asking bcrypt (which would refuse it).
             String hash = row != null ? row.getString("password_hash") : DUMMY_HASH;
-            return vertx.executeBlocking(() -> Secrets.checkPassword(password, hash), false).map(ok -> {
-                if (row == null || !ok) {
-                    throw new ApiException(401, "invalid username or password", null, null);
+            boolean readable = !PasswordPolicy.tooLong(password);
+            return vertx.executeBlocking(() -> readable && Secrets.checkPassword(password, hash), false).map(ok -> {
+                if (row == null || !ok || row.getBoolean("disabled")) {
+                    throw new Refused(row == null ? null : row.getString("agency"));
                 }
                 return row;
             });
@@ -135,6 +191,14 @@ public final class AuthService {
 
     /** Resolves a bearer token (login JWT or device key) to its principal; fails with 401 when it is neither. */
     public Future<Principal> authenticate(String token) {
+        return session(token).map(Session::principal);
+    }
+
+    /**
+     * Resolves a bearer token to its session: a login token that still counts ({@link Sessions}), or a device key.
+     * Fails with 401 otherwise.
+     */
+    public Future<Session> session(String token) {
         if (token == null || token.isBlank()) {
             return Future.failedFuture(ApiException.unauthorized());
         }
@@ -143,19 +207,43 @@ public final class AuthService {
                 if (unit == null) {
                     throw ApiException.unauthorized();
                 }
-                return Principal.device(unit.id(), unit.agency());
+                return new Session(Principal.device(unit.id(), unit.agency()), null, 0);
             });
         }
         return jwt.authenticate(new TokenCredentials(token))
                 .map(user -> {
-                    Role role = Role.ofPerson(user.principal().getString("role"));
-                    String agency = user.principal().getString("agency");
-                    if (role == null || agency == null) {
-                        throw ApiException.unauthorized(); // agency is missing only in tokens from before agencies
+                    JsonObject claims = user.principal();
+                    Role role = Role.ofPerson(claims.getString("role"));
+                    String agency = claims.getString("agency");
+                    String name = claims.getString("sub");
+                    String jti = claims.getString("jti");
+                    // agency and jti are missing only in tokens from before agencies and sessions: sign in again.
+                    if (role == null || agency == null || name == null
+                            || !sessions.valid(name, jti, time(user, "iat"))) {
+                        throw ApiException.unauthorized();
                     }
-                    return Principal.user(user.principal().getString("sub"), role, agency);
+                    return new Session(Principal.user(name, role, agency), jti, time(user, "exp"));
                 })
                 .recover(e -> Future.failedFuture(e instanceof ApiException ? e : ApiException.unauthorized()));
+    }
+
+    /** A time claim (epoch seconds) of a verified token: Vert.x keeps iat and exp among the user's attributes. */
+    private static long time(User user, String claim) {
+        Object value = user.attributes().getValue(claim, user.principal().getValue(claim));
+        return value instanceof Number number ? number.longValue() : 0;
+    }
+
+    /** Signs a login token out on every node at once; it stays refused until it would have expired anyway. */
+    public Future<Void> signOut(Session session) {
+        return sessions.signOut(vertx, session.id(), session.principal().name(), session.expiresAt());
+    }
+
+    /**
+     * Announces a user's new state to every node: whether they are disabled, and that none of their tokens issued
+     * until {@code validAfterMs} counts; when {@code revoked}, their open connections close too.
+     */
+    void userChanged(String username, long validAfterMs, boolean disabled, boolean revoked) {
+        sessions.publish(vertx, Sessions.userChanged(username, validAfterMs, disabled, revoked));
     }
 
     private static final String DUMMY_HASH = Secrets.hashPassword(Secrets.randomToken(16));

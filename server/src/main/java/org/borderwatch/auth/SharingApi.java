@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import org.borderwatch.audit.Audit;
 import org.borderwatch.bus.Addresses;
 import org.borderwatch.http.ApiException;
 import org.borderwatch.http.JsonBodies;
@@ -63,7 +64,8 @@ public final class SharingApi {
                 + "letter or digit)");
         String name = JsonBodies.name(body.getValue("name"), "name", JsonBodies.MAX_NAME);
         Responses.reply(ctx, 201, pool.preparedQuery(SharingSql.INSERT_AGENCY).execute(Tuple.of(id, name))
-                .map(rows -> agencies(rows).getJsonObject(0)));
+                .map(rows -> agencies(rows).getJsonObject(0))
+                .onSuccess(agency -> Audit.record(ctx, "agency.create", id, null, agency)));
     }
 
     private void listShares(RoutingContext ctx) {
@@ -102,7 +104,8 @@ public final class SharingApi {
                 .recover(e -> Future.failedFuture(e instanceof PgException pg && "23503".equals(pg.getSqlState())
                         ? ApiException.badRequest("no such agency", String.valueOf(pg.getConstraint())
                                 .startsWith("shares_to") ? "to" : "from") : e))
-                .compose(this::announce);
+                .compose(this::announce)
+                .onSuccess(share -> Audit.record(ctx, "share.create", share.getString("id"), null, share));
         Responses.reply(ctx, 201, created);
     }
 
@@ -114,7 +117,10 @@ public final class SharingApi {
                         admin.isRoot() ? null : admin.agency()))
                 .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiException.notFound("share " + id))
                         : announce(rows))
-                .onSuccess(v -> ctx.response().setStatusCode(204).end())
+                .onSuccess(rows -> {
+                    Audit.record(ctx, "share.delete", id, json(Sharing.share(rows.iterator().next())), null);
+                    ctx.response().setStatusCode(204).end();
+                })
                 .onFailure(e -> Responses.fail(ctx, e));
     }
 

@@ -13,9 +13,10 @@ final class SharingSql {
     static final String SELECT_SHARES = """
             SELECT id, from_agency, to_agency, unit_types, unit_ids FROM shares
             WHERE $1::text IS NULL OR from_agency = $1 OR to_agency = $1 ORDER BY created_at""";
-    /** Deletes a share its agency gave ($2 = null: root, any); returns it when deleted. */
+    /** Deletes a share its agency gave ($2 = null: root, any); returns it as it was when deleted. */
     static final String DELETE_SHARE = """
-            DELETE FROM shares WHERE id = $1 AND ($2::text IS NULL OR from_agency = $2) RETURNING id""";
+            DELETE FROM shares WHERE id = $1 AND ($2::text IS NULL OR from_agency = $2)
+            RETURNING id, from_agency, to_agency, unit_types, unit_ids""";
 
     private SharingSql() {
     }

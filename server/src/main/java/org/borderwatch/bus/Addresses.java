@@ -13,11 +13,20 @@ public final class Addresses {
     public static final String ALERTS = "bw.alerts";
     /** Publish: {@code {"op":"upsert","feature":F}} or {@code {"op":"delete","id":…}} after a geofence change. */
     public static final String GEOFENCE_CHANGED = "bw.geofence.changed";
-    /** Publish: a unit JSON ({@code id,name,type,deviceKeyHash}) after it was created or its key rotated. */
+    /**
+     * Publish: a unit JSON ({@code id,name,type,deviceKeyHash,agency}) after it was created or its key rotated; a
+     * rotation also names the {@code retiredKeyHash} no node may accept again.
+     */
     public static final String UNIT_CHANGED = "bw.unit.changed";
 
     /** Publish (no body): a share between agencies was created or deleted; every node reloads them. */
     public static final String SHARES_CHANGED = "bw.shares.changed";
+
+    /**
+     * Publish: a revocation (see {@code auth.Sessions}): a user disabled or changed, a token signed out, a device key
+     * rotated. Every node updates what it accepts, and every door closes the connections named by {@code close}.
+     */
+    public static final String REVOKED = "bw.auth.revoked";
 
     /** Clustered request to one node's track writer: a JSON array of positions it owns; reply as TRACK_SUBMIT. */
     public static String trackForward(String nodeId) {

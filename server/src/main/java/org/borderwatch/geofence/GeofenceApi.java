@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import org.borderwatch.audit.Audit;
 import org.borderwatch.auth.AuthApi;
 import org.borderwatch.auth.Role;
 import org.borderwatch.bus.Addresses;
@@ -27,10 +28,10 @@ public final class GeofenceApi {
         router.get("/api/v1/geofences/:id").handler(AuthApi.require(Role.VIEWER))
                 .handler(ctx -> Responses.reply(ctx, 200, store.get(ctx.pathParam("id"), agency(ctx))));
         router.post("/api/v1/geofences").handler(AuthApi.require(Role.OPERATOR))
-                .handler(ctx -> Responses.reply(ctx, 201, announce(store.create(input(ctx), agency(ctx)))));
-        router.put("/api/v1/geofences/:id").handler(AuthApi.require(Role.OPERATOR))
-                .handler(ctx -> Responses.reply(ctx, 200,
-                        announce(store.update(ctx.pathParam("id"), input(ctx), agency(ctx)))));
+                .handler(ctx -> Responses.reply(ctx, 201, announce(store.create(input(ctx), agency(ctx))
+                        .onSuccess(fence -> Audit.record(ctx, "geofence.create", fence.getString("id"), null,
+                                fence)))));
+        router.put("/api/v1/geofences/:id").handler(AuthApi.require(Role.OPERATOR)).handler(this::update);
         router.delete("/api/v1/geofences/:id").handler(AuthApi.require(Role.OPERATOR)).handler(this::delete);
     }
 
@@ -48,9 +49,23 @@ public final class GeofenceApi {
                 new JsonObject().put("op", "upsert").put("feature", feature)));
     }
 
+    private void update(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        GeofenceInput input = input(ctx);
+        Responses.reply(ctx, 200, announce(previous(id, agency(ctx))
+                .compose(before -> store.update(id, input, agency(ctx))
+                        .onSuccess(after -> Audit.record(ctx, "geofence.update", id, before, after)))));
+    }
+
+    /** The fence as it is before a change, for the audit; null when it cannot be read (the change then says why). */
+    private Future<JsonObject> previous(String id, String agency) {
+        return store.get(id, agency).otherwise((JsonObject) null);
+    }
+
     private void delete(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        store.delete(id, agency(ctx)).onComplete(ar -> {
+        previous(id, agency(ctx)).compose(before -> store.delete(id, agency(ctx))
+                .onSuccess(revision -> Audit.record(ctx, "geofence.delete", id, before, null))).onComplete(ar -> {
             if (ar.succeeded()) {
                 vertx.eventBus().publish(Addresses.GEOFENCE_CHANGED,
                         new JsonObject().put("op", "delete").put("id", id).put("revision", ar.result()));

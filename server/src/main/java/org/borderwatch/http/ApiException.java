@@ -10,12 +10,18 @@ public class ApiException extends RuntimeException {
     private final int status;
     private final String field;
     private final Integer index;
+    private final Long retryAfterSeconds;
 
     public ApiException(int status, String error, String field, Integer index) {
+        this(status, error, field, index, null);
+    }
+
+    private ApiException(int status, String error, String field, Integer index, Long retryAfterSeconds) {
         super(error, null, false, false);
         this.status = status;
         this.field = field;
         this.index = index;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public static ApiException badRequest(String error, String field) {
@@ -45,6 +51,16 @@ public class ApiException extends RuntimeException {
 
     public static ApiException forbidden(String why) {
         return new ApiException(403, why, null, null);
+    }
+
+    /** 429: the client must wait {@code retryAfterSeconds} (sent as {@code Retry-After}) before it tries again. */
+    public static ApiException tooManyRequests(String why, long retryAfterSeconds) {
+        return new ApiException(429, why, null, null, retryAfterSeconds);
+    }
+
+    /** Seconds for a {@code Retry-After} header, or null when the answer has none. */
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public int status() {

@@ -12,10 +12,13 @@ import org.borderwatch.alert.AlertApi;
 import org.borderwatch.alert.AlertSockets;
 import org.borderwatch.alert.WebhookApi;
 import org.borderwatch.alert.WebhookTargets;
+import org.borderwatch.audit.Audit;
+import org.borderwatch.audit.AuditApi;
 import org.borderwatch.auth.AuthApi;
 import org.borderwatch.auth.AuthService;
 import org.borderwatch.auth.Sharing;
 import org.borderwatch.auth.SharingApi;
+import org.borderwatch.auth.UserApi;
 import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
@@ -89,7 +92,10 @@ public final class HttpVerticle extends VerticleBase {
                 .end(metrics.render()));
 
         router.route("/api/*").handler(new BodyReader(MAX_BODY_BYTES));
+        router.route("/api/*").handler(new Audit(pool, metrics));
         new AuthApi(auth).mount(router);
+        new UserApi(vertx, pool, auth).mount(router);
+        new AuditApi(pool).mount(router);
         new PositionApi(new PositionIngest(vertx, registry, cluster)).mount(router);
         new UnitApi(units, registry, sharing).mount(router);
         new GeofenceApi(vertx, new GeofenceStore(pool, config.geofenceMaxAreaKm2())).mount(router);

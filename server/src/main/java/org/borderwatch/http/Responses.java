@@ -46,6 +46,9 @@ public final class Responses {
             return;
         }
         if (cause instanceof ApiException api) {
+            if (api.retryAfterSeconds() != null) {
+                ctx.response().putHeader("Retry-After", String.valueOf(api.retryAfterSeconds()));
+            }
             json(ctx, api.status(), api.toJson());
         } else if (cause instanceof PgException pg && "23505".equals(pg.getSqlState())) {
             json(ctx, 409, new ApiException(409, "already exists", null, null).toJson());

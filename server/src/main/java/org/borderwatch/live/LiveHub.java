@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.borderwatch.auth.AuthApi;
+import org.borderwatch.auth.OpenConnections;
 import org.borderwatch.auth.Role;
 import org.borderwatch.auth.Sharing;
 import org.borderwatch.auth.Visibility;
@@ -34,12 +35,15 @@ public final class LiveHub implements Feed.Listener {
     static final long FRAME_INTERVAL_MS = 100;
     static final int MAX_CLIENT_MESSAGE_CHARS = 4096;
     static final int MAX_CLIENT_MESSAGES_PER_SECOND = 20;
+    /** Close code for a socket whose token or user was revoked: policy violation; the app signs in again. */
+    private static final short REVOKED = 1008;
 
     private final Vertx vertx;
     private final Feed feed;
     private final Metrics metrics;
     private final Sharing sharing;
     private final Set<LiveClient> clients = new HashSet<>();
+    private OpenConnections open;
 
     public LiveHub(Vertx vertx, UnitStore units, int staleSeconds, Metrics metrics, Sharing sharing) {
         this.vertx = vertx;
@@ -51,6 +55,7 @@ public final class LiveHub implements Feed.Listener {
 
     /** Loads the last-known positions and subscribes to the node's feed; call on the HTTP verticle's context. */
     public Future<Void> start() {
+        open = OpenConnections.listen(vertx);
         feed.listen(this);
         vertx.setPeriodic(FRAME_INTERVAL_MS, id -> clients.forEach(LiveClient::flush));
         return feed.start();
@@ -62,6 +67,7 @@ public final class LiveHub implements Feed.Listener {
 
     private void upgrade(RoutingContext ctx) {
         Visibility visibility = sharing.visibility(AuthApi.principal(ctx));
+        String session = AuthApi.sessionId(ctx);
         ctx.request().toWebSocket().onComplete(ar -> {
             if (ar.failed()) {
                 Responses.fail(ctx, ar.cause());
@@ -70,7 +76,14 @@ public final class LiveHub implements Feed.Listener {
             ServerWebSocket socket = ar.result();
             LiveClient client = new LiveClient(socket, visibility, metrics);
             clients.add(client);
-            socket.closeHandler(v -> clients.remove(client));
+            Runnable forget = open.add(visibility.principal(), session, () -> {
+                clients.remove(client);
+                socket.close(REVOKED, "access revoked");
+            });
+            socket.closeHandler(v -> {
+                clients.remove(client);
+                forget.run();
+            });
             socket.exceptionHandler(e -> LOG.debug("live socket error: {}", e.getMessage()));
             socket.textMessageHandler(text -> onClientMessage(client, text));
             sendSnapshot(client);

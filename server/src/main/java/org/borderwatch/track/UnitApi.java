@@ -4,7 +4,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.borderwatch.auth.Agencies;
+import org.borderwatch.audit.Audit;
 import org.borderwatch.auth.AuthApi;
+import org.borderwatch.auth.Principal;
 import org.borderwatch.auth.Sharing;
 import org.borderwatch.auth.Visibility;
 import org.borderwatch.auth.Role;
@@ -35,6 +37,7 @@ public final class UnitApi {
         router.get("/api/v1/units").handler(AuthApi.require(Role.VIEWER))
                 .handler(ctx -> Responses.reply(ctx, 200, store.lastKnown(AuthApi.principal(ctx).agency())));
         router.get("/api/v1/units/:id/track").handler(AuthApi.require(Role.VIEWER)).handler(this::track);
+        router.post("/api/v1/units/:id/key").handler(AuthApi.require(Role.ADMIN)).handler(this::rotateKey);
     }
 
     private void create(RoutingContext ctx) {
@@ -49,7 +52,36 @@ public final class UnitApi {
         }
         String unitName = JsonBodies.name(body.getValue("name", unitId), "name", JsonBodies.MAX_NAME);
         String agency = Agencies.forNew(AuthApi.principal(ctx), body.getValue("agency"));
-        Responses.reply(ctx, 201, store.create(unitId, unitName, unitType, agency));
+        Responses.reply(ctx, 201, store.create(unitId, unitName, unitType, agency).onSuccess(unit -> {
+            JsonObject after = unit.copy();
+            after.remove("deviceKey");
+            Audit.record(ctx, "unit.create", unitId, null, after);
+        }));
+    }
+
+    /**
+     * A new device key for the unit (admin of its agency, or root); the old one is refused from now on, on every node
+     * and protocol. A unit the admin cannot see is not found; one shared with its agency is not its to rotate.
+     */
+    private void rotateKey(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        Principal admin = AuthApi.principal(ctx);
+        Visibility visibility = sharing.visibility(admin);
+        Responses.reply(ctx, 200, registry.find(id).compose(unit -> {
+            if (unit == null || !visibility.seesUnit(id)) {
+                throw ApiException.notFound("unit " + id);
+            }
+            if (!admin.isRoot() && !admin.agency().equals(unit.agency())) {
+                throw ApiException.forbidden("only the admins of agency " + unit.agency() + " rotate its keys");
+            }
+            return store.rotateKey(id, admin.isRoot() ? null : admin.agency());
+        }).map(key -> {
+            if (key == null) {
+                throw ApiException.notFound("unit " + id);
+            }
+            Audit.record(ctx, "unit.key", id, null, null);
+            return new JsonObject().put("deviceKey", key);
+        }));
     }
 
     private void track(RoutingContext ctx) {

@@ -21,6 +21,8 @@ public final class UnitRegistry {
 
     private final Map<String, Unit> byId = new ConcurrentHashMap<>();
     private final Map<String, String> idByKeyHash = new ConcurrentHashMap<>();
+    /** Hashes of rotated keys: never accepted again, even if a lookup that started before the rotation returns one. */
+    private final Set<String> retired = ConcurrentHashMap.newKeySet();
     private final Pool pool;
 
     public UnitRegistry(Pool pool) {
@@ -28,7 +30,13 @@ public final class UnitRegistry {
     }
 
     public Future<UnitRegistry> load(Vertx vertx) {
-        vertx.eventBus().<JsonObject>consumer(Addresses.UNIT_CHANGED, msg -> put(Unit.fromBusJson(msg.body())));
+        vertx.eventBus().<JsonObject>consumer(Addresses.UNIT_CHANGED, msg -> {
+            String retiredHash = msg.body().getString("retiredKeyHash");
+            if (retiredHash != null) {
+                retire(retiredHash);
+            }
+            put(Unit.fromBusJson(msg.body()));
+        });
         return pool.query(UnitSql.SELECT_ALL).execute().map(rows -> {
             rows.forEach(row -> put(unit(row)));
             return this;
@@ -36,11 +44,20 @@ public final class UnitRegistry {
     }
 
     public void put(Unit unit) {
+        if (retired.contains(unit.deviceKeyHash())) {
+            return;
+        }
         Unit previous = byId.put(unit.id(), unit);
         if (previous != null && !previous.deviceKeyHash().equals(unit.deviceKeyHash())) {
             idByKeyHash.remove(previous.deviceKeyHash());
         }
         idByKeyHash.put(unit.deviceKeyHash(), unit.id());
+    }
+
+    /** Forgets a rotated key's hash on this node for good: its unit no longer answers to it. */
+    public void retire(String keyHash) {
+        retired.add(keyHash);
+        idByKeyHash.remove(keyHash);
     }
 
     public Unit get(String id) {
@@ -69,6 +86,9 @@ public final class UnitRegistry {
     }
 
     public Future<Unit> findByKeyHash(String keyHash) {
+        if (retired.contains(keyHash)) {
+            return Future.succeededFuture(null);
+        }
         String id = idByKeyHash.get(keyHash);
         if (id != null) {
             return Future.succeededFuture(byId.get(id));

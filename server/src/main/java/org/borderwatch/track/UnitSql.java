@@ -11,6 +11,15 @@ final class UnitSql {
     static final String INSERT = """
             INSERT INTO units (id, name, type, device_key_hash, agency) VALUES ($1, $2, $3, $4, $5)""";
 
+    /**
+     * Gives unit $1 the key hash $2 when agency $3 administers it (null: root, any); returns the unit and its old hash.
+     */
+    static final String ROTATE_KEY = """
+            UPDATE units u SET device_key_hash = $2
+            FROM (SELECT id, device_key_hash FROM units WHERE id = $1 FOR UPDATE) old
+            WHERE u.id = old.id AND ($3::text IS NULL OR u.agency = $3)
+            RETURNING u.id, u.name, u.type, u.device_key_hash, u.agency, old.device_key_hash AS old_hash""";
+
     /** Creates the unit or, when it exists, gives it a new key (the simulator's units at every start). */
     static final String UPSERT_KEY = """
             INSERT INTO units (id, name, type, device_key_hash, agency) VALUES ($1, $2, $3, $4, $5)

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import org.borderwatch.Times;
 import org.borderwatch.auth.Secrets;
+import org.borderwatch.auth.Sessions;
 import org.borderwatch.bus.Addresses;
 
 import java.time.Instant;
@@ -49,6 +50,28 @@ public final class UnitStore {
             registry.put(unit);
             vertx.eventBus().publish(Addresses.UNIT_CHANGED, unit.toBusJson());
             return unit.toJson().put("deviceKey", key);
+        });
+    }
+
+    /**
+     * Gives the unit a new device key when agency {@code admin} administers it (null: root), and returns the key, the
+     * only time it is shown, or null when there is no such unit of that agency. The old key is forgotten here and on
+     * every node, and every open connection that signed in with it is closed.
+     */
+    public Future<String> rotateKey(String id, String admin) {
+        String key = Secrets.newDeviceKey();
+        return pool.preparedQuery(UnitSql.ROTATE_KEY).execute(Tuple.of(id, Secrets.sha256(key), admin)).map(rows -> {
+            if (rows.size() == 0) {
+                return null;
+            }
+            Row row = rows.iterator().next();
+            Unit unit = UnitRegistry.unit(row);
+            String oldHash = row.getString("old_hash");
+            registry.retire(oldHash);
+            registry.put(unit);
+            vertx.eventBus().publish(Addresses.UNIT_CHANGED, unit.toBusJson().put("retiredKeyHash", oldHash));
+            vertx.eventBus().publish(Addresses.REVOKED, Sessions.deviceRevoked(id));
+            return key;
         });
     }
 

@@ -68,7 +68,7 @@ class AuthIT {
         context.runOnContext(v -> {
             // Holds the context's ordered blocking queue, as another login's bcrypt check would.
             context.executeBlocking(() -> release.await(30, TimeUnit.SECONDS));
-            auth.login("viewer1", "viewer-password").onComplete(ar -> {
+            auth.login("viewer1", "viewer-password", "127.0.0.1").onComplete(ar -> {
                 if (ar.succeeded()) {
                     login.complete(ar.result());
                 } else {
@@ -117,9 +117,9 @@ class AuthIT {
         HttpResponse<Buffer> shortPassword = node.post("/api/v1/users", node.adminToken(), new JsonObject()
                 .put("username", "x").put("password", "short").put("role", "viewer"));
         HttpResponse<Buffer> badRole = node.post("/api/v1/users", node.adminToken(), new JsonObject()
-                .put("username", "x").put("password", "long-enough").put("role", "root"));
+                .put("username", "x").put("password", "long-enough-pass").put("role", "root"));
         HttpResponse<Buffer> duplicate = node.post("/api/v1/users", node.adminToken(), new JsonObject()
-                .put("username", "viewer1").put("password", "long-enough").put("role", "viewer"));
+                .put("username", "viewer1").put("password", "long-enough-pass").put("role", "viewer"));
 
         assertThat(shortPassword.statusCode()).isEqualTo(400);
         assertThat(shortPassword.bodyAsJsonObject().getString("field")).isEqualTo("password");

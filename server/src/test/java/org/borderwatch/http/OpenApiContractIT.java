@@ -517,6 +517,62 @@ class OpenApiContractIT {
 
     @Test
     @Order(6)
+    void sessionsUsersKeysAndAudit() throws Exception {
+        JsonArray users = expect(200, HttpMethod.GET, "/api/v1/users", admin, null).bodyAsJsonArray();
+        assertThat(users.encode()).doesNotContain("hash");
+        expect(401, HttpMethod.GET, "/api/v1/users", null, null);
+        expect(403, HttpMethod.GET, "/api/v1/users", operator, null);
+
+        call(HttpMethod.POST, "/api/v1/users", admin, new JsonObject().put("username", "watch9")
+                .put("password", "correct-horse-battery").put("role", "viewer"));
+        expect(200, HttpMethod.PATCH, "/api/v1/users/watch9", admin, new JsonObject().put("role", "operator")
+                .put("disabled", false));
+        badRequest("password", HttpMethod.PATCH, "/api/v1/users/watch9", admin, new JsonObject()
+                .put("password", "qwerty123456"));
+        badRequest("body", HttpMethod.PATCH, "/api/v1/users/watch9", admin, new JsonObject());
+        expect(404, HttpMethod.PATCH, "/api/v1/users/nobody", admin, new JsonObject().put("disabled", true));
+        expect(401, HttpMethod.PATCH, "/api/v1/users/watch9", null, new JsonObject().put("disabled", true));
+        expect(403, HttpMethod.PATCH, "/api/v1/users/watch9", operator, new JsonObject().put("disabled", true));
+
+        String token = call(HttpMethod.POST, "/api/v1/login", null, new JsonObject().put("username", "watch9")
+                .put("password", "correct-horse-battery")).bodyAsJsonObject().getString("token");
+        expect(204, HttpMethod.POST, "/api/v1/logout", token, null);
+        expect(401, HttpMethod.POST, "/api/v1/logout", token, null);
+        expect(403, HttpMethod.POST, "/api/v1/logout", uavKey, null);
+
+        unit("KEY-1", "foot");
+        String key = expect(200, HttpMethod.POST, "/api/v1/units/KEY-1/key", admin, null).bodyAsJsonObject()
+                .getString("deviceKey");
+        assertThat(key).startsWith("bwk_");
+        expect(404, HttpMethod.POST, "/api/v1/units/GHOST-1/key", admin, null);
+        expect(401, HttpMethod.POST, "/api/v1/units/KEY-1/key", null, null);
+        expect(403, HttpMethod.POST, "/api/v1/units/KEY-1/key", operator, null);
+
+        for (int i = 0; i < 5; i++) {
+            expect(401, HttpMethod.POST, "/api/v1/login", null, new JsonObject().put("username", "watch9")
+                    .put("password", "not-the-password"));
+        }
+        HttpResponse<Buffer> throttled = expect(429, HttpMethod.POST, "/api/v1/login", null, new JsonObject()
+                .put("username", "watch9").put("password", "correct-horse-battery"));
+        assertThat(throttled.getHeader("Retry-After")).matches("\\d+");
+
+        long deadline = System.currentTimeMillis() + 10_000;
+        JsonArray entries;
+        do {
+            entries = expect(200, HttpMethod.GET, "/api/v1/audit?since=" + recent(3600) + "&limit=1000", admin, null)
+                    .bodyAsJsonArray();
+        } while (entries.stream().noneMatch(e -> "unit.key".equals(((JsonObject) e).getString("action")))
+                && System.currentTimeMillis() < deadline);
+        assertThat(entries.stream().map(e -> ((JsonObject) e).getString("action")))
+                .contains("login", "login.failed", "logout", "user.create", "user.update", "unit.key");
+        expect(200, HttpMethod.GET, "/api/v1/audit?actor=admin&action=unit.key&limit=5", admin, null);
+        badRequest("action", HttpMethod.GET, "/api/v1/audit?action=teleport", admin, null);
+        expect(401, HttpMethod.GET, "/api/v1/audit", null, null);
+        expect(403, HttpMethod.GET, "/api/v1/audit", viewer, null);
+    }
+
+    @Test
+    @Order(6)
     void healthAndMetrics() throws Exception {
         expect(200, HttpMethod.GET, "/health/live", null, null);
         expect(200, HttpMethod.GET, "/health/ready", null, null);

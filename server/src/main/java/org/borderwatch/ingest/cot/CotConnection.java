@@ -39,6 +39,8 @@ final class CotConnection {
     private int inFlight;
     private int queued;
     private boolean closed;
+    /** Takes the connection out of the door's registry of open connections, once signed in. */
+    private Runnable forget = () -> { };
 
     CotConnection(CotVerticle door, NetSocket socket) {
         this.door = door;
@@ -48,8 +50,13 @@ final class CotConnection {
         socket.exceptionHandler(e -> close("socket error: " + e.getMessage()));
         socket.closeHandler(v -> {
             closed = true;
+            forget.run();
             door.left(this);
         });
+    }
+
+    void forget(Runnable forget) {
+        this.forget = forget;
     }
 
     NetSocket socket() {
@@ -122,7 +129,8 @@ final class CotConnection {
         if (principal != null) {
             return Future.succeededFuture(); // a repeated auth message changes nothing
         }
-        return door.credentials(auth.username(), auth.password()).compose(who -> {
+        String address = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
+        return door.credentials(auth.username(), auth.password(), address).compose(who -> {
             signedIn(who, auth.uid());
             return Future.<Void>succeededFuture();
         }, e -> {

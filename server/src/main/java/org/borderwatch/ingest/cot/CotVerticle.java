@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import org.borderwatch.auth.DeviceKeys;
+import org.borderwatch.auth.OpenConnections;
 import org.borderwatch.auth.Principal;
 import org.borderwatch.auth.Visibility;
 import org.borderwatch.feed.Feed;
@@ -40,6 +41,7 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
 
     private final Set<CotConnection> connections = new HashSet<>();
     private final LogLimit logs = new LogLimit(LOG, "CoT", 30);
+    private OpenConnections open;
     private LongAdder ignored;
     private LongAdder dropped;
     private CotEncoder encoder;
@@ -52,6 +54,7 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
 
     @Override
     protected Future<?> open() {
+        open = OpenConnections.listen(vertx);
         encoder = new CotEncoder(doors.config().staleSeconds());
         ignored = doors.metrics().counter("bw_cot_ignored_total",
                 "CoT events received that are no fix of the sender's unit (markers, chat, watch-only clients)");
@@ -79,8 +82,8 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
                 });
     }
 
-    Future<Principal> credentials(String username, String password) {
-        return doors.auth().credentials(username, password);
+    Future<Principal> credentials(String username, String password, String address) {
+        return doors.auth().credentials(username, password, address);
     }
 
     Visibility visibility(Principal principal) {
@@ -100,6 +103,7 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
     /** A signed-in client: it gets the picture it may see at once, then the feed. */
     void joined(CotConnection connection) {
         connections.add(connection);
+        connection.forget(open.add(connection.principal(), null, () -> connection.close("access revoked")));
         LOG.info("TAK client {} signed in as {}", connection.socket().remoteAddress(),
                 connection.principal().name());
         for (JsonObject unit : feed.units()) {

@@ -12,6 +12,7 @@ import io.vertx.mqtt.MqttServerOptions;
 import io.vertx.mqtt.MqttTopicSubscription;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import io.vertx.mqtt.messages.MqttSubscribeMessage;
+import org.borderwatch.auth.OpenConnections;
 import org.borderwatch.auth.Principal;
 import org.borderwatch.auth.Role;
 import org.borderwatch.feed.Feed;
@@ -46,6 +47,7 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
 
     private final Set<MqttSubscriber> subscribers = new HashSet<>();
     private final LogLimit logs = new LogLimit(LOG, "MQTT", 30);
+    private OpenConnections open;
 
     public MqttVerticle(Doors doors) {
         super(doors);
@@ -53,6 +55,7 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
 
     @Override
     protected Future<?> open() {
+        open = OpenConnections.listen(vertx);
         doors.metrics().gauge("bw_mqtt_subscribers", "MQTT users subscribed on this node", subscribers::size);
         return feed(this)
                 .compose(feed -> {
@@ -72,14 +75,18 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
         String username = endpoint.auth() == null ? null : endpoint.auth().getUsername();
         String password = endpoint.auth() == null ? null : endpoint.auth().getPassword();
         endpoint.exceptionHandler(e -> close(endpoint, null, "connection error: " + e.getMessage()));
-        doors.auth().credentials(username, password).onComplete(ar -> {
+        String address = endpoint.remoteAddress() == null ? null : endpoint.remoteAddress().hostAddress();
+        doors.auth().credentials(username, password, address).onComplete(ar -> {
             if (ar.failed()) {
                 logs.info("MQTT client {} ({}) refused: {}", LogLimit.clip(endpoint.clientIdentifier()),
                         LogLimit.clip(username), ar.cause().getMessage());
-                endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD);
+                endpoint.reject(ar.cause() instanceof ApiException api && api.status() == 429
+                        ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE
+                        : MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD);
                 return;
             }
             Principal principal = ar.result();
+            Runnable forget = open.add(principal, null, () -> close(endpoint, principal, "access revoked"));
             MqttSubscriber subscriber = principal.role() == Role.DEVICE ? null
                     : new MqttSubscriber(endpoint, doors.sharing().visibility(principal));
             endpoint.publishHandler(message -> publish(endpoint, principal, message));
@@ -91,7 +98,10 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
                 }
                 endpoint.unsubscribeAcknowledge(message.messageId());
             });
-            endpoint.closeHandler(v -> subscribers.remove(subscriber));
+            endpoint.closeHandler(v -> {
+                subscribers.remove(subscriber);
+                forget.run();
+            });
             endpoint.accept(false);
         });
     }
