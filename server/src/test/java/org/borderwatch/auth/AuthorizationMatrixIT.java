@@ -38,7 +38,7 @@ class AuthorizationMatrixIT {
 
     private static final String PASSWORD = "matrix-test-passphrase";
     private static final List<String> CALLERS = List.of("nobody", "device", "viewer", "operator", "admin",
-            "otherViewer", "otherAdmin");
+            "otherViewer", "otherAdmin", "disabled", "loggedOut", "oldKey");
 
     private TestNode node;
     private int mqttPort;
@@ -66,6 +66,19 @@ class AuthorizationMatrixIT {
             tokens.put(user[0], node.login(user[0], PASSWORD));
         }
         tokens.put("admin", root);
+        // A disabled user's token, a token signed out, and a device key replaced by a new one: all refused (401).
+        assertThat(node.post("/api/v1/users", root, new JsonObject().put("username", "gone").put("password",
+                PASSWORD).put("role", "admin")).statusCode()).isEqualTo(201);
+        tokens.put("disabled", node.login("gone", PASSWORD));
+        assertThat(TestNode.await(node.http.patch("/api/v1/users/gone").bearerTokenAuthentication(root)
+                .sendJsonObject(new JsonObject().put("disabled", true))).statusCode()).isEqualTo(200);
+        tokens.put("loggedOut", node.login("viewer", PASSWORD));
+        assertThat(node.post("/api/v1/logout", tokens.get("loggedOut"), new JsonObject()).statusCode())
+                .isEqualTo(204);
+        String spare = node.createUnit("UAV-99", "drone");
+        tokens.put("oldKey", spare);
+        assertThat(node.post("/api/v1/units/UAV-99/key", root, new JsonObject()).statusCode()).isEqualTo(200);
+        node.createUnit("UAV-R", "drone"); // its key is replaced again and again below
         fenceId = node.createFence(Fixtures.square("Zone"));
         Instant t = Instant.now().minusSeconds(60);
         node.post("/api/v1/positions", tokens.get("device"), Fixtures.fix("UAV-01", t.toString(), 31.6, -106.45));
@@ -84,10 +97,14 @@ class AuthorizationMatrixIT {
                          Map<String, Integer> expected) {
     }
 
+    /** The status per caller, in the order of {@link #CALLERS}; revoked credentials get what nobody gets. */
     private static Map<String, Integer> statuses(int... perCaller) {
         Map<String, Integer> map = new LinkedHashMap<>();
-        for (int i = 0; i < CALLERS.size(); i++) {
+        for (int i = 0; i < perCaller.length; i++) {
             map.put(CALLERS.get(i), perCaller[i]);
+        }
+        for (String revoked : List.of("disabled", "loggedOut", "oldKey")) {
+            map.put(revoked, perCaller[0]);
         }
         return map;
     }
@@ -131,6 +148,14 @@ class AuthorizationMatrixIT {
                 new Route("create a user", HttpMethod.POST, () -> "/api/v1/users",
                         () -> new JsonObject().put("username", unique("u")).put("password", PASSWORD)
                                 .put("role", "viewer"), statuses(401, 403, 403, 403, 201, 403, 201)),
+                new Route("list users", HttpMethod.GET, () -> "/api/v1/users", none,
+                        statuses(401, 403, 403, 403, 200, 403, 200)),
+                new Route("change a root user", HttpMethod.PATCH, () -> "/api/v1/users/operator",
+                        () -> new JsonObject().put("role", "operator"), statuses(401, 403, 403, 403, 200, 403, 404)),
+                new Route("replace a root unit's key", HttpMethod.POST, () -> "/api/v1/units/UAV-R/key",
+                        () -> new JsonObject(), statuses(401, 403, 403, 403, 200, 403, 404)),
+                new Route("read the audit log", HttpMethod.GET, () -> "/api/v1/audit", none,
+                        statuses(401, 403, 403, 403, 200, 403, 200)),
                 new Route("list agencies", HttpMethod.GET, () -> "/api/v1/agencies", none,
                         statuses(401, 403, 200, 200, 200, 200, 200)),
                 new Route("create an agency", HttpMethod.POST, () -> "/api/v1/agencies",
@@ -194,6 +219,10 @@ class AuthorizationMatrixIT {
                 .exitCode()).as("a device publishes its own position").isZero();
         assertThat(Mosquitto.pub(mqttPort, "nobody", "nothing", 1, "units/UAV-01/position", fix).exitCode())
                 .as("nobody connects").isNotZero();
+        assertThat(Mosquitto.pub(mqttPort, "UAV-99", tokens.get("oldKey"), 1, "units/UAV-99/position", fix)
+                .exitCode()).as("a replaced key connects no more").isNotZero();
+        assertThat(Mosquitto.pub(mqttPort, "gone", PASSWORD, 1, "units/UAV-01/position", fix).exitCode())
+                .as("a disabled user connects no more").isNotZero();
         assertThat(Mosquitto.pub(mqttPort, "viewer", PASSWORD, 1, "units/UAV-01/position", fix).output())
                 .as("a viewer is no device").isNotBlank();
         for (String[] sub : new String[][] {{"viewer", PASSWORD, "granted"}, {"otherViewer", PASSWORD, "granted"},
@@ -224,6 +253,13 @@ class AuthorizationMatrixIT {
             nobody.awaitClosed();
             wrong.auth("viewer", "not-the-password", "W-3");
             wrong.awaitClosed();
+            try (TakClient disabled = TakClient.connect(node.vertx, cotPort);
+                 TakClient oldKey = TakClient.connect(node.vertx, cotPort)) {
+                disabled.auth("gone", PASSWORD, "W-4");
+                oldKey.auth("UAV-99", tokens.get("oldKey"), "ANDROID-99");
+                disabled.awaitClosed();
+                oldKey.awaitClosed();
+            }
             device.send(CotSamples.sample("atak-ping", Instant.now()));
             device.await(TakClient.type("t-x-c-t-r"), "a pong for the device");
             Thread.sleep(300);

@@ -59,6 +59,10 @@ class BadInputIT {
                 .add(new JsonArray().add(-106.4).add(31.8)).add(new JsonArray().add(-106.5).add(31.7));
     }
 
+    private static JsonObject user(String password) {
+        return new JsonObject().put("username", "new-user").put("password", password).put("role", "viewer");
+    }
+
     private static JsonObject fix() {
         return Fixtures.fix("UAV-01", Instant.now().minusSeconds(5).toString(), 31.7, -106.4);
     }
@@ -95,6 +99,12 @@ class BadInputIT {
                         "unitId"),
                 Arguments.of("username of 1 MB", "/api/v1/users", new JsonObject().put("username", MEGABYTE)
                         .put("password", "long-enough-password").put("role", "viewer"), 400, "username"),
+                Arguments.of("password over bcrypt's 72 bytes", "/api/v1/users", user("é".repeat(37)), 400,
+                        "password"),
+                Arguments.of("a common password", "/api/v1/users", user("password1234"), 400, "password"),
+                Arguments.of("a password of 11 characters", "/api/v1/users", user("abcdefghijk"), 400, "password"),
+                Arguments.of("a NUL in a password", "/api/v1/users", user("long-enough\u0000password"), 400,
+                        "password"),
                 Arguments.of("agency name of 1 MB", "/api/v1/agencies", new JsonObject().put("id", "a1")
                         .put("name", MEGABYTE), 400, "name"),
                 Arguments.of("agency id with capitals", "/api/v1/agencies", new JsonObject().put("id", "Navy")
