@@ -22,6 +22,7 @@ import org.borderwatch.ingest.PositionApi;
 import org.borderwatch.ingest.PositionIngest;
 import org.borderwatch.live.LiveHub;
 import org.borderwatch.ops.Metrics;
+import org.borderwatch.tls.Tls;
 import org.borderwatch.track.UnitApi;
 import org.borderwatch.track.UnitRegistry;
 import org.borderwatch.track.UnitStore;
@@ -29,7 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 
-/** The HTTP front: REST API, WebSockets, health, metrics and the web app, on {@code BW_HTTP_PORT}. */
+/**
+ * The HTTP front: REST API, WebSockets, health, metrics and the web app, on {@code BW_HTTP_PORT}; HTTPS and WSS only
+ * when TLS is configured.
+ */
 public final class HttpVerticle extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
@@ -63,13 +67,15 @@ public final class HttpVerticle extends VerticleBase {
         return live.start()
                 .compose(v -> {
                     Router router = router(auth, units, live);
-                    return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
+                    HttpServerOptions options = Tls.server(config, new HttpServerOptions()
+                            .setCompressionSupported(true));
+                    return vertx.createHttpServer(options)
                             .requestHandler(router)
                             .listen(config.httpPort());
                 })
                 .onSuccess(s -> {
                     server = s;
-                    LOG.info("HTTP on port {}", s.actualPort());
+                    LOG.info("{} on port {}", config.tls() ? "HTTPS" : "HTTP", s.actualPort());
                 });
     }
 
