@@ -106,6 +106,25 @@ public final class AuthService {
                 .map(row -> Principal.user(username, Role.ofPerson(row.getString("role"))));
     }
 
+    /**
+     * Who a name vouched for by a trusted client certificate is (CoT over mutual TLS, CN = unit id or username): the
+     * unit's device, else the user. The certificate is the credential, so no password. A unit id wins over a username
+     * spelled the same. Fails with a 401-style {@link ApiException} for a name that is neither.
+     */
+    public Future<Principal> byName(String name) {
+        if (name == null || name.isBlank()) {
+            return Future.failedFuture(new ApiException(401, "no unit or user named", null, null));
+        }
+        return units.find(name).compose(unit -> unit != null
+                ? Future.succeededFuture(Principal.device(unit.id()))
+                : pool.preparedQuery(AuthSql.SELECT_USER).execute(Tuple.of(name)).map(rows -> {
+                    if (rows.size() == 0) {
+                        throw new ApiException(401, "no unit or user of this name", null, null);
+                    }
+                    return Principal.user(name, Role.ofPerson(rows.iterator().next().getString("role")));
+                }));
+    }
+
     /** The user's row when the password is right; a 401 otherwise, after the same bcrypt work either way. */
     private Future<Row> checkPassword(String username, String password) {
         if (username == null || password == null) {

@@ -55,7 +55,9 @@ public final class TestCertificates {
 
     /** A client certificate whose CN is {@code commonName} (a unit id or a username), signed by {@code ca}. */
     public Pem client(Pem ca, String commonName) throws Exception {
-        return sign(ca, "client-" + commonName, KeyKind.EC_PKCS8, commonName, "extendedKeyUsage=clientAuth\n");
+        String caName = ca.cert().getFileName().toString().replace("-ca.pem", "");
+        return sign(ca, "client-" + caName + "-" + commonName, KeyKind.EC_PKCS8, commonName,
+                "extendedKeyUsage=clientAuth\n");
     }
 
     private Pem sign(Pem ca, String name, KeyKind kind, String commonName, String extensions) throws Exception {
