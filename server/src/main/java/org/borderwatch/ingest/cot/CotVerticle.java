@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.LongAdder;
  * Cursor-on-Target on {@code BW_COT_PORT}, as a TAK server speaks it: over TCP a connection is both ways (see
  * {@link CotConnection}); over UDP each datagram (up to 64 KB) is one event whose uid is its unit's device key. With
  * TLS configured the same connections are also served over TLS on {@code BW_COT_TLS_PORT}, with client certificates
- * when {@code BW_TLS_CLIENT_CA} is set. The
- * feed is encoded once per position or alert and the same bytes queued for every client that may see it.
+ * when {@code BW_TLS_CLIENT_CA} is set. The feed is encoded once per position or alert and the same bytes queued for
+ * every client that may see it.
  */
 public final class CotVerticle extends DoorVerticle implements Feed.Listener {
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Element;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -180,7 +181,7 @@ class CotTlsIT {
             in.write(CotSamples.sample("atak-sa", t.plusSeconds(1)).getBytes(StandardCharsets.UTF_8));
             in.flush();
             assertThat(without.waitFor(10, TimeUnit.SECONDS)).as("s_client was cut off").isTrue();
-        } catch (java.io.IOException pipeClosed) {
+        } catch (IOException pipeClosed) {
             assertThat(without.waitFor(10, TimeUnit.SECONDS)).as("s_client was cut off").isTrue();
         }
         String output = new String(without.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
