@@ -19,6 +19,7 @@ import org.borderwatch.ingest.cot.CotVerticle;
 import org.borderwatch.ingest.mqtt.MqttVerticle;
 import org.borderwatch.ops.Metrics;
 import org.borderwatch.sim.SimulatorVerticle;
+import org.borderwatch.tls.Tls;
 import org.borderwatch.track.PositionBatch;
 import org.borderwatch.track.TrackVerticle;
 import org.borderwatch.track.UnitRegistry;
@@ -31,6 +32,11 @@ public final class Borderwatch {
 
     /** Deploys a node on {@code vertx}; the schema must already be migrated ({@link Database#migrate()}). */
     public static Future<Void> deploy(Vertx vertx, Config config, ClusterView cluster) {
+        try {
+            Tls.check(vertx, config);
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(e);
+        }
         vertx.eventBus().registerDefaultCodec(PositionBatch.class, new LocalCodec<>(PositionBatch.class));
         Database database = Database.fromUrl(config.dbUrl());
         Metrics metrics = new Metrics();
@@ -65,7 +71,7 @@ public final class Borderwatch {
                         : Future.succeededFuture());
     }
 
-    /** MQTT, OsmAnd and Cursor-on-Target listeners, each unless its port is 0. */
+    /** MQTT, OsmAnd and Cursor-on-Target listeners, each unless its port is 0 (CoT: unless both of its are). */
     private static Future<?> deviceProtocols(Vertx vertx, Doors doors) {
         Config config = doors.config();
         Future<?> deployed = Future.succeededFuture();
@@ -75,7 +81,7 @@ public final class Borderwatch {
         if (config.osmandPort() > 0) {
             deployed = deployed.compose(v -> vertx.deployVerticle(new OsmAndVerticle(doors)));
         }
-        if (config.cotPort() > 0) {
+        if (config.cotPort() > 0 || (config.tls() && config.cotTlsPort() > 0)) {
             deployed = deployed.compose(v -> vertx.deployVerticle(new CotVerticle(doors)));
         }
         return deployed;

@@ -23,7 +23,8 @@ public final class Main {
         Future<Vertx> vertx = config.cluster() ? ClusterSetup.start(config) : Future.succeededFuture(Vertx.vertx());
         vertx.compose(v -> Borderwatch.deploy(v, config, ClusterView.of(v))
                         .onFailure(e -> v.close()))
-                .onSuccess(v -> LOG.info("Borderwatch is up on http://localhost:{}", config.httpPort()))
+                .onSuccess(v -> LOG.info("Borderwatch is up on {}://localhost:{}", config.tls() ? "https" : "http",
+                        config.httpPort()))
                 .onFailure(e -> {
                     LOG.error("Borderwatch failed to start", e);
                     System.exit(1);

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -41,10 +42,15 @@ public final class TestNode {
     public final Pool db;
     private String adminToken;
 
-    private TestNode(Vertx vertx, int port) {
+    private TestNode(Vertx vertx, int port, String tlsCert) {
         this.vertx = vertx;
         this.port = port;
-        this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+        WebClientOptions client = new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port);
+        if (tlsCert != null) {
+            // A node with BW_TLS_CERT speaks HTTPS only: the helper trusts exactly the node's own certificate.
+            client.setSsl(true).setTrustOptions(new PemTrustOptions().addCertPath(tlsCert));
+        }
+        this.http = WebClient.create(vertx, client);
         this.db = Database.fromUrl(DB_URL).pool(vertx, 2);
     }
 
@@ -79,11 +85,12 @@ public final class TestNode {
                 "BW_MQTT_PORT", "0",
                 "BW_OSMAND_PORT", "0",
                 "BW_COT_PORT", "0",
+                "BW_COT_TLS_PORT", "0",
                 // Test fixes carry fixed times, often hours old: no silence alerts unless a test asks for them.
                 "BW_STALE_SECONDS", "31536000"));
         settings.putAll(env);
         await(Borderwatch.deploy(vertx, Config.from(settings), ClusterView.single()));
-        return new TestNode(vertx, port);
+        return new TestNode(vertx, port, settings.get("BW_TLS_CERT"));
     }
 
     public static TestNode start(Vertx vertx) throws Exception {

@@ -152,6 +152,26 @@ public final class AuthService {
                 .map(row -> Principal.user(username, Role.ofPerson(row.getString("role")), row.getString("agency")));
     }
 
+    /**
+     * Who a name vouched for by a trusted client certificate is (CoT over mutual TLS, CN = unit id or username): the
+     * unit's device, else the user. The certificate is the credential, so no password. A unit id wins over a username
+     * spelled the same. Fails with a 401-style {@link ApiException} for a name that is neither.
+     */
+    public Future<Principal> byName(String name) {
+        if (name == null || name.isBlank()) {
+            return Future.failedFuture(new ApiException(401, "no unit or user named", null, null));
+        }
+        return units.find(name).compose(unit -> unit != null
+                ? Future.succeededFuture(Principal.device(unit.id(), unit.agency()))
+                : pool.preparedQuery(AuthSql.SELECT_USER).execute(Tuple.of(name)).map(rows -> {
+                    Row row = rows.size() == 0 ? null : rows.iterator().next();
+                    if (row == null || row.getBoolean("disabled")) {
+                        throw new ApiException(401, "no enabled unit or user of this name", null, null);
+                    }
+                    return Principal.user(name, Role.ofPerson(row.getString("role")), row.getString("agency"));
+                }));
+    }
+
     /** The user's row when the password is right, throttled: 429 while throttled, else {@link Refused} if wrong. */
     private Future<Row> checkPassword(String username, String password, String address) {
         if (username == null || password == null) {

@@ -21,6 +21,14 @@ import java.util.Map;
  * @param mqttPort          {@code BW_MQTT_PORT}: MQTT ingest, 0 = off
  * @param osmandPort        {@code BW_OSMAND_PORT}: OsmAnd / Traccar Client protocol, 0 = off
  * @param cotPort           {@code BW_COT_PORT}: Cursor-on-Target over TCP and UDP, 0 = off
+ * @param cotTlsPort        {@code BW_COT_TLS_PORT}: Cursor-on-Target over TLS (TCP both ways), as TAK Server's 8089;
+ *                          listens only when TLS is configured, 0 = off
+ * @param tlsCert           {@code BW_TLS_CERT}: path of the PEM certificate chain (server first); with
+ *                          {@code BW_TLS_KEY} HTTP, WebSocket and MQTT speak TLS only. Null = no TLS
+ * @param tlsKey            {@code BW_TLS_KEY}: path of the PEM private key of {@code BW_TLS_CERT} (PKCS#8, or
+ *                          PKCS#1 RSA, or SEC1 EC), unencrypted
+ * @param tlsClientCa       {@code BW_TLS_CLIENT_CA}: path of a PEM CA bundle; CoT TLS clients must then present a
+ *                          certificate it signed, whose CN names their unit or user (mutual TLS, as TAK Server)
  * @param staleSeconds      {@code BW_STALE_SECONDS}: silence after which a unit is stale (lost at 5x)
  * @param batchMaxPositions {@code BW_BATCH_MAX}: most positions in one group commit
  * @param queueMaxPositions {@code BW_QUEUE_MAX}: positions waiting for a commit before ingest answers 503
@@ -47,6 +55,10 @@ public record Config(
         int mqttPort,
         int osmandPort,
         int cotPort,
+        int cotTlsPort,
+        String tlsCert,
+        String tlsKey,
+        String tlsClientCa,
         int staleSeconds,
         int batchMaxPositions,
         int queueMaxPositions,
@@ -58,6 +70,11 @@ public record Config(
 
     /** The database {@code ./run.sh} provisions: a project-local cluster on port 55432. */
     public static final String LOCAL_DB_URL = "postgresql://borderwatch:borderwatch@127.0.0.1:55432/borderwatch";
+
+    /** True when a certificate is configured: every listener but the plain device ports then speaks TLS. */
+    public boolean tls() {
+        return tlsCert != null;
+    }
 
     public static Config fromEnvironment() {
         return from(System.getenv());
@@ -77,6 +94,10 @@ public record Config(
                 intVar(env, "BW_MQTT_PORT", 1883),
                 intVar(env, "BW_OSMAND_PORT", 5055),
                 intVar(env, "BW_COT_PORT", 8087),
+                intVar(env, "BW_COT_TLS_PORT", 8089),
+                stringVar(env, "BW_TLS_CERT", null),
+                stringVar(env, "BW_TLS_KEY", null),
+                stringVar(env, "BW_TLS_CLIENT_CA", null),
                 intVar(env, "BW_STALE_SECONDS", 60),
                 intVar(env, "BW_BATCH_MAX", 5000),
                 intVar(env, "BW_QUEUE_MAX", 100_000),

@@ -6,7 +6,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 import org.borderwatch.alert.AlertApi;
 import org.borderwatch.alert.AlertSockets;
@@ -28,6 +27,7 @@ import org.borderwatch.ingest.PositionApi;
 import org.borderwatch.ingest.PositionIngest;
 import org.borderwatch.live.LiveHub;
 import org.borderwatch.ops.Metrics;
+import org.borderwatch.tls.Tls;
 import org.borderwatch.track.UnitApi;
 import org.borderwatch.track.UnitRegistry;
 import org.borderwatch.track.UnitStore;
@@ -35,7 +35,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 
-/** The HTTP front: REST API, WebSockets, health, metrics and the web app, on {@code BW_HTTP_PORT}. */
+/**
+ * The HTTP front: REST API, WebSockets, health, metrics and the web app, on {@code BW_HTTP_PORT}; HTTPS and WSS only
+ * when TLS is configured.
+ */
 public final class HttpVerticle extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
@@ -71,19 +74,23 @@ public final class HttpVerticle extends VerticleBase {
         return live.start()
                 .compose(v -> {
                     Router router = router(auth, units, live);
-                    return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
+                    HttpServerOptions options = Tls.server(config, new HttpServerOptions()
+                            .setCompressionSupported(true));
+                    return vertx.createHttpServer(options)
                             .requestHandler(router)
                             .listen(config.httpPort());
                 })
                 .onSuccess(s -> {
                     server = s;
-                    LOG.info("HTTP on port {}", s.actualPort());
+                    LOG.info("{} on port {}", config.tls() ? "HTTPS" : "HTTP", s.actualPort());
                 });
     }
 
     private Router router(AuthService auth, UnitStore units, LiveHub live) {
         Router router = Router.router(vertx);
+        router.route().handler(new SecurityHeaders(config.tls()));
         router.get("/health/live").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "up")));
+        // The reason names the failing part only: the database's address is nobody's business outside.
         router.get("/health/ready").handler(ctx -> ready().onComplete(ar -> Responses.json(ctx,
                 ar.succeeded() ? 200 : 503, new JsonObject().put("status", ar.succeeded() ? "ready" : "not ready")
                         .put("reason", ar.succeeded() ? null : ar.cause().getMessage()))));
@@ -108,16 +115,16 @@ public final class HttpVerticle extends VerticleBase {
         router.route("/api/*").failureHandler(Responses::onFailure);
         router.route("/ws/*").failureHandler(Responses::onFailure);
 
-        router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(true)
-                .setIndexPage("index.html"));
+        WebApp.mount(router);
         return router;
     }
 
     private Future<Void> ready() {
-        return pool.query("SELECT 1").execute().compose(rows -> cluster.joined()
-                ? Future.<Void>succeededFuture()
-                : Future.failedFuture("not joined to the cluster"))
-                .recover(e -> Future.failedFuture(e.getMessage() == null ? "database unreachable" : e.getMessage()));
+        return pool.query("SELECT 1").execute()
+                .recover(e -> Future.failedFuture("database unreachable"))
+                .compose(rows -> cluster.joined()
+                        ? Future.<Void>succeededFuture()
+                        : Future.failedFuture("not joined to the cluster"));
     }
 
     @Override

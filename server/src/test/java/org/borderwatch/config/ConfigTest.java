@@ -23,7 +23,23 @@ class ConfigTest {
         assertThat(config.mqttPort()).isEqualTo(1883);
         assertThat(config.osmandPort()).isEqualTo(5055);
         assertThat(config.cotPort()).isEqualTo(8087);
+        assertThat(config.cotTlsPort()).isEqualTo(8089);
+        assertThat(config.tls()).isFalse();
+        assertThat(config.tlsClientCa()).isNull();
         assertThat(config.staleSeconds()).isEqualTo(60);
+    }
+
+    @Test
+    void tlsIsOnWithACertificate() {
+        Config config = Config.from(Map.of("BW_TLS_CERT", " /etc/borderwatch/server.pem ",
+                "BW_TLS_KEY", "/etc/borderwatch/server.key", "BW_TLS_CLIENT_CA", "/etc/borderwatch/ca.pem",
+                "BW_COT_TLS_PORT", "9089"));
+
+        assertThat(config.tls()).isTrue();
+        assertThat(config.tlsCert()).isEqualTo("/etc/borderwatch/server.pem");
+        assertThat(config.tlsKey()).isEqualTo("/etc/borderwatch/server.key");
+        assertThat(config.tlsClientCa()).isEqualTo("/etc/borderwatch/ca.pem");
+        assertThat(config.cotTlsPort()).isEqualTo(9089);
     }
 
     @Test

@@ -56,6 +56,7 @@ class DatabaseDownIT {
         assertThat(node.get("/api/v1/units", admin).statusCode()).isEqualTo(200);
 
         relay.cut();
+        URI db = URI.create(TestNode.DB_URL);
 
         for (int round = 0; round < 2; round++) {
             // The first round meets pooled connections closing under it, the second fresh connects refused.
@@ -68,7 +69,12 @@ class DatabaseDownIT {
                     new JsonObject().put("id", "PV-02").put("type", "vehicle")));
             assertUnavailable(node.post("/api/v1/positions", key, fix));
         }
-        assertThat(node.get("/health/ready", admin).statusCode()).isEqualTo(503);
+        HttpResponse<Buffer> ready = node.get("/health/ready", admin);
+        assertThat(ready.statusCode()).isEqualTo(503);
+        // API.md §8: the failing part is named, its address is not.
+        assertThat(ready.bodyAsJsonObject().getString("reason")).isEqualTo("database unreachable");
+        assertThat(ready.bodyAsString()).doesNotContain(String.valueOf(relay.port)).doesNotContain("127.0.0.1")
+                .doesNotContain(db.getHost());
 
         relay.open();
 

@@ -15,11 +15,12 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One TAK client on the CoT TCP port, both ways. It authenticates with TAK's streaming auth message (a unit id and
- * its device key, or a user's username and password for a watch-only client) or by sending events whose uid is its
- * device key; after that the uid of its first own position report (ATAK's {@code ANDROID-…}) is its unit. Pings are
- * answered, never stored. Once authenticated it receives the feed: every unit it may see as it moves and every alert
- * it may see, through an {@link Outbox} so a client that reads slowly skips positions instead of slowing anyone.
+ * One TAK client on the CoT TCP port (plain or TLS), both ways. It authenticates with TAK's streaming auth message (a
+ * unit id and its device key, or a user's username and password for a watch-only client), by a client certificate
+ * on the TLS port, or by sending events whose uid is its device key; after that the uid of its first own position
+ * report (ATAK's {@code ANDROID-…}) is its unit. Pings are answered, never stored. Once authenticated it receives
+ * the feed: every unit it may see as it moves and every alert it may see, through an {@link Outbox} so a client that
+ * reads slowly skips positions instead of slowing anyone.
  */
 final class CotConnection {
 
@@ -137,6 +138,23 @@ final class CotConnection {
             close("auth refused for " + LogLimit.clip(auth.username()) + ": " + e.getMessage());
             return Future.succeededFuture();
         });
+    }
+
+    /**
+     * The client's certificate names it (CoT over mutual TLS): it is signed in as {@code who}, that unit or user,
+     * before any message it sends is handled, as if it had sent the auth message with the right credentials. A name
+     * that is neither closes the connection.
+     */
+    void certified(String name, Future<Principal> who) {
+        turn = turn.compose(v -> who.compose(principal -> {
+            if (!closed) {
+                signedIn(principal, null);
+            }
+            return Future.<Void>succeededFuture();
+        }, e -> {
+            close("client certificate for " + LogLimit.clip(name) + " refused: " + e.getMessage());
+            return Future.<Void>succeededFuture();
+        }));
     }
 
     private void signedIn(Principal who, String uid) {

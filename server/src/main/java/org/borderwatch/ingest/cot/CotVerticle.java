@@ -16,6 +16,7 @@ import org.borderwatch.feed.Feed;
 import org.borderwatch.ingest.DoorVerticle;
 import org.borderwatch.ingest.Doors;
 import org.borderwatch.ops.LogLimit;
+import org.borderwatch.tls.Tls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +28,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Cursor-on-Target on {@code BW_COT_PORT}, as a TAK server speaks it: over TCP a connection is both ways (see
- * {@link CotConnection}); over UDP each datagram (up to 64 KB) is one event whose uid is its unit's device key. The
- * feed is encoded once per position or alert and the same bytes queued for every client that may see it.
+ * {@link CotConnection}); over UDP each datagram (up to 64 KB) is one event whose uid is its unit's device key. With
+ * TLS configured the same connections are also served over TLS on {@code BW_COT_TLS_PORT}, with client certificates
+ * when {@code BW_TLS_CLIENT_CA} is set. The feed is encoded once per position or alert and the same bytes queued for
+ * every client that may see it.
  */
 public final class CotVerticle extends DoorVerticle implements Feed.Listener {
 
@@ -61,17 +64,26 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
         dropped = doors.metrics().counter("bw_cot_udp_dropped_total", "CoT datagrams dropped: bad or too many");
         doors.metrics().gauge("bw_cot_clients", "TAK clients connected to this node and signed in",
                 connections::size);
-        int port = doors.config().cotPort();
-        DatagramSocket udp = vertx.createDatagramSocket(new DatagramSocketOptions()
-                .setReceiveBufferSize(MAX_DATAGRAM));
-        udp.handler(this::datagram);
         return feed(this)
                 .compose(f -> {
                     feed = f;
                     vertx.setPeriodic(FLUSH_INTERVAL_MS, id -> connections.forEach(CotConnection::flush));
-                    return vertx.createNetServer().connectHandler(socket -> new CotConnection(this, socket))
-                            .listen(port);
+                    return plain();
                 })
+                .compose(v -> tls());
+    }
+
+    /** TCP both ways and UDP in on {@code BW_COT_PORT}, as devices in the field have always used it. */
+    private Future<?> plain() {
+        int port = doors.config().cotPort();
+        if (port <= 0) {
+            return Future.succeededFuture();
+        }
+        DatagramSocket udp = vertx.createDatagramSocket(new DatagramSocketOptions()
+                .setReceiveBufferSize(MAX_DATAGRAM));
+        udp.handler(this::datagram);
+        return vertx.createNetServer().connectHandler(socket -> new CotConnection(this, socket))
+                .listen(port)
                 .compose(tcp -> {
                     onStop(tcp::close);
                     return udp.listen(tcp.actualPort(), "0.0.0.0").map(tcp);
@@ -80,6 +92,40 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
                     onStop(udp::close);
                     LOG.info("Cursor-on-Target on port {} (TCP both ways, UDP in)", tcp.actualPort());
                 });
+    }
+
+    /**
+     * TCP both ways over TLS on {@code BW_COT_TLS_PORT}, when TLS is configured. With {@code BW_TLS_CLIENT_CA} the
+     * handshake requires a client certificate from that CA, and its CN signs the client in (see {@link #certified}).
+     */
+    private Future<?> tls() {
+        int port = doors.config().cotTlsPort();
+        if (!doors.config().tls() || port <= 0) {
+            return Future.succeededFuture();
+        }
+        return vertx.createNetServer(Tls.cot(doors.config()))
+                .connectHandler(this::certified)
+                // A handshake refused (no certificate, another CA's, not TLS at all): bounded, as anyone can try.
+                .exceptionHandler(e -> logs.info("CoT TLS handshake refused: {}", LogLimit.clip(e.getMessage())))
+                .listen(port)
+                .onSuccess(tcp -> {
+                    onStop(tcp::close);
+                    LOG.info("Cursor-on-Target over TLS on port {}{}", tcp.actualPort(),
+                            doors.config().tlsClientCa() != null ? " (client certificates required)" : "");
+                });
+    }
+
+    /**
+     * A TLS client: when it presented a certificate (signed by {@code BW_TLS_CLIENT_CA}, or the handshake would have
+     * failed), its CN is a unit id or a username and signs it in as that unit or user, as TAK Server does; without one
+     * it signs in like a client on the plain port.
+     */
+    private void certified(NetSocket socket) {
+        CotConnection connection = new CotConnection(this, socket);
+        String name = Tls.clientName(socket);
+        if (name != null) {
+            connection.certified(name, doors.auth().byName(name));
+        }
     }
 
     Future<Principal> credentials(String username, String password, String address) {

@@ -20,6 +20,7 @@ import org.borderwatch.http.ApiException;
 import org.borderwatch.ingest.DoorVerticle;
 import org.borderwatch.ingest.Doors;
 import org.borderwatch.ops.LogLimit;
+import org.borderwatch.tls.Tls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,14 +61,15 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
         return feed(this)
                 .compose(feed -> {
                     vertx.setPeriodic(FLUSH_INTERVAL_MS, id -> subscribers.forEach(MqttSubscriber::flush));
-                    return MqttServer.create(vertx, new MqttServerOptions().setMaxMessageSize(MAX_MESSAGE_BYTES))
+                    return MqttServer.create(vertx, Tls.server(doors.config(),
+                                    new MqttServerOptions().setMaxMessageSize(MAX_MESSAGE_BYTES)))
                             .endpointHandler(this::connect)
                             .exceptionHandler(e -> logs.warn("MQTT connection failed: {}", LogLimit.clip(e)))
                             .listen(doors.config().mqttPort());
                 })
                 .onSuccess(server -> {
                     onStop(server::close);
-                    LOG.info("MQTT on port {}", server.actualPort());
+                    LOG.info("MQTT{} on port {}", doors.config().tls() ? " over TLS" : "", server.actualPort());
                 });
     }
 

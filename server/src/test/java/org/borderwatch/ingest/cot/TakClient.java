@@ -3,6 +3,7 @@ package org.borderwatch.ingest.cot;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import org.borderwatch.TestNode;
 import org.w3c.dom.Element;
@@ -34,6 +35,14 @@ public final class TakClient implements AutoCloseable {
 
     public static TakClient connect(Vertx vertx, int port) throws Exception {
         return new TakClient(TestNode.await(vertx.createNetClient().connect(port, "127.0.0.1")));
+    }
+
+    /**
+     * Connects with {@code client}, e.g. one speaking TLS with a client certificate; the caller keeps it open. The
+     * handlers go on in the connect callback, so a server that closes at once (a refused certificate) is seen closing.
+     */
+    public static TakClient connect(NetClient client, int port) throws Exception {
+        return TestNode.await(client.connect(port, "127.0.0.1").map(TakClient::new));
     }
 
     public void send(String xml) throws Exception {

@@ -37,9 +37,17 @@ public final class Mosquitto implements AutoCloseable {
     /** mosquitto_pub of one message; returns its exit code once it has finished (QoS 1 waits for PUBACK). */
     public static Result pub(int port, String user, String password, int qos, String topic, String message)
             throws Exception {
-        try (Mosquitto pub = new Mosquitto(List.of("mosquitto_pub", "-h", "127.0.0.1", "-p", String.valueOf(port),
-                "-u", user, "-P", password, "-i", "pub-" + System.nanoTime(), "-q", String.valueOf(qos),
-                "-t", topic, "-m", message))) {
+        return pub(List.of(), port, user, password, qos, topic, message);
+    }
+
+    /** mosquitto_pub with {@code options} added, e.g. {@code --cafile ca.pem} for MQTT over TLS. */
+    public static Result pub(List<String> options, int port, String user, String password, int qos, String topic,
+                             String message) throws Exception {
+        List<String> command = new ArrayList<>(List.of("mosquitto_pub", "-h", "127.0.0.1", "-p",
+                String.valueOf(port), "-u", user, "-P", password, "-i", "pub-" + System.nanoTime(), "-q",
+                String.valueOf(qos), "-t", topic, "-m", message));
+        command.addAll(options);
+        try (Mosquitto pub = new Mosquitto(command)) {
             if (!pub.process.waitFor(20, TimeUnit.SECONDS)) {
                 throw new AssertionError("mosquitto_pub did not finish");
             }
@@ -55,10 +63,17 @@ public final class Mosquitto implements AutoCloseable {
     /** mosquitto_sub with debug output (so SUBACK is visible) and topics printed before payloads. */
     public static Mosquitto sub(int port, String user, String password, int qos, String... topics)
             throws Exception {
+        return sub(List.of(), port, user, password, qos, topics);
+    }
+
+    /** mosquitto_sub with {@code options} added, e.g. {@code --cafile ca.pem} for MQTT over TLS. */
+    public static Mosquitto sub(List<String> options, int port, String user, String password, int qos,
+                                String... topics) throws Exception {
         // stdbuf: a pipe is not a terminal, so without it the lines would wait in stdio's buffer.
         List<String> command = new ArrayList<>(List.of("stdbuf", "-oL", "mosquitto_sub", "-h", "127.0.0.1", "-p",
                 String.valueOf(port), "-u", user, "-P", password, "-i", "sub-" + System.nanoTime(), "-q",
                 String.valueOf(qos), "-v", "-d"));
+        command.addAll(options);
         for (String topic : topics) {
             command.add("-t");
             command.add(topic);
