@@ -138,7 +138,7 @@ class OsmAndFuzzIT {
                 statuses.merge(status, 1, Integer::sum);
                 long now = node.count("SELECT count(*) FROM positions WHERE unit_id = $1", unit);
                 String what = where + " answered " + status + ": " + shown(request);
-                assertThat(status == 200 || status >= 400 && status < 500).as(what).isTrue();
+                assertThat(status == 0 || status == 200 || status >= 400 && status < 500).as(what).isTrue();
                 if (status == 200) {
                     assertThat(now - stored).as(what).isBetween(0L, 1L);
                 } else {
@@ -175,7 +175,10 @@ class OsmAndFuzzIT {
         return new int[] {sent, accepted};
     }
 
-    /** Writes one raw request and reads the answer until the server closes; the status, or a failure. */
+    /**
+     * Writes one raw request and reads the answer until the server closes; the status, 0 when the input held nothing
+     * an HTTP server reads as a request (and so still waits for one), or a failure.
+     */
     private int exchange(String request, String what) throws Exception {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MS);
@@ -191,6 +194,11 @@ class OsmAndFuzzIT {
                     answer.write(buffer, 0, n);
                 }
             } catch (SocketTimeoutException e) {
+                if (answer.size() == 0 && request.chars().allMatch(c -> c <= ' ' || c == 0x7f)) {
+                    // Nothing but control characters and blank lines: HTTP servers skip those before a request
+                    // line (RFC 9112 §2.2) and wait for one; the idle timeout closes such a connection.
+                    return 0;
+                }
                 fail("no answer within " + TIMEOUT_MS + " ms (" + what + "): " + shown(request) + " got "
                         + shown(answer.toString(StandardCharsets.ISO_8859_1)));
             }
