@@ -170,8 +170,9 @@ public final class WebhookVerticle extends VerticleBase {
                         }
                         Row state = opened.iterator().next();
                         if (failuresAtClaim == 0) {
-                            circuitLog.warn("webhook {} failing ({}); circuit open, first probe in {} s, back-off up to {} s",
-                                    webhook, firstError, state.getInteger("pause_seconds"), MAX_PAUSE_SECONDS);
+                            circuitLog.warn("webhook {} failing ({}); circuit open, first probe in {} s, back-off "
+                                    + "up to {} s", webhook, firstError, state.getInteger("pause_seconds"),
+                                    MAX_PAUSE_SECONDS);
                         } else {
                             errorLog.info("webhook {} probe {} failed ({}); next in {} s", webhook,
                                     state.getInteger("failures"), firstError, state.getInteger("pause_seconds"));
