@@ -62,7 +62,7 @@ public final class Borderwatch {
                 .compose(id -> vertx.deployVerticle(new SilenceVerticle(node.database(), config.staleSeconds(),
                         node.metrics())))
                 .compose(id -> vertx.deployVerticle(new WebhookVerticle(node.database(), node.metrics(),
-                        new WebhookTargets(config.webhookAllowPrivate()))))
+                        new WebhookTargets(config.webhookAllowPrivate()), config.webhookRetryHours())))
                 .compose(id -> vertx.deployVerticle(new HttpVerticle(config, node.database(), node.units(),
                         node.metrics(), node.cluster(), node.auth(), node.sharing())))
                 .compose(id -> deviceProtocols(vertx, node))

@@ -83,7 +83,7 @@ public final class AlertApi {
         return types;
     }
 
-    private static int limit(String param) {
+    static int limit(String param) {
         if (param == null || param.isBlank()) {
             return DEFAULT_LIMIT;
         }

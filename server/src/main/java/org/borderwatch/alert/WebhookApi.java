@@ -15,9 +15,12 @@ import org.borderwatch.http.ApiException;
 import org.borderwatch.http.Responses;
 
 import java.util.Arrays;
+import java.util.List;
 
 /** {@code /api/v1/webhooks} (admin): alert subscribers that receive every matching alert as a signed POST. */
 public final class WebhookApi {
+
+    private static final List<String> STATES = List.of("pending", "delivered", "dead");
 
     private final Pool pool;
     private final WebhookTargets targets;
@@ -37,6 +40,48 @@ public final class WebhookApi {
                     return hooks;
                 })));
         router.delete("/api/v1/webhooks/:id").handler(AuthApi.require(Role.ADMIN)).handler(this::delete);
+        router.get("/api/v1/webhooks/:id/deliveries").handler(AuthApi.require(Role.ADMIN)).handler(this::deliveries);
+    }
+
+    /** A webhook's deliveries, newest first, optionally in one state; another agency's webhook is 404. */
+    private void deliveries(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        ApiException.requireUuid(id, "webhook");
+        String state = ctx.request().getParam("state");
+        if (state != null && !STATES.contains(state)) {
+            throw ApiException.badRequest("state must be one of " + String.join(", ", STATES), "state");
+        }
+        int limit = AlertApi.limit(ctx.request().getParam("limit"));
+        Responses.reply(ctx, 200, pool.preparedQuery(WebhookSql.DELIVERIES)
+                .execute(Tuple.of(id, AuthApi.principal(ctx).agency(), state, limit)).map(rows -> {
+                    if (rows.size() == 0) {
+                        throw ApiException.notFound("webhook " + id);
+                    }
+                    JsonArray list = new JsonArray();
+                    rows.forEach(row -> {
+                        if (row.getString("alert_id") != null) {
+                            list.add(deliveryJson(row));
+                        }
+                    });
+                    return list;
+                }));
+    }
+
+    private static JsonObject deliveryJson(Row row) {
+        String state = row.getOffsetDateTime("delivered_at") != null ? "delivered"
+                : row.getOffsetDateTime("dead_at") != null ? "dead" : "pending";
+        return new JsonObject().put("alertId", row.getString("alert_id")).put("state", state)
+                .put("attempts", row.getInteger("attempts"))
+                .put("queuedAt", Times.format(row.getOffsetDateTime("created_at")))
+                .put("nextAttemptAt", "pending".equals(state) ? Times.format(row.getOffsetDateTime("next_attempt_at"))
+                        : null)
+                .put("deliveredAt", time(row, "delivered_at"))
+                .put("deadAt", "dead".equals(state) ? time(row, "dead_at") : null)
+                .put("lastError", row.getString("last_error"));
+    }
+
+    private static String time(Row row, String column) {
+        return row.getOffsetDateTime(column) == null ? null : Times.format(row.getOffsetDateTime(column));
     }
 
     private void create(RoutingContext ctx) {

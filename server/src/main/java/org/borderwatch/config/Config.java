@@ -41,6 +41,8 @@ import java.util.Map;
  *                          and shown but change no geofence state
  * @param webhookAllowPrivate {@code BW_WEBHOOK_ALLOW_PRIVATE}: let webhooks target loopback, private and link-local
  *                          addresses (off: a webhook cannot be turned on the floor's own network)
+ * @param webhookRetryHours {@code BW_WEBHOOK_RETRY_HOURS}: a webhook delivery still failing this long after its alert
+ *                          was queued is dead (a fraction of an hour is allowed)
  */
 public record Config(
         int httpPort,
@@ -66,7 +68,8 @@ public record Config(
         double geofenceMaxAreaKm2,
         boolean geofencesEnabled,
         double geofenceMaxAccuracyMeters,
-        boolean webhookAllowPrivate) {
+        boolean webhookAllowPrivate,
+        double webhookRetryHours) {
 
     /** The database {@code ./run.sh} provisions: a project-local cluster on port 55432. */
     public static final String LOCAL_DB_URL = "postgresql://borderwatch:borderwatch@127.0.0.1:55432/borderwatch";
@@ -105,7 +108,8 @@ public record Config(
                 intVar(env, "BW_GEOFENCE_MAX_AREA_KM2", 1_000_000),
                 Boolean.parseBoolean(stringVar(env, "BW_GEOFENCES", "true")),
                 intVar(env, "BW_GEOFENCE_MAX_ACCURACY_M", 500),
-                Boolean.parseBoolean(stringVar(env, "BW_WEBHOOK_ALLOW_PRIVATE", "false")));
+                Boolean.parseBoolean(stringVar(env, "BW_WEBHOOK_ALLOW_PRIVATE", "false")),
+                positiveDoubleVar(env, "BW_WEBHOOK_RETRY_HOURS", 24));
     }
 
     private static String stringVar(Map<String, String> env, String name, String fallback) {
@@ -123,6 +127,22 @@ public record Config(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'", e);
         }
+    }
+
+    private static double positiveDoubleVar(Map<String, String> env, String name, double fallback) {
+        String value = stringVar(env, name, null);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            double parsed = Double.parseDouble(value);
+            if (parsed > 0 && Double.isFinite(parsed)) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the message below
+        }
+        throw new IllegalArgumentException(name + " must be a positive number, got '" + value + "'");
     }
 
     private static List<String> listVar(Map<String, String> env, String name) {

@@ -46,6 +46,7 @@ class AuthorizationMatrixIT {
     private final Map<String, String> tokens = new LinkedHashMap<>();
     private String alertId;
     private String fenceId;
+    private String webhookId;
     private final AtomicInteger counter = new AtomicInteger();
 
     @BeforeAll
@@ -80,6 +81,8 @@ class AuthorizationMatrixIT {
         assertThat(node.post("/api/v1/units/UAV-99/key", root, new JsonObject()).statusCode()).isEqualTo(200);
         node.createUnit("UAV-R", "drone"); // its key is replaced again and again below
         fenceId = node.createFence(Fixtures.square("Zone"));
+        webhookId = node.post("/api/v1/webhooks", root, new JsonObject().put("url", "https://soc.example.org/root")
+                .put("secret", "long-enough")).bodyAsJsonObject().getString("id");
         Instant t = Instant.now().minusSeconds(60);
         node.post("/api/v1/positions", tokens.get("device"), Fixtures.fix("UAV-01", t.toString(), 31.6, -106.45));
         node.post("/api/v1/positions", tokens.get("device"), Fixtures.fix("UAV-01", t.plusSeconds(1).toString(),
@@ -145,6 +148,9 @@ class AuthorizationMatrixIT {
                                 .put("secret", "long-enough"), statuses(401, 403, 403, 403, 201, 403, 201)),
                 new Route("list webhooks", HttpMethod.GET, () -> "/api/v1/webhooks", none,
                         statuses(401, 403, 403, 403, 200, 403, 200)),
+                new Route("deliveries of a root webhook", HttpMethod.GET,
+                        () -> "/api/v1/webhooks/" + webhookId + "/deliveries", none,
+                        statuses(401, 403, 403, 403, 200, 403, 404)),
                 new Route("create a user", HttpMethod.POST, () -> "/api/v1/users",
                         () -> new JsonObject().put("username", unique("u")).put("password", PASSWORD)
                                 .put("role", "viewer"), statuses(401, 403, 403, 403, 201, 403, 201)),

@@ -54,6 +54,16 @@ class ConfigTest {
     }
 
     @Test
+    void webhookRetryHoursMayBeAFractionButNotZero() {
+        assertThat(Config.from(Map.of()).webhookRetryHours()).isEqualTo(24);
+        assertThat(Config.from(Map.of("BW_WEBHOOK_RETRY_HOURS", "0.001")).webhookRetryHours()).isEqualTo(0.001);
+        assertThatThrownBy(() -> Config.from(Map.of("BW_WEBHOOK_RETRY_HOURS", "0")))
+                .hasMessageContaining("BW_WEBHOOK_RETRY_HOURS");
+        assertThatThrownBy(() -> Config.from(Map.of("BW_WEBHOOK_RETRY_HOURS", "a day")))
+                .hasMessageContaining("BW_WEBHOOK_RETRY_HOURS");
+    }
+
+    @Test
     void aBadNumberNamesTheVariable() {
         assertThatThrownBy(() -> Config.from(Map.of("BW_HTTP_PORT", "eighty")))
                 .hasMessageContaining("BW_HTTP_PORT");

@@ -466,7 +466,8 @@ class OpenApiContractIT {
         JsonObject hook = new JsonObject().put("url", "https://soc.example/borderwatch").put("secret", "s3cret-key")
                 .put("types", new JsonArray().add("enter").add("exit"));
         String id = expect(201, HttpMethod.POST, "/api/v1/webhooks", admin, hook).bodyAsJsonObject().getString("id");
-        expect(201, HttpMethod.POST, "/api/v1/webhooks", admin, hook.copy().put("types", null));
+        String all = expect(201, HttpMethod.POST, "/api/v1/webhooks", admin, hook.copy().put("types", null))
+                .bodyAsJsonObject().getString("id");
         badRequest("url", HttpMethod.POST, "/api/v1/webhooks", admin, hook.copy().put("url", "ftp://soc.example/"));
         badRequest("secret", HttpMethod.POST, "/api/v1/webhooks", admin, hook.copy().put("secret", "short"));
         badRequest("types", HttpMethod.POST, "/api/v1/webhooks", admin, hook.copy().put("types", new JsonArray()));
@@ -476,6 +477,19 @@ class OpenApiContractIT {
         assertThat(expect(200, HttpMethod.GET, "/api/v1/webhooks", admin, null).bodyAsJsonArray()).hasSize(2);
         expect(401, HttpMethod.GET, "/api/v1/webhooks", null, null);
         expect(403, HttpMethod.GET, "/api/v1/webhooks", viewer, null);
+
+        // One delivery queued as a detector would (its endpoint does not resolve here, so it stays pending).
+        node.sql("INSERT INTO webhook_deliveries (webhook_id, alert_id) SELECT $1::uuid, id FROM alerts LIMIT 1", all);
+        String deliveries = "/api/v1/webhooks/" + all + "/deliveries";
+        assertThat(expect(200, HttpMethod.GET, deliveries, admin, null).bodyAsJsonArray()).hasSize(1);
+        expect(200, HttpMethod.GET, deliveries + "?state=pending&limit=5", admin, null);
+        assertThat(expect(200, HttpMethod.GET, deliveries + "?state=dead", admin, null).bodyAsJsonArray()).isEmpty();
+        badRequest("state", HttpMethod.GET, deliveries + "?state=lost", admin, null);
+        badRequest("limit", HttpMethod.GET, deliveries + "?limit=0", admin, null);
+        expect(401, HttpMethod.GET, deliveries, null, null);
+        expect(403, HttpMethod.GET, deliveries, operator, null);
+        expect(404, HttpMethod.GET, "/api/v1/webhooks/" + NOWHERE + "/deliveries", admin, null);
+        expect(404, HttpMethod.GET, "/api/v1/webhooks/x/deliveries", admin, null);
 
         expect(401, HttpMethod.DELETE, "/api/v1/webhooks/" + id, null, null);
         expect(403, HttpMethod.DELETE, "/api/v1/webhooks/" + id, operator, null);
