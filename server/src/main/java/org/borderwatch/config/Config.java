@@ -41,6 +41,10 @@ import java.util.Map;
  *                          and shown but change no geofence state
  * @param webhookAllowPrivate {@code BW_WEBHOOK_ALLOW_PRIVATE}: let webhooks target loopback, private and link-local
  *                          addresses (off: a webhook cannot be turned on the floor's own network)
+ * @param silenceGroupMin   {@code BW_SILENCE_GROUP_MIN}: this many units of one agency and type falling silent in one
+ *                          check (a relay down) raise one grouped alert naming them, not one alert each
+ * @param escalateSeconds   {@code BW_ESCALATE_SECONDS}: a critical alert unacknowledged this long raises an
+ *                          {@code escalated} alert; 0 turns escalation off
  */
 public record Config(
         int httpPort,
@@ -66,7 +70,9 @@ public record Config(
         double geofenceMaxAreaKm2,
         boolean geofencesEnabled,
         double geofenceMaxAccuracyMeters,
-        boolean webhookAllowPrivate) {
+        boolean webhookAllowPrivate,
+        int silenceGroupMin,
+        int escalateSeconds) {
 
     /** The database {@code ./run.sh} provisions: a project-local cluster on port 55432. */
     public static final String LOCAL_DB_URL = "postgresql://borderwatch:borderwatch@127.0.0.1:55432/borderwatch";
@@ -105,7 +111,9 @@ public record Config(
                 intVar(env, "BW_GEOFENCE_MAX_AREA_KM2", 1_000_000),
                 Boolean.parseBoolean(stringVar(env, "BW_GEOFENCES", "true")),
                 intVar(env, "BW_GEOFENCE_MAX_ACCURACY_M", 500),
-                Boolean.parseBoolean(stringVar(env, "BW_WEBHOOK_ALLOW_PRIVATE", "false")));
+                Boolean.parseBoolean(stringVar(env, "BW_WEBHOOK_ALLOW_PRIVATE", "false")),
+                intVar(env, "BW_SILENCE_GROUP_MIN", 10),
+                intVar(env, "BW_ESCALATE_SECONDS", 300));
     }
 
     private static String stringVar(Map<String, String> env, String name, String fallback) {
