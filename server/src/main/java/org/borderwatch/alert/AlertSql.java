@@ -98,6 +98,30 @@ final class AlertSql {
             """ + Alerts.QUEUE_WEBHOOKS + """
             SELECT\s""" + Alerts.COLUMNS + " FROM raised ORDER BY detected_at, id";
 
+    /**
+     * Raises {@code escalated} for each critical alert left unacknowledged longer than $1 seconds, once (a unique
+     * index on {@code escalates}, so every node may run this); it copies the alert's unit, place and fence and names
+     * it in {@code escalates}. Oldest first, a bounded number per check.
+     */
+    static final String ESCALATE = """
+            WITH due AS (
+                SELECT a.* FROM alerts a
+                WHERE a.acked_at IS NULL AND a.severity = 'critical' AND a.type <> 'escalated'
+                  AND a.detected_at < now() - make_interval(secs => $1)
+                  AND NOT EXISTS (SELECT 1 FROM alerts e WHERE e.escalates = a.id)
+                ORDER BY a.detected_at
+                LIMIT 1000
+            ),
+            raised AS (
+                INSERT INTO alerts (type, unit_id, geofence_id, geofence_name, severity, time, lat, lon, units,
+                                    escalates)
+                SELECT 'escalated', unit_id, geofence_id, geofence_name, 'critical', time, lat, lon, units, id FROM due
+                ON CONFLICT DO NOTHING
+                RETURNING *
+            ),
+            """ + Alerts.QUEUE_WEBHOOKS + """
+            SELECT\s""" + Alerts.COLUMNS + " FROM raised ORDER BY detected_at, id";
+
     private AlertSql() {
     }
 }

@@ -12,7 +12,7 @@ public final class Alerts {
 
     public static final String COLUMNS = """
             id::text, type, unit_id, geofence_id::text, geofence_name, severity, time, detected_at, lat, lon, \
-            acked_by, acked_at, comment, units""";
+            acked_by, acked_at, comment, units, escalates::text""";
 
     /**
      * SQL: may agency {@code viewer} (a parameter such as {@code $6}) see the alert in {@code table}? Only if it sees
@@ -62,6 +62,9 @@ public final class Alerts {
             if (row.getString("comment") != null) {
                 alert.put("comment", row.getString("comment"));
             }
+        }
+        if (row.getColumnIndex("escalates") >= 0 && row.getString("escalates") != null) {
+            alert.put("escalates", row.getString("escalates"));
         }
         if (row.getColumnIndex("units") >= 0 && row.getArrayOfStrings("units") != null) {
             alert.put("units", new JsonArray(Arrays.asList(row.getArrayOfStrings("units"))));
