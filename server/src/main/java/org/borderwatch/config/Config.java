@@ -113,7 +113,7 @@ public record Config(
                 intVar(env, "BW_GEOFENCE_MAX_ACCURACY_M", 500),
                 Boolean.parseBoolean(stringVar(env, "BW_WEBHOOK_ALLOW_PRIVATE", "false")),
                 intVar(env, "BW_SILENCE_GROUP_MIN", 10),
-                intVar(env, "BW_ESCALATE_SECONDS", 300));
+                intVar(env, "BW_ESCALATE_SECONDS", 0));
     }
 
     private static String stringVar(Map<String, String> env, String name, String fallback) {
