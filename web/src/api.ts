@@ -90,8 +90,12 @@ export function fetchAlerts(signal: AbortSignal, limit: number): Promise<Alert[]
 }
 
 /** Acknowledges an alert; resolves to the updated alert when the server returns one. */
-export function ackAlert(signal: AbortSignal, id: string): Promise<Alert | undefined> {
-  return request<Alert | undefined>(`/api/v1/alerts/${encodeURIComponent(id)}/ack`, signal, { method: 'POST' });
+export function ackAlert(signal: AbortSignal, id: string, comment?: string): Promise<Alert | undefined> {
+  return request<Alert | undefined>(`/api/v1/alerts/${encodeURIComponent(id)}/ack`, signal, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(comment === undefined || comment.trim() === '' ? {} : { comment }),
+  });
 }
 
 /** Signs the session's token out on the server, so no node takes it any more; best effort, never waited for. */

@@ -98,8 +98,8 @@ async function runWatchFloor(session: Session): Promise<void> {
         live.map.flyTo({ center: [alert.lon, alert.lat], zoom: Math.max(live.map.getZoom(), FLY_TO_ZOOM) });
       }
     },
-    ack: async (alert) =>
-      (await ackAlert(signal, alert.id)) ?? { ...alert, ackedBy: session.username, ackedAt: new Date().toISOString() },
+    ack: async (alert, comment) =>
+      (await ackAlert(signal, alert.id, comment)) ?? { ...alert, ackedBy: session.username, ackedAt: new Date().toISOString() },
   });
   /** The unit whose card is open and whose track is drawn. */
   let selected: string | null = null;
@@ -204,6 +204,9 @@ async function runWatchFloor(session: Session): Promise<void> {
           break;
         case 'status':
           map.units.setStatus(message.unitId, message.status);
+          break;
+        case 'ack':
+          alerts.acked(message);
           break;
       }
     },

@@ -51,6 +51,19 @@ export interface Alert {
   lon: number;
   ackedBy?: string;
   ackedAt?: string;
+  /** The note given with the first acknowledgement. */
+  comment?: string;
+  /** A grouped silence alert: every unit that fell silent together (unitId is the first). */
+  units?: string[];
+}
+
+/** /ws/live: an alert was acknowledged, on any node (API.md §7). */
+export interface AckMessage {
+  type: 'ack';
+  alertId: string;
+  ackedBy: string;
+  ackedAt: string;
+  comment: string | null;
 }
 
 export interface GeofenceProperties {
@@ -74,4 +87,5 @@ export type ServerMessage =
   | { type: 'alert'; alert: Alert }
   | { type: 'geofence'; op: 'upsert'; feature: Geofence }
   | { type: 'geofence'; op: 'delete'; id: string }
-  | { type: 'status'; unitId: string; status: UnitStatus };
+  | { type: 'status'; unitId: string; status: UnitStatus }
+  | AckMessage;

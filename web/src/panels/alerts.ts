@@ -1,5 +1,5 @@
 import { el, utcTime } from '../dom';
-import type { Alert } from '../types';
+import type { AckMessage, Alert } from '../types';
 
 const MAX_ALERTS = 200;
 
@@ -8,7 +8,7 @@ export interface AlertPanelOptions {
   canAck: boolean;
   select(alert: Alert): void;
   /** Acknowledges on the server; resolves to the acked alert. */
-  ack(alert: Alert): Promise<Alert>;
+  ack(alert: Alert, comment?: string): Promise<Alert>;
 }
 
 function newestFirst(a: Alert, b: Alert): number {
@@ -48,6 +48,16 @@ export class AlertPanel {
 
   add(alert: Alert): void {
     this.merge([alert]);
+  }
+
+  /** Another operator's (or our own) acknowledgement, from the live stream: shown without a reload. */
+  acked(ack: AckMessage): void {
+    const alert = this.alerts.find((candidate) => candidate.id === ack.alertId);
+    if (alert === undefined || alert.ackedBy !== undefined) {
+      return;
+    }
+    const comment = ack.comment ?? undefined;
+    this.merge([{ ...alert, ackedBy: ack.ackedBy, ackedAt: ack.ackedAt, ...(comment === undefined ? {} : { comment }) }]);
   }
 
   private render(): void {
@@ -108,18 +118,29 @@ export class AlertPanel {
   private footer(alert: Alert): HTMLElement {
     if (alert.ackedBy !== undefined) {
       const when = alert.ackedAt === undefined ? '' : ` at ${utcTime(alert.ackedAt)}Z`;
-      return el('div', { class: 'alert-ack', text: `✓ Acknowledged by ${alert.ackedBy}${when}` });
+      const footer = el('div', { class: 'alert-ack', testid: 'alert-acked' });
+      footer.append(el('div', { text: `✓ Acknowledged by ${alert.ackedBy}${when}` }));
+      if (alert.comment !== undefined) {
+        footer.append(el('div', { class: 'alert-comment', testid: 'alert-comment', text: alert.comment }));
+      }
+      return footer;
     }
     if (!this.options.canAck) {
       return el('div', { class: 'alert-ack' });
     }
+    const note = el('input', {
+      class: 'ack-comment',
+      testid: 'alert-ack-comment',
+      attrs: { type: 'text', maxlength: '1000', placeholder: 'Comment (optional)' },
+    });
+    note.addEventListener('click', (event) => event.stopPropagation());
     const button = el('button', { class: 'ack-button', text: 'Ack', testid: 'alert-ack', attrs: { type: 'button' } });
     button.addEventListener('click', (event) => {
       event.stopPropagation();
       button.disabled = true;
       button.textContent = 'Acking…';
       this.options
-        .ack(alert)
+        .ack(alert, note.value)
         .then((acked) => this.merge([acked]))
         .catch((error: unknown) => {
           button.disabled = false;
@@ -127,6 +148,6 @@ export class AlertPanel {
           button.title = error instanceof Error ? error.message : String(error);
         });
     });
-    return el('div', { class: 'alert-ack' }, button);
+    return el('div', { class: 'alert-ack' }, note, button);
   }
 }

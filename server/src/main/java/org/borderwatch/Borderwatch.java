@@ -59,8 +59,7 @@ public final class Borderwatch {
         Config config = node.config();
         return vertx.deployVerticle(new TrackVerticle(node.database(), node.units(), config, node.cluster(),
                         node.metrics()))
-                .compose(id -> vertx.deployVerticle(new SilenceVerticle(node.database(), config.staleSeconds(),
-                        node.metrics())))
+                .compose(id -> vertx.deployVerticle(new SilenceVerticle(node.database(), config, node.metrics())))
                 .compose(id -> vertx.deployVerticle(new WebhookVerticle(node.database(), node.metrics(),
                         new WebhookTargets(config.webhookAllowPrivate()), config.webhookRetryHours())))
                 .compose(id -> vertx.deployVerticle(new HttpVerticle(config, node.database(), node.units(),

@@ -1,15 +1,19 @@
 package org.borderwatch.alert;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import org.borderwatch.audit.Audit;
 import org.borderwatch.auth.AuthApi;
 import org.borderwatch.auth.Principal;
 import org.borderwatch.auth.Role;
+import org.borderwatch.bus.Addresses;
 import org.borderwatch.http.ApiException;
 import org.borderwatch.http.Responses;
 
@@ -19,16 +23,22 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.UUID;
 
-/** {@code GET /api/v1/alerts} (newest first, filtered) and {@code POST /api/v1/alerts/{id}/ack}. */
+/**
+ * {@code GET /api/v1/alerts} (newest first, filtered) and {@code POST /api/v1/alerts/{id}/ack} with an optional
+ * comment, shown on every connected map.
+ */
 public final class AlertApi {
 
-    static final Set<String> TYPES = Set.of("enter", "exit", "dwell", "stale", "lost");
+    static final Set<String> TYPES = Set.of("enter", "exit", "dwell", "stale", "lost", "detection", "escalated");
+    static final int MAX_COMMENT_CHARS = 1000;
     private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 1000;
 
     private final Pool pool;
+    private final Vertx vertx;
 
-    public AlertApi(Pool pool) {
+    public AlertApi(Vertx vertx, Pool pool) {
+        this.vertx = vertx;
         this.pool = pool;
     }
 
@@ -58,9 +68,10 @@ public final class AlertApi {
             }
         }
         int limit = limit(ctx.request().getParam("limit"));
+        Boolean acked = acked(ctx.request().getParam("acked"));
         Tuple params = Tuple.tuple().addOffsetDateTime(since).addArrayOfString(types)
                 .addString(ctx.request().getParam("unitId")).addUUID(fence).addInteger(limit)
-                .addString(AuthApi.principal(ctx).agency());
+                .addString(AuthApi.principal(ctx).agency()).addBoolean(acked);
         Responses.reply(ctx, 200, pool.preparedQuery(AlertSql.SEARCH).execute(params).map(rows -> {
             JsonArray alerts = new JsonArray();
             rows.forEach(row -> alerts.add(Alerts.fromRow(row)));
@@ -83,6 +94,17 @@ public final class AlertApi {
         return types;
     }
 
+    private static Boolean acked(String param) {
+        if (param == null || param.isBlank()) {
+            return null;
+        }
+        return switch (param) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw ApiException.badRequest("acked must be true or false", "acked");
+        };
+    }
+
     static int limit(String param) {
         if (param == null || param.isBlank()) {
             return DEFAULT_LIMIT;
@@ -101,16 +123,51 @@ public final class AlertApi {
     private void ack(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         ApiException.requireUuid(id, "alert");
+        String comment = comment(ctx);
         Principal who = AuthApi.principal(ctx);
-        Responses.reply(ctx, 200, pool.preparedQuery(AlertSql.ACK).execute(Tuple.of(id, who.name(), who.agency()))
+        Responses.reply(ctx, 200, pool.preparedQuery(AlertSql.ACK)
+                .execute(Tuple.of(id, who.name(), who.agency(), comment))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         throw ApiException.notFound("alert " + id);
                     }
-                    JsonObject alert = Alerts.fromRow(rows.iterator().next());
+                    Row row = rows.iterator().next();
+                    JsonObject alert = Alerts.fromRow(row);
                     Audit.record(ctx, "alert.ack", id, null, new JsonObject().put("unitId", alert.getString("unitId"))
                             .put("ackedBy", alert.getString("ackedBy")).put("ackedAt", alert.getString("ackedAt")));
+                    if (row.getBoolean("fresh")) {
+                        // Clustered publish: every node's maps show it (API.md §7); a repeated ack changes nothing.
+                        vertx.eventBus().publish(Addresses.ALERT_ACKED, new JsonObject().put("alertId", id)
+                                .put("ackedBy", alert.getString("ackedBy")).put("ackedAt", alert.getString("ackedAt"))
+                                .put("comment", alert.getString("comment")).put("alert", alert));
+                    }
                     return alert;
                 }));
+    }
+
+    /** The optional comment of an ack: text of at most 1,000 characters, line breaks the only control characters. */
+    private static String comment(RoutingContext ctx) {
+        Buffer raw = ctx.body().buffer();
+        if (raw == null || raw.length() == 0) {
+            return null; // an ack without a body, as before comments existed
+        }
+        Object value = AuthApi.jsonBody(ctx).getValue("comment");
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String text)) {
+            throw ApiException.badRequest("comment must be text", "comment");
+        }
+        if (text.codePointCount(0, text.length()) > MAX_COMMENT_CHARS) {
+            throw ApiException.badRequest("comment must be at most " + MAX_COMMENT_CHARS + " characters", "comment");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c) && c != '\n' && c != '\r') {
+                throw ApiException.badRequest("comment may hold line breaks but no other control characters",
+                        "comment");
+            }
+        }
+        return text.isBlank() ? null : text;
     }
 }

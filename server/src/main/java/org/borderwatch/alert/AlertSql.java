@@ -5,26 +5,46 @@ final class AlertSql {
 
     /**
      * The alerts agency $6 may see (those of units it sees, API.md §9). Every other filter is optional: a null
-     * parameter matches everything. Newest first.
+     * parameter matches everything ($7: acknowledged or not). Newest first.
      */
     static final String SEARCH = "SELECT " + Alerts.COLUMNS + """
              FROM alerts
-            WHERE EXISTS (SELECT 1 FROM units u WHERE u.id = alerts.unit_id
-                                                 AND bw_sees_unit($6, u.agency, u.type, u.id))
-              AND ($1::timestamptz IS NULL OR detected_at >= $1)
+            WHERE ($1::timestamptz IS NULL OR detected_at >= $1)
               AND ($2::text[] IS NULL OR type = ANY($2))
-              AND ($3::text IS NULL OR unit_id = $3)
+              AND ($3::text IS NULL OR unit_id = $3 OR $3 = ANY(units))
               AND ($4::uuid IS NULL OR geofence_id = $4)
+              AND ($7::boolean IS NULL OR (acked_at IS NOT NULL) = $7)
+              AND\s""" + Alerts.visibleTo("alerts", "$6") + """
+
             ORDER BY detected_at DESC, time DESC, id
             LIMIT $5""";
 
-    /** The first acknowledgement is the one recorded; an alert agency $3 may not see is not found. */
+    /**
+     * The alerts after alert $1 in the order they were detected, for a stream resuming after it; those agency $2 may
+     * see, at most $3. Empty when $1 is no alert agency $2 sees.
+     */
+    static final String AFTER = "SELECT " + Alerts.COLUMNS + """
+             FROM alerts, (SELECT detected_at AS at, id AS after FROM alerts WHERE id = $1::uuid) since
+            WHERE (alerts.detected_at, alerts.id) > (since.at, since.after)
+              AND\s""" + Alerts.visibleTo("alerts", "$2") + """
+
+            ORDER BY alerts.detected_at, alerts.id
+            LIMIT $3""";
+
+    /** Whether alert $1 exists and agency $2 may see it. */
+    static final String VISIBLE = "SELECT 1 FROM alerts WHERE id = $1::uuid AND " + Alerts.visibleTo("alerts", "$2");
+
+    /**
+     * The first acknowledgement is the one recorded, with its comment $4; an alert agency $3 may not see is not found.
+     * {@code fresh} tells whether this request was that first acknowledgement (acked_at is the transaction's now()).
+     */
     static final String ACK = """
-            UPDATE alerts SET acked_by = coalesce(acked_by, $2), acked_at = coalesce(acked_at, now())
+            UPDATE alerts SET acked_by = coalesce(acked_by, $2), acked_at = coalesce(acked_at, now()),
+                              comment = CASE WHEN acked_at IS NULL THEN $4 ELSE comment END
             WHERE id = $1::uuid
-              AND EXISTS (SELECT 1 FROM units u WHERE u.id = alerts.unit_id
-                                                 AND bw_sees_unit($3, u.agency, u.type, u.id))
-            RETURNING\s""" + Alerts.COLUMNS;
+              AND\s""" + Alerts.visibleTo("alerts", "$3") + """
+
+            RETURNING acked_at = now() AS fresh,\s""" + Alerts.COLUMNS;
 
     /**
      * Raises {@code stale} after $1 seconds of silence and {@code lost} after five times that, once per silence, judged
@@ -33,6 +53,11 @@ final class AlertSql {
      * two nodes or a restart from raising the same silence twice. Rows a track writer holds are skipped, not
      * waited for (they are reporting, so not silent), which also rules out deadlocks. Severity: stale warning, lost
      * critical.
+     * <p>
+     * When $2 or more units of one agency and unit type fall silent in the same check (a relay down), they raise one
+     * alert per level naming them all in {@code units} (ordered by id; {@code unitId}, time and place are the first
+     * one's) instead of one each. Grouping within an agency and unit type keeps a grouped alert visible to the agencies
+     * units are shared with by type.
      */
     static final String SILENCE = """
             WITH due AS (
@@ -50,17 +75,52 @@ final class AlertSql {
                 UPDATE unit_state u SET silence = d.level
                 FROM due d WHERE u.unit_id = d.unit_id AND u.time = d.time
             ),
-            raised AS (
-                INSERT INTO alerts (type, unit_id, severity, time, lat, lon)
-                SELECT l.type, d.unit_id, l.severity, d.time, d.lat, d.lon
+            fired AS (
+                SELECT l.type, l.severity, d.unit_id, d.time, d.lat, d.lon, u.agency, u.type AS unit_type,
+                       count(*) OVER (PARTITION BY l.type, u.agency, u.type) AS together
                 FROM due d
+                JOIN units u ON u.id = d.unit_id
                 JOIN (VALUES ('stale', 'warning'), ('lost', 'critical')) AS l(type, severity)
                   ON l.type = 'stale' OR d.level = 'lost'
+            ),
+            raised AS (
+                INSERT INTO alerts (type, unit_id, severity, time, lat, lon, units)
+                SELECT type, unit_id, severity, time, lat, lon, NULL FROM fired WHERE together < $2
+                UNION ALL
+                SELECT type, (array_agg(unit_id ORDER BY unit_id))[1], severity,
+                       (array_agg(time ORDER BY unit_id))[1], (array_agg(lat ORDER BY unit_id))[1],
+                       (array_agg(lon ORDER BY unit_id))[1], array_agg(unit_id ORDER BY unit_id)
+                FROM fired WHERE together >= $2
+                GROUP BY type, severity, agency, unit_type
                 ON CONFLICT DO NOTHING
                 RETURNING *
             ),
             """ + Alerts.QUEUE_WEBHOOKS + """
-            SELECT\s""" + Alerts.COLUMNS + " FROM raised";
+            SELECT\s""" + Alerts.COLUMNS + " FROM raised ORDER BY detected_at, id";
+
+    /**
+     * Raises {@code escalated} for each critical alert left unacknowledged longer than $1 seconds, once (a unique
+     * index on {@code escalates}, so every node may run this); it copies the alert's unit, place and fence and names
+     * it in {@code escalates}. Oldest first, a bounded number per check.
+     */
+    static final String ESCALATE = """
+            WITH due AS (
+                SELECT a.* FROM alerts a
+                WHERE a.acked_at IS NULL AND a.severity = 'critical' AND a.type <> 'escalated'
+                  AND a.detected_at < now() - make_interval(secs => $1)
+                  AND NOT EXISTS (SELECT 1 FROM alerts e WHERE e.escalates = a.id)
+                ORDER BY a.detected_at
+                LIMIT 1000
+            ),
+            raised AS (
+                INSERT INTO alerts (type, unit_id, geofence_id, geofence_name, severity, time, lat, lon, units,
+                                    escalates)
+                SELECT 'escalated', unit_id, geofence_id, geofence_name, 'critical', time, lat, lon, units, id FROM due
+                ON CONFLICT DO NOTHING
+                RETURNING *
+            ),
+            """ + Alerts.QUEUE_WEBHOOKS + """
+            SELECT\s""" + Alerts.COLUMNS + " FROM raised ORDER BY detected_at, id";
 
     private AlertSql() {
     }

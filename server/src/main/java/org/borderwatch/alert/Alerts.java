@@ -1,15 +1,29 @@
 package org.borderwatch.alert;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import org.borderwatch.Times;
+
+import java.util.Arrays;
 
 /** The alert's wire shape (API.md §6), from a row of the alerts table. */
 public final class Alerts {
 
     public static final String COLUMNS = """
             id::text, type, unit_id, geofence_id::text, geofence_name, severity, time, detected_at, lat, lon, \
-            acked_by, acked_at""";
+            acked_by, acked_at, comment, units, escalates::text""";
+
+    /**
+     * SQL: may agency {@code viewer} (a parameter such as {@code $6}) see the alert in {@code table}? Only if it sees
+     * every unit the alert names (API.md §9): a grouped alert never shows one agency the units it may not see.
+     */
+    public static String visibleTo(String table, String viewer) {
+        return "NOT EXISTS (SELECT 1 FROM unnest(coalesce(" + table + ".units, ARRAY[" + table + ".unit_id]))"
+                + " AS named(id)"
+                + " WHERE NOT EXISTS (SELECT 1 FROM units u WHERE u.id = named.id"
+                + " AND bw_sees_unit(" + viewer + ", u.agency, u.type, u.id)))";
+    }
 
     /**
      * A CTE to follow a CTE {@code raised} that returned new alert rows: queues one delivery per matching webhook, in
@@ -19,9 +33,9 @@ public final class Alerts {
             queued AS (
                 INSERT INTO webhook_deliveries (webhook_id, alert_id)
                 SELECT w.id, r.id FROM raised r
-                JOIN units u ON u.id = r.unit_id
                 JOIN webhooks w ON (w.types IS NULL OR r.type = ANY(w.types))
-                               AND bw_sees_unit(w.agency, u.agency, u.type, u.id)
+                WHERE\s""" + visibleTo("r", "w.agency") + """
+
             )
             """;
 
@@ -45,6 +59,15 @@ public final class Alerts {
         if (row.getColumnIndex("acked_by") >= 0 && row.getString("acked_by") != null) {
             alert.put("ackedBy", row.getString("acked_by"))
                     .put("ackedAt", Times.format(row.getOffsetDateTime("acked_at")));
+            if (row.getString("comment") != null) {
+                alert.put("comment", row.getString("comment"));
+            }
+        }
+        if (row.getColumnIndex("escalates") >= 0 && row.getString("escalates") != null) {
+            alert.put("escalates", row.getString("escalates"));
+        }
+        if (row.getColumnIndex("units") >= 0 && row.getArrayOfStrings("units") != null) {
+            alert.put("units", new JsonArray(Arrays.asList(row.getArrayOfStrings("units"))));
         }
         return alert;
     }

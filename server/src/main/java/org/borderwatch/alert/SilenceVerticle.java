@@ -5,6 +5,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import org.borderwatch.bus.Addresses;
+import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
 import org.borderwatch.ops.Metrics;
 import org.slf4j.Logger;
@@ -14,29 +15,45 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Watches for units that went silent: {@code stale} after {@code BW_STALE_SECONDS}, {@code lost} after five times
- * that, each once per silence. The database decides, so every node may run this and still each silence alerts once.
+ * that, each once per silence; many units of one agency and type falling silent together raise one alert naming them
+ * ({@code BW_SILENCE_GROUP_MIN}). It also escalates critical alerts left unacknowledged
+ * ({@code BW_ESCALATE_SECONDS}). The database decides, so every node may run this and still each silence alerts once.
  */
 public final class SilenceVerticle extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(SilenceVerticle.class);
-    private static final long CHECK_MS = 1000;
+    // Twice a second: a silence is raised within half a second of its deadline; the statement is cheap.
+    private static final long CHECK_MS = 500;
 
     private final Database database;
     private final int staleSeconds;
+    private final int groupMin;
+    private final int escalateSeconds;
     private final LongAdder alerts;
+    private final LongAdder escalated;
     private Pool pool;
+    private Pool escalatePool;
     private boolean checking;
+    private boolean escalating;
 
-    public SilenceVerticle(Database database, int staleSeconds, Metrics metrics) {
+    public SilenceVerticle(Database database, Config config, Metrics metrics) {
         this.database = database;
-        this.staleSeconds = staleSeconds;
+        this.staleSeconds = config.staleSeconds();
+        this.groupMin = Math.max(2, config.silenceGroupMin());
+        this.escalateSeconds = config.escalateSeconds();
         this.alerts = metrics.counter("bw_silence_alerts_total", "Stale and lost alerts raised");
+        this.escalated = metrics.counter("bw_escalated_alerts_total",
+                "Escalated alerts raised for critical alerts left unacknowledged");
     }
 
     @Override
     public Future<?> start() {
         pool = database.pool(vertx, 1);
         vertx.setPeriodic(CHECK_MS, id -> check());
+        if (escalateSeconds > 0) {
+            escalatePool = database.pool(vertx, 1);
+            vertx.setPeriodic(CHECK_MS, id -> escalate());
+        }
         return Future.succeededFuture();
     }
 
@@ -45,7 +62,7 @@ public final class SilenceVerticle extends VerticleBase {
             return;
         }
         checking = true;
-        pool.preparedQuery(AlertSql.SILENCE).execute(Tuple.of(staleSeconds))
+        pool.preparedQuery(AlertSql.SILENCE).execute(Tuple.of(staleSeconds, groupMin))
                 .onSuccess(rows -> rows.forEach(row -> {
                     alerts.increment();
                     vertx.eventBus().publish(Addresses.ALERTS, Alerts.fromRow(row));
@@ -54,8 +71,23 @@ public final class SilenceVerticle extends VerticleBase {
                 .onComplete(ar -> checking = false);
     }
 
+    /** On its own timer and connection, so escalations never delay a silence alert. */
+    private void escalate() {
+        if (escalating) {
+            return;
+        }
+        escalating = true;
+        escalatePool.preparedQuery(AlertSql.ESCALATE).execute(Tuple.of(escalateSeconds))
+                .onSuccess(rows -> rows.forEach(row -> {
+                    escalated.increment();
+                    vertx.eventBus().publish(Addresses.ALERTS, Alerts.fromRow(row));
+                }))
+                .onFailure(e -> LOG.warn("escalation check failed: {}", e.getMessage()))
+                .onComplete(ar -> escalating = false);
+    }
+
     @Override
     public Future<?> stop() {
-        return pool.close();
+        return escalatePool == null ? pool.close() : pool.close().compose(v -> escalatePool.close());
     }
 }

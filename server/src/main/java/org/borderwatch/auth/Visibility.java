@@ -1,5 +1,6 @@
 package org.borderwatch.auth;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -36,9 +37,23 @@ public final class Visibility {
         return unitId != null && (principal.isRoot() || sharing.seesUnit(principal.agency(), unitId));
     }
 
-    /** An alert is as visible as the unit it is about. */
+    /**
+     * An alert is as visible as the unit it is about; a grouped alert ({@code units}) only to whoever sees every unit
+     * it names, so no one learns of another agency's units through it.
+     */
     public boolean seesAlert(JsonObject alert) {
-        return seesUnit(alert.getString("unitId"));
+        if (!seesUnit(alert.getString("unitId"))) {
+            return false;
+        }
+        JsonArray units = alert.getJsonArray("units");
+        if (units != null) {
+            for (Object unit : units) {
+                if (!(unit instanceof String id) || !seesUnit(id)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** A geofence of agency {@code owner}: visible to it and to the agencies it shares units with. */

@@ -11,6 +11,11 @@ public final class Addresses {
     public static final String LIVE_STATUS = "bw.live.status";
     /** Publish: one alert as JSON (API.md §6), after it is stored. */
     public static final String ALERTS = "bw.alerts";
+    /**
+     * Publish (clustered): the first acknowledgement of an alert, {@code {"alertId","ackedBy","ackedAt","comment",
+     * "alert"}} with the whole alert for deciding who may see it; maps get all but {@code alert} (API.md §7).
+     */
+    public static final String ALERT_ACKED = "bw.alerts.acked";
     /** Publish: {@code {"op":"upsert","feature":F}} or {@code {"op":"delete","id":…}} after a geofence change. */
     public static final String GEOFENCE_CHANGED = "bw.geofence.changed";
     /**

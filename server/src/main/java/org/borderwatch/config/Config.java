@@ -43,6 +43,10 @@ import java.util.Map;
  *                          addresses (off: a webhook cannot be turned on the floor's own network)
  * @param webhookRetryHours {@code BW_WEBHOOK_RETRY_HOURS}: a webhook delivery still failing this long after its alert
  *                          was queued is dead (a fraction of an hour is allowed)
+ * @param silenceGroupMin   {@code BW_SILENCE_GROUP_MIN}: this many units of one agency and type falling silent in one
+ *                          check (a relay down) raise one grouped alert naming them, not one alert each
+ * @param escalateSeconds   {@code BW_ESCALATE_SECONDS}: a critical alert unacknowledged this long raises an
+ *                          {@code escalated} alert; 0 turns escalation off
  */
 public record Config(
         int httpPort,
@@ -69,7 +73,9 @@ public record Config(
         boolean geofencesEnabled,
         double geofenceMaxAccuracyMeters,
         boolean webhookAllowPrivate,
-        double webhookRetryHours) {
+        double webhookRetryHours,
+        int silenceGroupMin,
+        int escalateSeconds) {
 
     /** The database {@code ./run.sh} provisions: a project-local cluster on port 55432. */
     public static final String LOCAL_DB_URL = "postgresql://borderwatch:borderwatch@127.0.0.1:55432/borderwatch";
@@ -109,7 +115,9 @@ public record Config(
                 Boolean.parseBoolean(stringVar(env, "BW_GEOFENCES", "true")),
                 intVar(env, "BW_GEOFENCE_MAX_ACCURACY_M", 500),
                 Boolean.parseBoolean(stringVar(env, "BW_WEBHOOK_ALLOW_PRIVATE", "false")),
-                positiveDoubleVar(env, "BW_WEBHOOK_RETRY_HOURS", 24));
+                positiveDoubleVar(env, "BW_WEBHOOK_RETRY_HOURS", 24),
+                intVar(env, "BW_SILENCE_GROUP_MIN", 10),
+                intVar(env, "BW_ESCALATE_SECONDS", 0));
     }
 
     private static String stringVar(Map<String, String> env, String name, String fallback) {

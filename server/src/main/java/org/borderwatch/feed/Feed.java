@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * The one outbound feed of a node, as every door encodes it (map WebSockets, CoT, MQTT): the latest position of
- * every unit, positions as they move forward, status changes (live, stale, lost) and alerts. Each door's verticle
+ * every unit, positions as they move forward, status changes (live, stale, lost), alerts and their acknowledgements. Each door's verticle
  * starts its own on its own context, so no state is shared between threads; listeners are called on that context.
  * A unit object is API.md §7's "U": {@code {"id","type","lat","lon","time","speed","heading","status"}}.
  */
@@ -35,6 +35,10 @@ public final class Feed {
         }
 
         default void alert(JsonObject alert) {
+        }
+
+        /** An alert's first acknowledgement, as {@code Addresses.ALERT_ACKED} carries it. */
+        default void ack(JsonObject ack) {
         }
 
         /** {@code {"op":"upsert","feature":F}} or {@code {"op":"delete","id":…}}. */
@@ -67,6 +71,8 @@ public final class Feed {
         consumers.add(vertx.eventBus().<JsonArray>consumer(Addresses.LIVE_POSITIONS, msg -> onPositions(msg.body())));
         consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.ALERTS,
                 msg -> listeners.forEach(l -> l.alert(msg.body()))));
+        consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.ALERT_ACKED,
+                msg -> listeners.forEach(l -> l.ack(msg.body()))));
         consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.GEOFENCE_CHANGED,
                 msg -> listeners.forEach(l -> l.geofence(msg.body()))));
         timer = vertx.setPeriodic(STATUS_INTERVAL_MS, id -> refreshStatuses());

@@ -37,6 +37,13 @@ public final class BoundedSocket {
         return closing || socket.writeQueueFull();
     }
 
+    public void close(short code, String reason) {
+        if (!closing) {
+            closing = true;
+            socket.close(code, reason);
+        }
+    }
+
     public void send(String text) {
         if (closing) {
             return;

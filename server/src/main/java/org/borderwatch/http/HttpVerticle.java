@@ -106,9 +106,9 @@ public final class HttpVerticle extends VerticleBase {
         new PositionApi(new PositionIngest(vertx, registry, cluster)).mount(router);
         new UnitApi(units, registry, sharing).mount(router);
         new GeofenceApi(vertx, new GeofenceStore(pool, config.geofenceMaxAreaKm2())).mount(router);
-        new AlertApi(pool).mount(router);
+        new AlertApi(vertx, pool).mount(router);
         new WebhookApi(pool, new WebhookTargets(config.webhookAllowPrivate())).mount(router);
-        new AlertSockets(vertx, metrics, sharing).mount(router);
+        new AlertSockets(vertx, pool, metrics, sharing).mount(router);
         new SharingApi(vertx, pool, sharing).mount(router);
         live.mount(router);
         router.route("/api/*").handler(ctx -> Responses.fail(ctx, ApiException.notFound("route")));

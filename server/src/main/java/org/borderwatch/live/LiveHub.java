@@ -156,6 +156,15 @@ public final class LiveHub implements Feed.Listener {
     }
 
     @Override
+    public void ack(JsonObject ack) {
+        JsonObject alert = ack.getJsonObject("alert");
+        String frame = new JsonObject().put("type", "ack").put("alertId", ack.getString("alertId"))
+                .put("ackedBy", ack.getString("ackedBy")).put("ackedAt", ack.getString("ackedAt"))
+                .put("comment", ack.getString("comment")).encode();
+        clients.stream().filter(c -> c.visibility().seesAlert(alert)).forEach(c -> c.send(frame));
+    }
+
+    @Override
     public void geofence(JsonObject change) {
         JsonObject frame = change.copy().put("type", "geofence");
         frame.remove("revision"); // the track writers' business, not the map's

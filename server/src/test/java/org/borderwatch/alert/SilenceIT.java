@@ -1,6 +1,7 @@
 package org.borderwatch.alert;
 
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import org.borderwatch.Fixtures;
 import org.borderwatch.TestNode;
 import org.junit.jupiter.api.AfterEach;
@@ -56,5 +57,40 @@ class SilenceIT {
         assertThat(node.awaitCount(1, "SELECT count(*) FROM alerts WHERE type = 'stale'")).isEqualTo(1);
         assertThat(node.sql("SELECT time FROM alerts").iterator().next().getOffsetDateTime("time").toInstant())
                 .isEqualTo(newest);
+    }
+
+    @Test
+    void threeHundredUnitsGoingSilentTogetherRaiseOneGroupedAlertPerLevel() throws Exception {
+        node.close();
+        node = TestNode.fresh(Map.of("BW_STALE_SECONDS", "2")); // lost after 10 s
+        JsonArray fixes = new JsonArray();
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        for (int i = 0; i < 300; i++) {
+            String id = String.format("RL-%03d", i);
+            node.createUnit(id, "vehicle");
+            fixes.add(Fixtures.fix(id, now, 31.6 + i * 1e-4, -106.4));
+        }
+        String lone = node.createUnit("PV-LONE", "foot");
+        // Every unit behind one relay reports at once, then the relay goes down; one foot patrol falls silent too.
+        assertThat(node.post("/api/v1/positions", node.adminToken(), fixes).statusCode()).isEqualTo(202);
+        assertThat(node.post("/api/v1/positions", lone, Fixtures.fix("PV-LONE", now, 31.5, -106.4)).statusCode())
+                .isEqualTo(202);
+
+        assertThat(node.awaitCount(2, "SELECT count(*) FROM alerts WHERE type = 'stale'")).isEqualTo(2);
+        assertThat(node.awaitCount(2, "SELECT count(*) FROM alerts WHERE type = 'lost'")).isEqualTo(2);
+        Thread.sleep(2_500); // a few more checks: nothing more to raise
+        JsonArray alerts = node.get("/api/v1/alerts", node.adminToken()).bodyAsJsonArray();
+
+        assertThat(alerts).hasSize(4);
+        for (String type : new String[] {"stale", "lost"}) {
+            JsonObject grouped = alerts.stream().map(JsonObject.class::cast)
+                    .filter(a -> type.equals(a.getString("type")) && a.containsKey("units")).findFirst().orElseThrow();
+            assertThat(grouped.getString("unitId")).isEqualTo("RL-000");
+            assertThat(grouped.getJsonArray("units")).hasSize(300).contains("RL-000", "RL-299");
+            assertThat(alerts.stream().map(JsonObject.class::cast).filter(a -> type.equals(a.getString("type"))
+                    && "PV-LONE".equals(a.getString("unitId")) && !a.containsKey("units"))).hasSize(1);
+        }
+        assertThat(node.get("/api/v1/alerts?unitId=RL-150", node.adminToken()).bodyAsJsonArray())
+                .as("a unit named in a group is found by its id").hasSize(2);
     }
 }

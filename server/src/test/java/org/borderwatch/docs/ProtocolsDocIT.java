@@ -60,7 +60,7 @@ class ProtocolsDocIT {
     private static final Pattern SAMPLE = Pattern.compile(
             "<!-- sample: (\\S+) (\\S+) -->\\n```(\\w+)\\n(.*?)\\n```", Pattern.DOTALL);
     private static final Set<String> EXPECTED = Set.of("ws-subscribe", "ws-error", "ws-snapshot", "ws-positions",
-            "ws-alert", "ws-geofence-upsert", "ws-geofence-delete", "ws-status", "ws-alerts-frame",
+            "ws-alert", "ws-geofence-upsert", "ws-geofence-delete", "ws-status", "ws-ack", "ws-alerts-frame",
             "mqtt-position-in", "mqtt-position-out", "mqtt-alert-out", "auth", "atak-sa", "cot-stored",
             "key-as-uid", "atak-ping", "pong", "unit", "alarm-geofence", "alarm");
     private static final String FLOOR_PASSWORD = "watch-floor-password";
@@ -275,6 +275,10 @@ class ProtocolsDocIT {
                 .send()).statusCode()).isEqualTo(204);
         compare(samples.get("ws-geofence-delete"), await(() -> live.stream().filter(f -> "delete".equals(
                 f.getString("op"))).findFirst().orElse(null), "the deleted fence"));
+        String alertId = node.get("/api/v1/alerts?limit=1", token).bodyAsJsonArray().getJsonObject(0).getString("id");
+        assertThat(node.post("/api/v1/alerts/" + alertId + "/ack", token, new JsonObject().put("comment",
+                "Patrol confirms")).statusCode()).isEqualTo(200);
+        compare(samples.get("ws-ack"), await(() -> first(live, "ack"), "the ack"));
 
         // The documented publish, as a device sends it: acknowledged once stored.
         MqttClient device = MqttClient.create(node.vertx, new MqttClientOptions().setUsername("UAV-02")

@@ -450,9 +450,14 @@ class OpenApiContractIT {
         expect(401, HttpMethod.GET, "/api/v1/alerts", null, null);
         expect(403, HttpMethod.GET, "/api/v1/alerts", uavKey, null);
 
-        JsonObject acked = expect(200, HttpMethod.POST, "/api/v1/alerts/" + alert + "/ack", operator, null)
-                .bodyAsJsonObject();
+        badRequest("acked", HttpMethod.GET, "/api/v1/alerts?acked=maybe", viewer, null);
+        badRequest("comment", HttpMethod.POST, "/api/v1/alerts/" + alert + "/ack", operator,
+                new JsonObject().put("comment", "x".repeat(1001)));
+        JsonObject acked = expect(200, HttpMethod.POST, "/api/v1/alerts/" + alert + "/ack", operator,
+                new JsonObject().put("comment", "Checked with the patrol")).bodyAsJsonObject();
         assertThat(acked.getString("ackedBy")).isEqualTo("ops1");
+        assertThat(acked.getString("comment")).isEqualTo("Checked with the patrol");
+        expect(200, HttpMethod.GET, "/api/v1/alerts?acked=true", viewer, null);
         expect(200, HttpMethod.GET, "/api/v1/alerts?type=enter", viewer, null);
         expect(404, HttpMethod.POST, "/api/v1/alerts/" + NOWHERE + "/ack", operator, null);
         expect(404, HttpMethod.POST, "/api/v1/alerts/42/ack", operator, null);
