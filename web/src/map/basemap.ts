@@ -14,9 +14,13 @@ const COAST = '#3f5f80';
 const BORDER = '#f2f5fb';
 const BORDER_CASING = '#04070c';
 
-/** An operator may opt into online tiles; by default nothing leaves the machine. */
+/**
+ * An operator may opt into online tiles; by default nothing leaves the machine. The server names its configured tile
+ * URL (BW_TILE_URL) in a meta tag, the only third-party origin its Content-Security-Policy lets the browser reach.
+ */
 function onlineTileUrl(): string | undefined {
-  return localStorage.getItem(TILE_URL_KEY) ?? import.meta.env.VITE_BW_TILE_URL;
+  const served = document.querySelector<HTMLMetaElement>('meta[name="bw-tile-url"]')?.content;
+  return localStorage.getItem(TILE_URL_KEY) ?? served ?? import.meta.env.VITE_BW_TILE_URL;
 }
 
 function geojsonSource(attribution?: string): SourceSpecification {

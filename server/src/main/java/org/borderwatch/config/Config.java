@@ -1,5 +1,7 @@
 package org.borderwatch.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,9 @@ import java.util.Map;
  *                          check (a relay down) raise one grouped alert naming them, not one alert each
  * @param escalateSeconds   {@code BW_ESCALATE_SECONDS}: a critical alert unacknowledged this long raises an
  *                          {@code escalated} alert; 0 turns escalation off
+ * @param tileUrl           {@code BW_TILE_URL}: an online raster tile template ({@code https://host/{z}/{x}/{y}.png})
+ *                          the web app draws under the map; its origin is the one other origin the browser may reach.
+ *                          Unset keeps the floor fully offline
  */
 public record Config(
         int httpPort,
@@ -75,7 +80,8 @@ public record Config(
         boolean webhookAllowPrivate,
         double webhookRetryHours,
         int silenceGroupMin,
-        int escalateSeconds) {
+        int escalateSeconds,
+        String tileUrl) {
 
     /** The database {@code ./run.sh} provisions: a project-local cluster on port 55432. */
     public static final String LOCAL_DB_URL = "postgresql://borderwatch:borderwatch@127.0.0.1:55432/borderwatch";
@@ -117,7 +123,8 @@ public record Config(
                 Boolean.parseBoolean(stringVar(env, "BW_WEBHOOK_ALLOW_PRIVATE", "false")),
                 positiveDoubleVar(env, "BW_WEBHOOK_RETRY_HOURS", 24),
                 intVar(env, "BW_SILENCE_GROUP_MIN", 10),
-                intVar(env, "BW_ESCALATE_SECONDS", 0));
+                intVar(env, "BW_ESCALATE_SECONDS", 0),
+                tileUrlVar(env));
     }
 
     private static String stringVar(Map<String, String> env, String name, String fallback) {
@@ -151,6 +158,39 @@ public record Config(
             // falls through to the message below
         }
         throw new IllegalArgumentException(name + " must be a positive number, got '" + value + "'");
+    }
+
+    /**
+     * A tile template must be a plain http(s) URL with the {z}, {x} and {y} placeholders: anything else would either
+     * draw nothing or let the Content-Security-Policy open to more than one tile server.
+     */
+    private static String tileUrlVar(Map<String, String> env) {
+        String value = stringVar(env, "BW_TILE_URL", null);
+        if (value == null) {
+            return null;
+        }
+        boolean placeholders = value.contains("{z}") && value.contains("{x}") && value.contains("{y}");
+        try {
+            URI uri = new URI(value.replace("{z}", "0").replace("{x}", "0").replace("{y}", "0"));
+            boolean web = "https".equals(uri.getScheme()) || "http".equals(uri.getScheme());
+            if (placeholders && web && uri.getHost() != null && uri.getUserInfo() == null && value.length() <= 2048
+                    && value.chars().noneMatch(c -> c <= ' ' || c == '"' || c == '\'' || c == '<' || c == '>')) {
+                return value;
+            }
+        } catch (URISyntaxException e) {
+            // falls through to the message below
+        }
+        throw new IllegalArgumentException("BW_TILE_URL must be an http(s) URL with {z}, {x} and {y}, e.g. "
+                + "https://tiles.example.org/{z}/{x}/{y}.png");
+    }
+
+    /** The scheme, host and port of {@link #tileUrl}, as a Content-Security-Policy source; null when unset. */
+    public String tileOrigin() {
+        if (tileUrl == null) {
+            return null;
+        }
+        URI uri = URI.create(tileUrl.replace("{z}", "0").replace("{x}", "0").replace("{y}", "0"));
+        return uri.getScheme() + "://" + uri.getRawAuthority();
     }
 
     private static List<String> listVar(Map<String, String> env, String name) {

@@ -88,7 +88,7 @@ public final class HttpVerticle extends VerticleBase {
 
     private Router router(AuthService auth, UnitStore units, LiveHub live) {
         Router router = Router.router(vertx);
-        router.route().handler(new SecurityHeaders(config.tls()));
+        router.route().handler(new SecurityHeaders(config.tls(), config.tileOrigin()));
         router.get("/health/live").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "up")));
         // The reason names the failing part only: the database's address is nobody's business outside.
         router.get("/health/ready").handler(ctx -> ready().onComplete(ar -> Responses.json(ctx,
@@ -115,7 +115,7 @@ public final class HttpVerticle extends VerticleBase {
         router.route("/api/*").failureHandler(Responses::onFailure);
         router.route("/ws/*").failureHandler(Responses::onFailure);
 
-        WebApp.mount(router);
+        WebApp.mount(vertx, router, config.tileUrl());
         return router;
     }
 

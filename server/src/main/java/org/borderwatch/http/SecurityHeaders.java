@@ -6,7 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Headers on every HTTP answer, API and web app alike, so a browser on a shared network runs only this node's code
- * and leaks nothing: a Content-Security-Policy with no third-party origin, no framing, no MIME sniffing, no referrer,
+ * and leaks nothing: a Content-Security-Policy with no third-party origin (but the configured tile server), no framing, no MIME sniffing, no referrer,
  * and over TLS a Strict-Transport-Security. No CORS headers are ever sent: the web app is served from the same origin
  * as the API, and nothing else is meant to call the API from a browser.
  */
@@ -33,15 +33,28 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
     static final String STRICT_TRANSPORT_SECURITY = "max-age=31536000";
 
     private final boolean tls;
+    private final String policy;
 
-    public SecurityHeaders(boolean tls) {
+    /** {@code tileOrigin}: the one tile server the web app may load images from, or null to keep it offline. */
+    public SecurityHeaders(boolean tls, String tileOrigin) {
         this.tls = tls;
+        this.policy = policy(tileOrigin);
+    }
+
+    /** MapLibre fetches raster tiles (connect-src) and decodes them as images (img-src): both name the tile origin. */
+    static String policy(String tileOrigin) {
+        if (tileOrigin == null) {
+            return CONTENT_SECURITY_POLICY;
+        }
+        return CONTENT_SECURITY_POLICY
+                .replace("img-src 'self' data: blob:", "img-src 'self' data: blob: " + tileOrigin)
+                .replace("connect-src 'self'", "connect-src 'self' " + tileOrigin);
     }
 
     @Override
     public void handle(RoutingContext ctx) {
         MultiMap headers = ctx.response().headers();
-        headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        headers.set("Content-Security-Policy", policy);
         headers.set("X-Content-Type-Options", "nosniff");
         headers.set("X-Frame-Options", "DENY");
         headers.set("Referrer-Policy", "no-referrer");

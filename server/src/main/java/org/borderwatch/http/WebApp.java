@@ -1,13 +1,20 @@
 package org.borderwatch.http;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
+
+import java.util.regex.Matcher;
 
 /**
  * The built web app (web/dist, packaged as {@code webroot/}). Vite names every file under {@code /assets} by its
  * content hash, so those are cached for good; {@code index.html} names the current ones and is revalidated on every
- * load, so a redeployed node reaches the browsers at once.
+ * load, so a redeployed node reaches the browsers at once. A configured tile URL is handed to the app in a
+ * {@code <meta name="bw-tile-url">} of {@code index.html}, so one build serves any deployment.
  */
 final class WebApp {
 
@@ -17,8 +24,8 @@ final class WebApp {
     private WebApp() {
     }
 
-    /** Mounts the app on every path not handled before; call it last. */
-    static void mount(Router router) {
+    /** Mounts the app on every path not handled before; call it last. {@code tileUrl} may be null. */
+    static void mount(Vertx vertx, Router router, String tileUrl) {
         // A handler on a route ending in * serves the path after the route's prefix: hence webroot/assets.
         router.route("/assets/*").handler(StaticHandler.create(WEBROOT + "/assets").setCachingEnabled(true)
                 .setMaxAgeSeconds(A_YEAR_SECONDS));
@@ -26,7 +33,24 @@ final class WebApp {
             ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
             ctx.next();
         });
+        if (tileUrl != null) {
+            Future<Buffer> index = vertx.fileSystem().readFile(WEBROOT + "/index.html")
+                    .map(html -> Buffer.buffer(withTileUrl(html.toString(), tileUrl)));
+            router.get("/").handler(ctx -> serve(ctx, index));
+            router.get("/index.html").handler(ctx -> serve(ctx, index));
+        }
         router.route("/*").handler(StaticHandler.create(WEBROOT).setCachingEnabled(false)
                 .setIndexPage("index.html"));
+    }
+
+    private static void serve(RoutingContext ctx, Future<Buffer> index) {
+        index.onSuccess(html -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html;charset=UTF-8").end(html))
+                .onFailure(e -> ctx.next());
+    }
+
+    /** Config has checked the URL holds no quote, angle bracket or space; only {@code &} needs escaping here. */
+    static String withTileUrl(String html, String tileUrl) {
+        String meta = "<meta name=\"bw-tile-url\" content=\"" + tileUrl.replace("&", "&amp;") + "\" />";
+        return html.replaceFirst("<head>", "<head>\n    " + Matcher.quoteReplacement(meta));
     }
 }

@@ -39,7 +39,7 @@ class WebhookStormIT {
                 INSERT INTO alerts (type, unit_id, severity, time, lat, lon)
                 SELECT 'stale', $1, 'warning', now() - make_interval(secs => g), 31.7, -106.4
                 FROM generate_series($3::int + 1, $3::int + $2) g
-                RETURNING id, type, unit_id
+                RETURNING id, type, unit_id, units
             ),
             """ + Alerts.QUEUE_WEBHOOKS + "SELECT count(*) FROM raised";
 

@@ -30,6 +30,21 @@ class ConfigTest {
     }
 
     @Test
+    void aTileUrlNamesItsOriginAndNothingElseIsAccepted() {
+        assertThat(Config.from(Map.of()).tileOrigin()).as("offline by default").isNull();
+        Config config = Config.from(Map.of("BW_TILE_URL", "https://tiles.example.org:8443/osm/{z}/{x}/{y}.png?k=1&s=a"));
+        assertThat(config.tileUrl()).isEqualTo("https://tiles.example.org:8443/osm/{z}/{x}/{y}.png?k=1&s=a");
+        assertThat(config.tileOrigin()).isEqualTo("https://tiles.example.org:8443");
+
+        for (String bad : new String[] {"https://tiles.example.org/tile.png", "ftp://tiles.example.org/{z}/{x}/{y}",
+                "javascript:alert(1)//{z}{x}{y}", "https://user:pw@tiles.example.org/{z}/{x}/{y}",
+                "https://tiles.example.org/{z}/{x}/{y}.png\"><script>", "https://a.example.org/{z}/{x}/{y} x"}) {
+            assertThatThrownBy(() -> Config.from(Map.of("BW_TILE_URL", bad))).as(bad)
+                    .hasMessageContaining("BW_TILE_URL");
+        }
+    }
+
+    @Test
     void tlsIsOnWithACertificate() {
         Config config = Config.from(Map.of("BW_TLS_CERT", " /etc/borderwatch/server.pem ",
                 "BW_TLS_KEY", "/etc/borderwatch/server.key", "BW_TLS_CLIENT_CA", "/etc/borderwatch/ca.pem",

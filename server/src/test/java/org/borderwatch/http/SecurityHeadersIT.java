@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -102,5 +103,25 @@ class SecurityHeadersIT {
             assertThat(ops.statusCode()).as(path).isEqualTo(200);
             assertSecurityHeaders(ops);
         }
+    }
+
+    @Test
+    void aConfiguredTileServerIsTheOneOtherOriginTheBrowserMayReach() throws Exception {
+        node.close();
+        node = TestNode.fresh(Map.of("BW_TILE_URL", "https://tiles.example.org/{z}/{x}/{y}.png?a=1&b=2"));
+
+        HttpResponse<Buffer> index = get("/");
+        String policy = index.getHeader("Content-Security-Policy");
+        assertThat(policy).contains("img-src 'self' data: blob: https://tiles.example.org;")
+                .contains("connect-src 'self' https://tiles.example.org;")
+                .contains("frame-ancestors 'none'");
+        assertThat(policy.replace("https://tiles.example.org", "")).doesNotContain("http:", "https:", "*", "unsafe");
+        assertThat(index.getHeader("Cache-Control")).isEqualTo("no-cache");
+        assertThat(index.bodyAsString())
+                .contains("<meta name=\"bw-tile-url\" content=\"https://tiles.example.org/{z}/{x}/{y}.png?a=1&amp;b=2\" />")
+                .containsPattern("src=\"/assets/[^\"]+\\.js\"");
+        assertThat(get("/index.html").bodyAsString()).contains("bw-tile-url");
+        HttpResponse<Buffer> api = TestNode.await(node.http.get("/api/v1/units").send());
+        assertThat(api.getHeader("Content-Security-Policy")).isEqualTo(policy);
     }
 }
