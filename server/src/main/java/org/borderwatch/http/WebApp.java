@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -36,8 +37,8 @@ final class WebApp {
         if (tileUrl != null) {
             Future<Buffer> index = vertx.fileSystem().readFile(WEBROOT + "/index.html")
                     .map(html -> Buffer.buffer(withTileUrl(html.toString(), tileUrl)));
-            router.get("/").handler(ctx -> serve(ctx, index));
-            router.get("/index.html").handler(ctx -> serve(ctx, index));
+            // The app's page, not an API operation: no OpenAPI entry.
+            router.routeWithRegex(HttpMethod.GET, "/(index\\.html)?").handler(ctx -> serve(ctx, index));
         }
         router.route("/*").handler(StaticHandler.create(WEBROOT).setCachingEnabled(false)
                 .setIndexPage("index.html"));
