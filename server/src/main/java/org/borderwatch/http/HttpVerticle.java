@@ -26,6 +26,7 @@ import org.borderwatch.geofence.GeofenceStore;
 import org.borderwatch.ingest.PositionApi;
 import org.borderwatch.ingest.PositionIngest;
 import org.borderwatch.live.LiveHub;
+import org.borderwatch.ops.Drain;
 import org.borderwatch.ops.Metrics;
 import org.borderwatch.tls.Tls;
 import org.borderwatch.track.UnitApi;
@@ -52,11 +53,12 @@ public final class HttpVerticle extends VerticleBase {
     private final ClusterView cluster;
     private final AuthService auth;
     private final Sharing sharing;
+    private final Drain drain;
     private Pool pool;
     private HttpServer server;
 
     public HttpVerticle(Config config, Database database, UnitRegistry registry, Metrics metrics,
-                        ClusterView cluster, AuthService auth, Sharing sharing) {
+                        ClusterView cluster, AuthService auth, Sharing sharing, Drain drain) {
         this.config = config;
         this.database = database;
         this.registry = registry;
@@ -64,13 +66,14 @@ public final class HttpVerticle extends VerticleBase {
         this.cluster = cluster;
         this.auth = auth;
         this.sharing = sharing;
+        this.drain = drain;
     }
 
     @Override
     public Future<?> start() {
         pool = database.pool(vertx, 4);
         UnitStore units = new UnitStore(vertx, pool, registry, config.staleSeconds());
-        LiveHub live = new LiveHub(vertx, units, config.staleSeconds(), metrics, sharing);
+        LiveHub live = new LiveHub(vertx, units, config.staleSeconds(), metrics, sharing, drain);
         return live.start()
                 .compose(v -> {
                     Router router = router(auth, units, live);
@@ -89,6 +92,7 @@ public final class HttpVerticle extends VerticleBase {
     private Router router(AuthService auth, UnitStore units, LiveHub live) {
         Router router = Router.router(vertx);
         router.route().handler(new SecurityHeaders(config.tls()));
+        router.route().handler(drain.gate());
         router.get("/health/live").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "up")));
         // The reason names the failing part only: the database's address is nobody's business outside.
         router.get("/health/ready").handler(ctx -> ready().onComplete(ar -> Responses.json(ctx,
@@ -108,7 +112,7 @@ public final class HttpVerticle extends VerticleBase {
         new GeofenceApi(vertx, new GeofenceStore(pool, config.geofenceMaxAreaKm2())).mount(router);
         new AlertApi(vertx, pool).mount(router);
         new WebhookApi(pool, new WebhookTargets(config.webhookAllowPrivate())).mount(router);
-        new AlertSockets(vertx, pool, metrics, sharing).mount(router);
+        new AlertSockets(vertx, pool, metrics, sharing, drain).mount(router);
         new SharingApi(vertx, pool, sharing).mount(router);
         live.mount(router);
         router.route("/api/*").handler(ctx -> Responses.fail(ctx, ApiException.notFound("route")));

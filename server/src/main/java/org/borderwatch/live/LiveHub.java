@@ -15,6 +15,7 @@ import org.borderwatch.auth.Sharing;
 import org.borderwatch.auth.Visibility;
 import org.borderwatch.feed.Feed;
 import org.borderwatch.http.Responses;
+import org.borderwatch.ops.Drain;
 import org.borderwatch.ops.Metrics;
 import org.borderwatch.track.UnitStore;
 import org.slf4j.Logger;
@@ -27,7 +28,8 @@ import java.util.Set;
 /**
  * {@code WS /ws/live}: a snapshot, then positions coalesced per client at most every 100 ms, plus alerts, geofence
  * changes and status changes as they happen. Runs on the HTTP verticle's event loop; one event-bus consumer per
- * address serves every socket of the node.
+ * address serves every socket of the node. A stopping node closes every map's socket with 1001 (going away), and the
+ * map reconnects to whichever node answers.
  */
 public final class LiveHub implements Feed.Listener {
 
@@ -42,12 +44,14 @@ public final class LiveHub implements Feed.Listener {
     private final Feed feed;
     private final Metrics metrics;
     private final Sharing sharing;
+    private final Drain drain;
     private final Set<LiveClient> clients = new HashSet<>();
     private OpenConnections open;
 
-    public LiveHub(Vertx vertx, UnitStore units, int staleSeconds, Metrics metrics, Sharing sharing) {
+    public LiveHub(Vertx vertx, UnitStore units, int staleSeconds, Metrics metrics, Sharing sharing, Drain drain) {
         this.vertx = vertx;
         this.sharing = sharing;
+        this.drain = drain;
         this.feed = new Feed(vertx, units, staleSeconds);
         this.metrics = metrics;
         metrics.gauge("bw_live_clients", "Maps connected to /ws/live on this node", clients::size);
@@ -58,6 +62,7 @@ public final class LiveHub implements Feed.Listener {
         open = OpenConnections.listen(vertx);
         feed.listen(this);
         vertx.setPeriodic(FRAME_INTERVAL_MS, id -> clients.forEach(LiveClient::flush));
+        drain.onBegin(vertx.getOrCreateContext(), () -> List.copyOf(clients).forEach(LiveClient::goingAway));
         return feed.start();
     }
 
@@ -86,6 +91,10 @@ public final class LiveHub implements Feed.Listener {
             });
             socket.exceptionHandler(e -> LOG.debug("live socket error: {}", e.getMessage()));
             socket.textMessageHandler(text -> onClientMessage(client, text));
+            if (drain.draining()) {
+                client.goingAway(); // upgraded as the node began to stop
+                return;
+            }
             sendSnapshot(client);
         });
     }

@@ -1,8 +1,10 @@
 package org.borderwatch.track;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -58,6 +60,7 @@ public final class TrackVerticle extends VerticleBase {
     /** Reply failure code: the request holds a value the database refused; the client's mistake (400). */
     public static final int REFUSED = 400;
     private static final long RETRY_MS = 1_000;
+    private static final long IDLE_POLL_MS = 20;
 
     private final Database database;
     private final UnitRegistry units;
@@ -77,6 +80,7 @@ public final class TrackVerticle extends VerticleBase {
     private final Map<String, Geofence> fences = new HashMap<>();
     private final BatchTuples tuples = new BatchTuples();
     private Pool pool;
+    private final List<MessageConsumer<?>> intake = new ArrayList<>();
     private int queued;
     private boolean flushing;
     /** Newest fence revision announced to this node (V002): fences with a newer one are not known here yet. */
@@ -116,24 +120,45 @@ public final class TrackVerticle extends VerticleBase {
                 state.clear();
             }
         });
-        Future<Void> forwarded = cluster.clustered()
-                ? vertx.eventBus().<JsonArray>consumer(Addresses.trackForward(cluster.self()), this::onForward)
-                        .completion()
-                : Future.succeededFuture();
+        Future<Void> forwarded;
+        if (cluster.clustered()) {
+            MessageConsumer<JsonArray> consumer = vertx.eventBus().consumer(Addresses.trackForward(cluster.self()),
+                    this::onForward);
+            intake.add(consumer);
+            forwarded = consumer.completion();
+        } else {
+            forwarded = Future.succeededFuture();
+        }
         return GeofenceStore.loadRules(pool)
                 .onSuccess(rules -> {
                     rules.fences().forEach(f -> fences.put(f.id(), f));
                     knownRevision = Math.max(knownRevision, rules.revision());
                 })
                 .compose(v -> forwarded)
-                .compose(v -> vertx.eventBus().<PositionBatch>localConsumer(Addresses.TRACK_SUBMIT,
-                        msg -> enqueue(msg.body().positions(), msg)).completion())
+                .compose(v -> {
+                    MessageConsumer<PositionBatch> submit = vertx.eventBus().localConsumer(Addresses.TRACK_SUBMIT,
+                            msg -> enqueue(msg.body().positions(), msg));
+                    intake.add(submit);
+                    return submit.completion();
+                })
                 .onSuccess(v -> LOG.info("track writer ready with {} geofences", fences.size()));
     }
 
+    /**
+     * Takes no more requests (other nodes' forwards now fail over to a 503 for their devices), then commits every
+     * request already queued, each waiting for its answer, before the pool closes. The node's doors stop first.
+     */
     @Override
     public Future<?> stop() {
-        return pool.close();
+        Promise<Void> idle = Promise.promise();
+        Future.join(intake.stream().map(MessageConsumer::unregister).toList()).onComplete(ar ->
+                vertx.setPeriodic(0, IDLE_POLL_MS, id -> {
+                    if (!flushing && queue.isEmpty() && isolated.isEmpty()) {
+                        vertx.cancelTimer(id);
+                        idle.complete();
+                    }
+                }));
+        return idle.future().compose(v -> pool.close());
     }
 
     private void onFenceChange(JsonObject change) {

@@ -64,6 +64,8 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
         dropped = doors.metrics().counter("bw_cot_udp_dropped_total", "CoT datagrams dropped: bad or too many");
         doors.metrics().gauge("bw_cot_clients", "TAK clients connected to this node and signed in",
                 connections::size);
+        doors.drain().onBegin(vertx.getOrCreateContext(), () -> List.copyOf(connections).forEach(
+                CotConnection::drain));
         return feed(this)
                 .compose(f -> {
                     feed = f;
@@ -82,7 +84,7 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
         DatagramSocket udp = vertx.createDatagramSocket(new DatagramSocketOptions()
                 .setReceiveBufferSize(MAX_DATAGRAM));
         udp.handler(this::datagram);
-        return vertx.createNetServer().connectHandler(socket -> new CotConnection(this, socket))
+        return vertx.createNetServer().connectHandler(this::connected)
                 .listen(port)
                 .compose(tcp -> {
                     onStop(tcp::close);
@@ -104,7 +106,11 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
             return Future.succeededFuture();
         }
         return vertx.createNetServer(Tls.cot(doors.config()))
-                .connectHandler(this::certified)
+                .connectHandler(socket -> {
+                    if (!refusedWhileDraining(socket)) {
+                        certified(socket);
+                    }
+                })
                 // A handshake refused (no certificate, another CA's, not TLS at all): bounded, as anyone can try.
                 .exceptionHandler(e -> logs.info("CoT TLS handshake refused: {}", LogLimit.clip(e.getMessage())))
                 .listen(port)
@@ -113,6 +119,21 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
                     LOG.info("Cursor-on-Target over TLS on port {}{}", tcp.actualPort(),
                             doors.config().tlsClientCa() != null ? " (client certificates required)" : "");
                 });
+    }
+
+    private void connected(NetSocket socket) {
+        if (!refusedWhileDraining(socket)) {
+            new CotConnection(this, socket);
+        }
+    }
+
+    /** A stopping node takes no new client: TAK clients reconnect, to another node or to this one once it is back. */
+    private boolean refusedWhileDraining(NetSocket socket) {
+        if (doors.drain().draining()) {
+            socket.close();
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -143,7 +164,7 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
     Future<Integer> submit(Principal principal, JsonObject position) {
         return Future.succeededFuture(position)
                 .map(json -> parser.parse(json, 0))
-                .compose(p -> ingest.submit(principal, List.of(p)));
+                .compose(p -> submit(principal, List.of(p)));
     }
 
     /** A signed-in client: it gets the picture it may see at once, then the feed. */
@@ -173,7 +194,7 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
     }
 
     private void datagram(DatagramPacket packet) {
-        if (udpInFlight >= MAX_UDP_IN_FLIGHT) {
+        if (udpInFlight >= MAX_UDP_IN_FLIGHT || doors.drain().draining()) {
             dropped.increment();
             return;
         }
