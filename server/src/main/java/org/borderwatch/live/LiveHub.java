@@ -12,7 +12,9 @@ import org.borderwatch.auth.AuthApi;
 import org.borderwatch.auth.OpenConnections;
 import org.borderwatch.auth.Role;
 import org.borderwatch.auth.Sharing;
+import org.borderwatch.Times;
 import org.borderwatch.auth.Visibility;
+import org.borderwatch.db.DatabaseProbe;
 import org.borderwatch.feed.Feed;
 import org.borderwatch.http.Responses;
 import org.borderwatch.ops.Drain;
@@ -21,6 +23,7 @@ import org.borderwatch.track.UnitStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,8 +31,10 @@ import java.util.Set;
 /**
  * {@code WS /ws/live}: a snapshot, then positions coalesced per client at most every 100 ms, plus alerts, geofence
  * changes and status changes as they happen. Runs on the HTTP verticle's event loop; one event-bus consumer per
- * address serves every socket of the node. A stopping node closes every map's socket with 1001 (going away), and the
- * map reconnects to whichever node answers.
+ * address serves every socket of the node. When this node loses its database, or gets it back, every map is told with
+ * a health frame (a map connecting meanwhile gets one after its snapshot), so the floor sees "degraded" rather than a
+ * map that silently stops moving. A stopping node closes every map's socket with 1001 (going away), and the map
+ * reconnects to whichever node answers.
  */
 public final class LiveHub implements Feed.Listener {
 
@@ -45,11 +50,14 @@ public final class LiveHub implements Feed.Listener {
     private final Metrics metrics;
     private final Sharing sharing;
     private final Drain drain;
+    private final DatabaseProbe database;
     private final Set<LiveClient> clients = new HashSet<>();
     private OpenConnections open;
 
-    public LiveHub(Vertx vertx, UnitStore units, int staleSeconds, Metrics metrics, Sharing sharing, Drain drain) {
+    public LiveHub(Vertx vertx, UnitStore units, int staleSeconds, Metrics metrics, Sharing sharing, Drain drain,
+                   DatabaseProbe database) {
         this.vertx = vertx;
+        this.database = database;
         this.sharing = sharing;
         this.drain = drain;
         this.feed = new Feed(vertx, units, staleSeconds);
@@ -63,6 +71,10 @@ public final class LiveHub implements Feed.Listener {
         feed.listen(this);
         vertx.setPeriodic(FRAME_INTERVAL_MS, id -> clients.forEach(LiveClient::flush));
         drain.onBegin(vertx.getOrCreateContext(), () -> List.copyOf(clients).forEach(LiveClient::goingAway));
+        database.start(vertx, (up, since) -> {
+            String frame = health(up, since).encode();
+            clients.forEach(c -> c.send(frame));
+        });
         return feed.start();
     }
 
@@ -96,7 +108,16 @@ public final class LiveHub implements Feed.Listener {
                 return;
             }
             sendSnapshot(client);
+            if (!database.up()) {
+                client.send(health(false, database.since()));
+            }
         });
+    }
+
+    /** {@code {"type":"health","database":"down"|"up","since"}}: whether this node reaches its database, since when. */
+    static JsonObject health(boolean up, Instant since) {
+        return new JsonObject().put("type", "health").put("database", up ? "up" : "down")
+                .put("since", Times.format(since));
     }
 
     private void onClientMessage(LiveClient client, String text) {
