@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -80,7 +79,8 @@ public final class TrackVerticle extends VerticleBase {
     private final Map<String, Geofence> fences = new HashMap<>();
     private final BatchTuples tuples = new BatchTuples();
     private Pool pool;
-    private final List<MessageConsumer<?>> intake = new ArrayList<>();
+    /** The verticle is stopping: new requests are answered 503 at once, those queued are still committed. */
+    private boolean stopping;
     private int queued;
     private boolean flushing;
     /** Newest fence revision announced to this node (V002): fences with a newer one are not known here yet. */
@@ -120,44 +120,36 @@ public final class TrackVerticle extends VerticleBase {
                 state.clear();
             }
         });
-        Future<Void> forwarded;
-        if (cluster.clustered()) {
-            MessageConsumer<JsonArray> consumer = vertx.eventBus().consumer(Addresses.trackForward(cluster.self()),
-                    this::onForward);
-            intake.add(consumer);
-            forwarded = consumer.completion();
-        } else {
-            forwarded = Future.succeededFuture();
-        }
+        Future<Void> forwarded = cluster.clustered()
+                ? vertx.eventBus().<JsonArray>consumer(Addresses.trackForward(cluster.self()), this::onForward)
+                        .completion()
+                : Future.succeededFuture();
         return GeofenceStore.loadRules(pool)
                 .onSuccess(rules -> {
                     rules.fences().forEach(f -> fences.put(f.id(), f));
                     knownRevision = Math.max(knownRevision, rules.revision());
                 })
                 .compose(v -> forwarded)
-                .compose(v -> {
-                    MessageConsumer<PositionBatch> submit = vertx.eventBus().localConsumer(Addresses.TRACK_SUBMIT,
-                            msg -> enqueue(msg.body().positions(), msg));
-                    intake.add(submit);
-                    return submit.completion();
-                })
+                .compose(v -> vertx.eventBus().<PositionBatch>localConsumer(Addresses.TRACK_SUBMIT,
+                        msg -> enqueue(msg.body().positions(), msg)).completion())
                 .onSuccess(v -> LOG.info("track writer ready with {} geofences", fences.size()));
     }
 
     /**
-     * Takes no more requests (other nodes' forwards now fail over to a 503 for their devices), then commits every
-     * request already queued, each waiting for its answer, before the pool closes. The node's doors stop first.
+     * Takes no more requests, answering them 503 at once (still listening: another node's forward sent to a consumer
+     * that is gone would be dropped unanswered, and its device kept waiting), then commits every request already
+     * queued, each waiting for its answer, before the pool closes. The node's doors stop first.
      */
     @Override
     public Future<?> stop() {
+        stopping = true;
         Promise<Void> idle = Promise.promise();
-        Future.join(intake.stream().map(MessageConsumer::unregister).toList()).onComplete(ar ->
-                vertx.setPeriodic(0, IDLE_POLL_MS, id -> {
-                    if (!flushing && queue.isEmpty() && isolated.isEmpty()) {
-                        vertx.cancelTimer(id);
-                        idle.complete();
-                    }
-                }));
+        vertx.setPeriodic(0, IDLE_POLL_MS, id -> {
+            if (!flushing && queue.isEmpty() && isolated.isEmpty()) {
+                vertx.cancelTimer(id);
+                idle.complete();
+            }
+        });
         return idle.future().compose(v -> pool.close());
     }
 
@@ -186,6 +178,10 @@ public final class TrackVerticle extends VerticleBase {
     }
 
     private void enqueue(List<Position> positions, Message<?> message) {
+        if (stopping) {
+            message.fail(OVERLOADED, "the node is stopping, retry shortly");
+            return;
+        }
         if (queued + positions.size() > config.queueMaxPositions()) {
             message.fail(OVERLOADED, "ingest queue is full, retry shortly");
             return;

@@ -177,9 +177,14 @@ class DatabaseDownIT {
         int acceptedBeforeCut = ingest.accepted.get();
         awaitHealth(frames, "down");
         Thread.sleep(1_500);
-        relay.open();
-        awaitHealth(frames, "up");
         int acceptedAtReopen = ingest.accepted.get();
+        long reopened = System.nanoTime();
+        relay.open();
+        while (ingest.accepted.get() == acceptedAtReopen && System.nanoTime() - reopened < 10_000_000_000L) {
+            Thread.sleep(5);
+        }
+        long recoveryMs = (System.nanoTime() - reopened) / 1_000_000;
+        awaitHealth(frames, "up");
         long deadline = System.currentTimeMillis() + 10_000;
         while (ingest.accepted.get() < acceptedAtReopen + 20 && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
@@ -188,8 +193,8 @@ class DatabaseDownIT {
         TestNode.await(Future.join(devices));
 
         System.out.printf("outage: %d requests answered 202 before the cut, %d answered 503 with Retry-After, "
-                        + "%d 202 in all; health frames %s%n", acceptedBeforeCut, ingest.unavailable.get(),
-                ingest.accepted.get(), health(frames));
+                        + "%d 202 in all, the first %d ms after the database came back; health frames %s%n",
+                acceptedBeforeCut, ingest.unavailable.get(), ingest.accepted.get(), recoveryMs, health(frames));
         assertThat(ingest.unexpected).as("answers other than 202 and 503 + Retry-After").isEmpty();
         assertThat(ingest.unavailable.get()).as("requests answered 503 during the outage").isPositive();
         assertThat(ingest.accepted.get()).as("ingest recovered after the outage").isGreaterThanOrEqualTo(

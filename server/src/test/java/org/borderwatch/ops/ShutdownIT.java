@@ -79,13 +79,13 @@ class ShutdownIT {
     private final AtomicInteger refused = new AtomicInteger();
     private final AtomicInteger answeredAfterSigterm = new AtomicInteger();
     private final AtomicInteger unansweredRequests = new AtomicInteger();
+    /** How the requests without an answer failed, for the report. */
+    private final List<String> failures = new CopyOnWriteArrayList<>();
     private volatile long sigtermAt;
     private volatile boolean stopDevices;
 
+    private final List<Process> processes = new ArrayList<>();
     private Vertx vertx;
-    private Process process;
-    private Path log;
-    private int httpPort;
     private WebClient http;
 
     @BeforeEach
@@ -97,44 +97,53 @@ class ShutdownIT {
 
     @AfterEach
     void stop() throws Exception {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+        for (Process process : processes) {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
         }
         TestNode.await(vertx.close());
+    }
+
+    /** A node in its own JVM: its process, log and HTTP port. */
+    private record Node(Process process, Path log, int httpPort) {
     }
 
     @Test
     void sigtermAnswersEveryRequestStoresEveryAcknowledgedFixClosesTheSocketsAndExitsWithinTenSeconds()
             throws Exception {
-        httpPort = TestNode.freePort();
+        int httpPort = TestNode.freePort();
         int osmandPort = TestNode.freePort();
         int mqttPort = TestNode.freePort();
         int cotPort = TestNode.freePort();
-        startNode(Map.of("BW_HTTP_PORT", String.valueOf(httpPort), "BW_OSMAND_PORT", String.valueOf(osmandPort),
-                "BW_MQTT_PORT", String.valueOf(mqttPort), "BW_COT_PORT", String.valueOf(cotPort)));
-        String admin = login();
+        Node node = startNode("node", Map.of("BW_HTTP_PORT", String.valueOf(httpPort), "BW_OSMAND_PORT",
+                String.valueOf(osmandPort), "BW_MQTT_PORT", String.valueOf(mqttPort), "BW_COT_PORT",
+                String.valueOf(cotPort)));
+        awaitReady(node, 1);
+        Process process = node.process();
+        String admin = login(httpPort);
         List<String> keys = new ArrayList<>();
         for (int d = 0; d < HTTP_DEVICES; d++) {
-            keys.add(createUnit(admin, "UAV-" + d, "drone"));
+            keys.add(createUnit(httpPort, admin, "UAV-" + d, "drone"));
         }
-        String osmandKey = createUnit(admin, "PV-OSM", "vehicle");
-        String mqttKey = createUnit(admin, "PV-MQTT", "vehicle");
+        String osmandKey = createUnit(httpPort, admin, "PV-OSM", "vehicle");
+        String mqttKey = createUnit(httpPort, admin, "PV-MQTT", "vehicle");
         assertThat(TestNode.await(http.post(httpPort, "127.0.0.1", "/api/v1/users").bearerTokenAuthentication(admin)
                 .sendJsonObject(new JsonObject().put("username", "floor-1").put("password", "watch-floor-password")
                         .put("role", "viewer"))).statusCode()).isEqualTo(201);
 
         Promise<Short> liveClosed = Promise.promise();
         Promise<Short> alertsClosed = Promise.promise();
-        WebSocket live = socket("/ws/live?access_token=" + admin, liveClosed);
-        WebSocket alerts = socket("/ws/alerts?access_token=" + admin, alertsClosed);
+        WebSocket live = socket(httpPort, "/ws/live?access_token=" + admin, liveClosed);
+        WebSocket alerts = socket(httpPort, "/ws/alerts?access_token=" + admin, alertsClosed);
         StalledMap stalled = new StalledMap(httpPort, admin);
         TakClient tak = TakClient.connect(vertx, cotPort);
         tak.auth("floor-1", "watch-floor-password", "WINTAK-1");
 
         List<Future<Void>> devices = new ArrayList<>();
         for (int d = 0; d < HTTP_DEVICES; d++) {
-            devices.add(httpDevice("UAV-" + d, keys.get(d)));
+            devices.add(httpDevice(httpPort, "UAV-" + d, keys.get(d)));
         }
         devices.add(osmandDevice(osmandPort, osmandKey));
         MqttDevice mqtt = new MqttDevice(mqttPort, mqttKey);
@@ -150,7 +159,7 @@ class ShutdownIT {
         stopDevices = true;
         TestNode.await(Future.join(devices));
 
-        String output = Files.readString(log);
+        String output = Files.readString(node.log());
         assertThat(exited).as("the node exited; log:\n%s", output).isTrue();
         System.out.printf("SIGTERM to exit: %d ms (exit code %d); requests sent %d, answered after SIGTERM %d, "
                         + "503 %d, refused connections %d, closed before an answer %d; positions acknowledged %d%n",
@@ -179,9 +188,72 @@ class ShutdownIT {
         assertThat(mqtt.closed.future().isComplete()).as("the MQTT connection is closed").isTrue();
     }
 
-    private void startNode(Map<String, String> env) throws Exception {
+    /**
+     * Two clustered nodes; devices post to B, which forwards the units A owns to A. A gets SIGTERM: the forwards A
+     * took are committed and answered, A leaves the cluster, B takes A's units and its devices see 202 or 503, never
+     * a lost answer, and every acknowledged position is stored.
+     */
+    @Test
+    void aClusteredNodeAnswersWhatItTookLeavesTheClusterAndItsPeerTakesItsUnitsOver() throws Exception {
+        List<Integer> clusterPorts = List.of(TestNode.freePort(), TestNode.freePort());
+        String members = "127.0.0.1:" + clusterPorts.get(0) + ",127.0.0.1:" + clusterPorts.get(1);
+        String name = "borderwatch-shutdown-" + ProcessHandle.current().pid();
+        List<Node> cluster = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            cluster.add(startNode("member" + (i + 1), Map.of("BW_HTTP_PORT", String.valueOf(TestNode.freePort()),
+                    "BW_CLUSTER", "true", "BW_CLUSTER_PORT", String.valueOf(clusterPorts.get(i)),
+                    "BW_CLUSTER_MEMBERS", members, "BW_CLUSTER_NAME", name)));
+        }
+        for (Node member : cluster) {
+            awaitReady(member, 2);
+        }
+        Node leaving = cluster.get(0);
+        Node staying = cluster.get(1);
+        String admin = login(staying.httpPort());
+        List<Future<Void>> devices = new ArrayList<>();
+        for (int d = 0; d < HTTP_DEVICES; d++) {
+            String key = createUnit(staying.httpPort(), admin, "UAV-" + d, "drone");
+            devices.add(httpDevice(staying.httpPort(), "UAV-" + d, key));
+        }
+
+        Thread.sleep(2_000);
+        assertThat(acknowledged).as("positions acknowledged before SIGTERM").isNotEmpty();
+        sigtermAt = System.nanoTime();
+        leaving.process().destroy();
+        long alone = -1;
+        while (alone < 0 && System.nanoTime() - sigtermAt < 15_000_000_000L) {
+            if (members(staying) == 1) {
+                alone = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sigtermAt);
+            }
+            Thread.sleep(50);
+        }
+        boolean exited = leaving.process().waitFor(15, TimeUnit.SECONDS);
+        long exitMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sigtermAt);
+        int acceptedAlone = acknowledged.size();
+        Thread.sleep(1_000); // B owns every unit now and takes their positions itself
+        stopDevices = true;
+        TestNode.await(Future.join(devices));
+
+        String output = Files.readString(leaving.log());
+        System.out.printf("clustered SIGTERM: member gone after %d ms, peer alone after %d ms; requests to the peer "
+                        + "%d, 503 %d, closed before an answer %d; positions acknowledged %d%n", exitMs, alone,
+                sent.get(), answered503.get(), unansweredRequests.get(), acknowledged.size());
+        assertThat(exited).as("the member exited; log:\n%s", output).isTrue();
+        assertThat(exitMs).as("log:\n%s", output).isLessThan(EXIT_LIMIT_MS);
+        assertThat(alone).as("the peer saw the member leave").isBetween(0L, EXIT_LIMIT_MS);
+        assertThat(unexpected).as("answers other than 202 and 503").isEmpty();
+        assertThat(unansweredRequests.get() + refused.get()).as("the peer answers every request: %s", failures)
+                .isZero();
+        assertThat(acknowledged.size()).as("the peer took the member's units over").isGreaterThan(acceptedAlone);
+        Matcher summary = SUMMARY.matcher(output);
+        assertThat(summary.find()).as("the member's shutdown summary; log:\n%s", output).isTrue();
+        assertThat(Integer.parseInt(summary.group(4))).as("requests the member read and could not answer").isZero();
+        assertThat(acknowledged).as("every acknowledged position is stored").isSubsetOf(stored());
+    }
+
+    private Node startNode(String name, Map<String, String> env) throws Exception {
         Path jar = Path.of(System.getProperty("bw.jar", "target/borderwatch.jar"));
-        log = Path.of("target", "shutdown-logs", "node.log");
+        Path log = Path.of("target", "shutdown-logs", name + ".log");
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toAbsolutePath().toString())
@@ -190,17 +262,27 @@ class ShutdownIT {
         builder.environment().putAll(Map.of(
                 "BW_DB_URL", TestNode.DB_URL,
                 "BW_ADMIN_PASSWORD", TestNode.ADMIN_PASSWORD,
+                "BW_MQTT_PORT", "0",
+                "BW_OSMAND_PORT", "0",
+                "BW_COT_PORT", "0",
                 "BW_COT_TLS_PORT", "0",
                 "BW_STALE_SECONDS", "31536000"));
         builder.environment().putAll(env);
-        process = builder.start();
-        long deadline = System.currentTimeMillis() + 60_000;
+        Process process = builder.start();
+        processes.add(process);
+        return new Node(process, log, Integer.parseInt(env.get("BW_HTTP_PORT")));
+    }
+
+    /** Waits until the node is ready and sees {@code members} cluster members (1 when not clustered). */
+    private void awaitReady(Node node, int members) throws Exception {
+        long deadline = System.currentTimeMillis() + 90_000;
         while (System.currentTimeMillis() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("the node exited; log:\n" + Files.readString(log));
+            if (!node.process().isAlive()) {
+                throw new AssertionError("the node exited; log:\n" + Files.readString(node.log()));
             }
             try {
-                if (TestNode.await(http.get(httpPort, "127.0.0.1", "/health/ready").send()).statusCode() == 200) {
+                if (TestNode.await(http.get(node.httpPort(), "127.0.0.1", "/health/ready").send()).statusCode() == 200
+                        && members(node) == members) {
                     return;
                 }
             } catch (Exception notYet) {
@@ -208,30 +290,36 @@ class ShutdownIT {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("the node was not ready within 60 s; log:\n" + Files.readString(log));
+        throw new AssertionError("the node was not ready within 90 s; log:\n" + Files.readString(node.log()));
     }
 
-    private String login() throws Exception {
+    private long members(Node node) throws Exception {
+        String metrics = TestNode.await(http.get(node.httpPort(), "127.0.0.1", "/metrics").send()).bodyAsString();
+        return metrics.lines().filter(line -> line.startsWith("bw_cluster_members ")).mapToLong(line -> Long.parseLong(
+                line.substring("bw_cluster_members ".length()))).findFirst().orElse(-1);
+    }
+
+    private String login(int httpPort) throws Exception {
         return TestNode.await(http.post(httpPort, "127.0.0.1", "/api/v1/login").sendJsonObject(new JsonObject()
                 .put("username", "admin").put("password", TestNode.ADMIN_PASSWORD))).bodyAsJsonObject()
                 .getString("token");
     }
 
-    private String createUnit(String admin, String id, String type) throws Exception {
+    private String createUnit(int httpPort, String admin, String id, String type) throws Exception {
         HttpResponse<Buffer> created = TestNode.await(http.post(httpPort, "127.0.0.1", "/api/v1/units")
                 .bearerTokenAuthentication(admin).sendJsonObject(new JsonObject().put("id", id).put("type", type)));
         assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
         return created.bodyAsJsonObject().getString("deviceKey");
     }
 
-    private WebSocket socket(String uri, Promise<Short> closed) throws Exception {
+    private WebSocket socket(int httpPort, String uri, Promise<Short> closed) throws Exception {
         return TestNode.await(vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
                 .setPort(httpPort).setURI(uri)).onSuccess(ws -> ws.closeHandler(v -> closed.tryComplete(
                         ws.closeStatusCode()))));
     }
 
     /** A device on its own keep-alive connection, posting ten fixes a request, one request after the other. */
-    private Future<Void> httpDevice(String unit, String key) {
+    private Future<Void> httpDevice(int httpPort, String unit, String key) {
         WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
                 .setDefaultPort(httpPort).setKeepAlive(true));
         Promise<Void> done = Promise.promise();
@@ -320,6 +408,7 @@ class ShutdownIT {
             return -1;
         }
         unansweredRequests.incrementAndGet();
+        failures.add(String.valueOf(failure));
         unanswered.addAll(positions);
         if (!afterSigterm) {
             unexpected.add("no answer before SIGTERM: " + failure);
