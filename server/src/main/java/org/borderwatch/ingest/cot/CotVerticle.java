@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link CotConnection}); over UDP each datagram (up to 64 KB) is one event whose uid is its unit's device key. With
  * TLS configured the same connections are also served over TLS on {@code BW_COT_TLS_PORT}, with client certificates
  * when {@code BW_TLS_CLIENT_CA} is set. The feed is encoded once per position or alert and the same bytes queued for
- * every client that may see it.
+ * every client that may see it. A stopping node reads no more from its clients, stores what it has read, takes no
+ * new connection or datagram, and closes the connections with its listeners.
  */
 public final class CotVerticle extends DoorVerticle implements Feed.Listener {
 
