@@ -19,6 +19,7 @@ import { createLiveMap, type LiveMap } from './map/livemap';
 import { TRACK_WINDOW_MS } from './map/track';
 import { exposeColorsToCss } from './palette';
 import { AlertPanel } from './panels/alerts';
+import { DegradedBanner } from './panels/degraded';
 import { showLogin } from './panels/login';
 import { StatusBar } from './panels/statusbar';
 import { UnitCard } from './panels/unitcard';
@@ -106,9 +107,11 @@ async function runWatchFloor(session: Session): Promise<void> {
   /** Unit names by id: the live stream carries no names, the unit list over REST does. */
   const names = new Map<string, string | null>();
   const unitCard = new UnitCard({ trackMinutes: TRACK_WINDOW_MS / 60_000, close: () => select(null) });
+  const degraded = new DegradedBanner();
   const mapContainer = el('div', { class: 'map', testid: 'map' });
   const mapArea = el('div', { class: 'map-area' }, mapContainer, unitCard.element);
-  root.replaceChildren(statusBar.element, el('main', { class: 'workspace' }, mapArea, alerts.element));
+  const workspace = el('main', { class: 'workspace' }, mapArea, alerts.element);
+  root.replaceChildren(statusBar.element, degraded.element, workspace);
 
   const unitsRendered = (units: ReadonlyMap<string, Unit>) => {
     const counts = Object.fromEntries(UNIT_STATUSES.map((status) => [status, 0])) as Record<UnitStatus, number>;
@@ -171,6 +174,7 @@ async function runWatchFloor(session: Session): Promise<void> {
 
   const refresh = () => {
     statusBar.setProblem(null);
+    degraded.hide(); // a new connection is told at once if the database is still down
     const shown = selected === null ? undefined : map.units.get(selected);
     if (shown !== undefined) {
       loadTrack(shown); // the stream skipped whatever moved while it was down
@@ -207,6 +211,13 @@ async function runWatchFloor(session: Session): Promise<void> {
           break;
         case 'ack':
           alerts.acked(message);
+          break;
+        case 'health':
+          if (message.database === 'down') {
+            degraded.show(message.since);
+          } else {
+            degraded.hide();
+          }
           break;
       }
     },

@@ -14,7 +14,7 @@ export interface LiveHandlers {
   refused(): void;
 }
 
-const MESSAGE_TYPES = new Set(['snapshot', 'positions', 'alert', 'geofence', 'status', 'ack']);
+const MESSAGE_TYPES = new Set(['snapshot', 'positions', 'alert', 'geofence', 'status', 'ack', 'health']);
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 10_000;
 

@@ -81,6 +81,13 @@ export interface Session {
   expiresAt: string;
 }
 
+/** /ws/live: the server lost its database ('down') or has it back ('up'), since the given time (API.md §7). */
+export interface HealthMessage {
+  type: 'health';
+  database: 'up' | 'down';
+  since: string;
+}
+
 export type ServerMessage =
   | { type: 'snapshot'; units: Unit[] }
   | { type: 'positions'; units: Unit[] }
@@ -88,4 +95,5 @@ export type ServerMessage =
   | { type: 'geofence'; op: 'upsert'; feature: Geofence }
   | { type: 'geofence'; op: 'delete'; id: string }
   | { type: 'status'; unitId: string; status: UnitStatus }
-  | AckMessage;
+  | AckMessage
+  | HealthMessage;

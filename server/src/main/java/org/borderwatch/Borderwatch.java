@@ -1,6 +1,7 @@
 package org.borderwatch;
 
 import io.vertx.core.Future;
+import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import org.borderwatch.alert.SilenceVerticle;
@@ -17,26 +18,49 @@ import org.borderwatch.ingest.Doors;
 import org.borderwatch.ingest.OsmAndVerticle;
 import org.borderwatch.ingest.cot.CotVerticle;
 import org.borderwatch.ingest.mqtt.MqttVerticle;
+import org.borderwatch.ops.Drain;
 import org.borderwatch.ops.Metrics;
 import org.borderwatch.sim.SimulatorVerticle;
 import org.borderwatch.tls.Tls;
 import org.borderwatch.track.PositionBatch;
 import org.borderwatch.track.TrackVerticle;
 import org.borderwatch.track.UnitRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** One node: the verticles and the few objects they share, deployed in dependency order. */
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One node: the verticles and the few objects they share, deployed in dependency order, and stopped in the reverse
+ * (API.md §8): first the doors stop taking work and answer what they took, then they close, then the write path
+ * commits what is queued, then Vert.x closes and leaves the cluster.
+ */
 public final class Borderwatch {
 
-    private Borderwatch() {
+    private static final Logger LOG = LoggerFactory.getLogger(Borderwatch.class);
+    /** The longest the doors wait for the answers in flight; the rest of the stop takes well under a second. */
+    static final long DRAIN_MS = 5_000;
+
+    private final Vertx vertx;
+    private final Drain drain = new Drain();
+    /** Verticles that take work from outside (HTTP, the device doors, the simulator), in deployment order. */
+    private final List<String> doors = new ArrayList<>();
+    /** Verticles the doors stand on (the track writer, silence, webhooks), in deployment order. */
+    private final List<String> core = new ArrayList<>();
+
+    private Borderwatch(Vertx vertx) {
+        this.vertx = vertx;
     }
 
     /** Deploys a node on {@code vertx}; the schema must already be migrated ({@link Database#migrate()}). */
-    public static Future<Void> deploy(Vertx vertx, Config config, ClusterView cluster) {
+    public static Future<Borderwatch> deploy(Vertx vertx, Config config, ClusterView cluster) {
         try {
             Tls.check(vertx, config);
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(e);
         }
+        Borderwatch node = new Borderwatch(vertx);
         vertx.eventBus().registerDefaultCodec(PositionBatch.class, new LocalCodec<>(PositionBatch.class));
         Database database = Database.fromUrl(config.dbUrl());
         Metrics metrics = new Metrics();
@@ -50,39 +74,79 @@ public final class Borderwatch {
                 .compose(r -> new Sharing(registryPool, registry).load(vertx))
                 .compose(sharing -> AuthService.create(vertx, registryPool, registry, config.tokenTtlSeconds())
                         .compose(auth -> auth.bootstrapAdmin(config.adminPassword()).map(auth))
-                        .map(auth -> new Doors(config, registry, cluster, auth, sharing, database, metrics)))
-                .compose(doors -> deploy(vertx, doors, registryPool))
-                .mapEmpty();
+                        .map(auth -> new Doors(config, registry, cluster, auth, sharing, database, metrics,
+                                node.drain)))
+                .compose(doors -> node.deploy(doors, registryPool))
+                .map(node);
     }
 
-    private static Future<?> deploy(Vertx vertx, Doors node, Pool registryPool) {
+    private Future<?> deploy(Doors node, Pool registryPool) {
         Config config = node.config();
-        return vertx.deployVerticle(new TrackVerticle(node.database(), node.units(), config, node.cluster(),
-                        node.metrics()))
-                .compose(id -> vertx.deployVerticle(new SilenceVerticle(node.database(), config, node.metrics())))
-                .compose(id -> vertx.deployVerticle(new WebhookVerticle(node.database(), node.metrics(),
+        return deploy(core, new TrackVerticle(node.database(), node.units(), config, node.cluster(), node.metrics()))
+                .compose(id -> deploy(core, new SilenceVerticle(node.database(), config, node.metrics())))
+                .compose(id -> deploy(core, new WebhookVerticle(node.database(), node.metrics(),
                         new WebhookTargets(config.webhookAllowPrivate()), config.webhookRetryHours())))
-                .compose(id -> vertx.deployVerticle(new HttpVerticle(config, node.database(), node.units(),
-                        node.metrics(), node.cluster(), node.auth(), node.sharing())))
-                .compose(id -> deviceProtocols(vertx, node))
+                .compose(id -> deploy(doors, new HttpVerticle(config, node.database(), node.units(),
+                        node.metrics(), node.cluster(), node.auth(), node.sharing(), drain)))
+                .compose(id -> deviceProtocols(node))
                 .compose(id -> config.simulatorUnits() > 0
-                        ? vertx.deployVerticle(new SimulatorVerticle(config, registryPool, node.units()))
+                        ? deploy(doors, new SimulatorVerticle(config, registryPool, node.units()))
                         : Future.succeededFuture());
     }
 
     /** MQTT, OsmAnd and Cursor-on-Target listeners, each unless its port is 0 (CoT: unless both of its are). */
-    private static Future<?> deviceProtocols(Vertx vertx, Doors doors) {
-        Config config = doors.config();
+    private Future<?> deviceProtocols(Doors node) {
+        Config config = node.config();
         Future<?> deployed = Future.succeededFuture();
         if (config.mqttPort() > 0) {
-            deployed = deployed.compose(v -> vertx.deployVerticle(new MqttVerticle(doors)));
+            deployed = deployed.compose(v -> deploy(doors, new MqttVerticle(node)));
         }
         if (config.osmandPort() > 0) {
-            deployed = deployed.compose(v -> vertx.deployVerticle(new OsmAndVerticle(doors)));
+            deployed = deployed.compose(v -> deploy(doors, new OsmAndVerticle(node)));
         }
         if (config.cotPort() > 0 || (config.tls() && config.cotTlsPort() > 0)) {
-            deployed = deployed.compose(v -> vertx.deployVerticle(new CotVerticle(doors)));
+            deployed = deployed.compose(v -> deploy(doors, new CotVerticle(node)));
         }
         return deployed;
+    }
+
+    private Future<String> deploy(List<String> group, Deployable verticle) {
+        return vertx.deployVerticle(verticle).onSuccess(group::add);
+    }
+
+    /**
+     * Stops the node gracefully and closes its Vert.x: the doors take nothing new and answer what they took (up to
+     * {@link #DRAIN_MS}); they close their listeners and connections; the track writer commits what is queued; Vert.x
+     * closes, leaving the cluster. Never blocks; the caller bounds the whole (see {@code Main}).
+     */
+    public Future<Void> stop() {
+        long started = System.nanoTime();
+        LOG.info("stopping: taking no new requests, answering the {} in flight", drain.inFlight());
+        drain.begin();
+        return drain.idle(vertx, DRAIN_MS)
+                .onSuccess(left -> {
+                    if (left > 0) {
+                        LOG.warn("stopping: {} requests still unanswered after {} ms; closing anyway", left,
+                                DRAIN_MS);
+                    }
+                })
+                .transform(ar -> undeploy(doors))
+                .transform(ar -> undeploy(core))
+                .transform(ar -> vertx.close())
+                .onComplete(ar -> LOG.info("stopped in {} ms: {}",
+                        (System.nanoTime() - started) / 1_000_000, drain.summary()));
+    }
+
+    /** Undeploys {@code group} one by one, the last deployed first. */
+    private Future<Void> undeploy(List<String> group) {
+        Future<Void> chain = Future.succeededFuture();
+        for (int i = group.size() - 1; i >= 0; i--) {
+            String id = group.get(i);
+            chain = chain.transform(ar -> vertx.undeploy(id).recover(e -> {
+                LOG.warn("stopping: undeploying a verticle failed: {}", e.toString());
+                return Future.succeededFuture();
+            }));
+        }
+        return chain;
     }
 }

@@ -17,6 +17,7 @@ import org.borderwatch.bus.Addresses;
 import org.borderwatch.http.ApiException;
 import org.borderwatch.http.BoundedSocket;
 import org.borderwatch.http.Responses;
+import org.borderwatch.ops.Drain;
 import org.borderwatch.ops.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,8 @@ import java.util.function.Predicate;
  * {@code WS /ws/alerts?types=enter,exit&geofenceId=…&unitId=…&since=<alert id>}: every matching alert as a JSON text
  * frame. With {@code since}, the alerts detected after that one come first, in the order they were detected, then the
  * live ones: the socket listens before the backlog is read and holds live alerts back until the backlog is sent,
- * dropping those the backlog already had, so a reconnecting client misses none and sees none twice.
+ * dropping those the backlog already had, so a reconnecting client misses none and sees none twice. A stopping node
+ * closes every socket with 1001 (going away); the client resumes with {@code since} on whichever node answers.
  */
 public final class AlertSockets {
 
@@ -53,12 +55,14 @@ public final class AlertSockets {
     private final Pool pool;
     private final Metrics metrics;
     private final Sharing sharing;
+    private final Drain drain;
     // Alerts cannot be coalesced: BoundedSocket closes a subscriber that stops reading rather than buffer for it.
     private final Map<BoundedSocket, Subscriber> sockets = new HashMap<>();
     private OpenConnections open;
 
-    public AlertSockets(Vertx vertx, Pool pool, Metrics metrics, Sharing sharing) {
+    public AlertSockets(Vertx vertx, Pool pool, Metrics metrics, Sharing sharing, Drain drain) {
         this.vertx = vertx;
+        this.drain = drain;
         this.pool = pool;
         this.sharing = sharing;
         this.metrics = metrics;
@@ -71,6 +75,8 @@ public final class AlertSockets {
             sockets.values().forEach(subscriber -> subscriber.live(msg.body(), frame));
         });
         router.get("/ws/alerts").handler(AuthApi.require(Role.VIEWER)).handler(this::upgrade);
+        drain.onBegin(vertx.getOrCreateContext(), () -> List.copyOf(sockets.keySet()).forEach(socket -> socket.close(
+                Drain.GOING_AWAY, "server stopping")));
     }
 
     private void upgrade(RoutingContext ctx) {
@@ -135,7 +141,9 @@ public final class AlertSockets {
                 sockets.remove(socket);
                 forget.run();
             });
-            if (since != null) {
+            if (drain.draining()) {
+                socket.close(Drain.GOING_AWAY, "server stopping"); // upgraded as the node began to stop
+            } else if (since != null) {
                 subscriber.page(since);
             }
         });

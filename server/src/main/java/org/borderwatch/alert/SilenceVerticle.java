@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Tuple;
 import org.borderwatch.bus.Addresses;
 import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
+import org.borderwatch.ops.LogLimit;
 import org.borderwatch.ops.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class SilenceVerticle extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(SilenceVerticle.class);
+    /** The checks run twice a second: during a database outage each would fail, so a few lines a minute say so. */
+    private final LogLimit failures = new LogLimit(LOG, "silence checks", 6);
     // Twice a second: a silence is raised within half a second of its deadline; the statement is cheap.
     private static final long CHECK_MS = 500;
 
@@ -67,7 +70,7 @@ public final class SilenceVerticle extends VerticleBase {
                     alerts.increment();
                     vertx.eventBus().publish(Addresses.ALERTS, Alerts.fromRow(row));
                 }))
-                .onFailure(e -> LOG.warn("silence check failed: {}", e.getMessage()))
+                .onFailure(e -> failures.warn("silence check failed: {}", LogLimit.clip(e.getMessage())))
                 .onComplete(ar -> checking = false);
     }
 
@@ -82,7 +85,7 @@ public final class SilenceVerticle extends VerticleBase {
                     escalated.increment();
                     vertx.eventBus().publish(Addresses.ALERTS, Alerts.fromRow(row));
                 }))
-                .onFailure(e -> LOG.warn("escalation check failed: {}", e.getMessage()))
+                .onFailure(e -> failures.warn("escalation check failed: {}", LogLimit.clip(e.getMessage())))
                 .onComplete(ar -> escalating = false);
     }
 

@@ -39,6 +39,10 @@ public final class ClusterSetup {
         // A member killed without a goodbye is declared dead within seconds, so its units move on quickly.
         hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         hz.setProperty("hazelcast.max.no.heartbeat.seconds", "6");
+        // The node's own stop leaves the cluster after its requests are answered (see Main), not Hazelcast's hook at
+        // the first moment of SIGTERM; and a graceful leave hands its partitions over within a bounded time.
+        hz.setProperty("hazelcast.shutdownhook.enabled", "false");
+        hz.setProperty("hazelcast.graceful.shutdown.max.wait", "3");
         NetworkConfig net = hz.getNetworkConfig();
         net.setPort(config.clusterPort()).setPortAutoIncrement(false);
         net.getInterfaces().setEnabled(true).addInterface(address);

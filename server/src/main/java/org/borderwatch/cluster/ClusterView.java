@@ -103,6 +103,11 @@ public final class ClusterView {
         return best;
     }
 
+    /** Whether {@code node} is a member as this node last saw the cluster. */
+    public boolean member(String node) {
+        return members.contains(node);
+    }
+
     public boolean owns(String unitId) {
         return self.equals(owner(unitId));
     }

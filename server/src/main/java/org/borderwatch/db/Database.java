@@ -1,8 +1,10 @@
 package org.borderwatch.db;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -15,11 +17,19 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 /** Connection settings from {@code BW_DB_URL}, the reactive pools, and the start-up migrations. */
 public final class Database {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    /** A database that does not accept a connection within this is as good as down: the API answers 503. */
+    private static final int CONNECT_TIMEOUT_MS = 5_000;
+    /**
+     * SQLSTATEs of a database going away or not back yet: 57P01 admin shutdown (PostgreSQL stopping), 57P02 crash
+     * shutdown, 57P03 cannot connect now (starting up or shutting down), 53300 too many connections.
+     */
+    private static final Set<String> UNAVAILABLE = Set.of("57P01", "57P02", "57P03", "53300");
 
     private final String host;
     private final int port;
@@ -76,6 +86,7 @@ public final class Database {
     public Pool pool(Vertx vertx, int size) {
         return PgBuilder.pool()
                 .with(new PoolOptions().setMaxSize(size).setMaxWaitQueueSize(10_000))
+                .with(new NetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS))
                 .connectingTo(connectOptions())
                 .using(vertx)
                 .build();
@@ -101,13 +112,18 @@ public final class Database {
     }
 
     /**
-     * The pg client could not reach PostgreSQL: refused or reset connections, a connection closed under a query. The
-     * database is down or restarting, so the client should retry (API.md §8); not a bug to log in full.
+     * The pg client could not reach PostgreSQL: refused, timed out or reset connections, a connection closed under a
+     * query, or PostgreSQL saying it is stopping or not up yet (SQLSTATE class 08, {@link #UNAVAILABLE}). The database
+     * is down or restarting, so the client should retry (API.md §8); not a bug to log in full.
      */
     public static boolean unreachable(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ConnectException || t instanceof ClosedConnectionException
                     || t instanceof ClosedChannelException) {
+                return true;
+            }
+            if (t instanceof PgException pg && pg.getSqlState() != null
+                    && (pg.getSqlState().startsWith("08") || UNAVAILABLE.contains(pg.getSqlState()))) {
                 return true;
             }
         }

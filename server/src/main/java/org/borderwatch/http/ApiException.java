@@ -58,6 +58,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(429, why, null, null, retryAfterSeconds);
     }
 
+    /** 503: the server cannot take this now; the client tries again after {@code retryAfterSeconds}. */
+    public static ApiException unavailable(String why, long retryAfterSeconds) {
+        return new ApiException(503, why, null, null, retryAfterSeconds);
+    }
+
     /** Seconds for a {@code Retry-After} header, or null when the answer has none. */
     public Long retryAfterSeconds() {
         return retryAfterSeconds;

@@ -21,11 +21,13 @@ import org.borderwatch.auth.UserApi;
 import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
+import org.borderwatch.db.DatabaseProbe;
 import org.borderwatch.geofence.GeofenceApi;
 import org.borderwatch.geofence.GeofenceStore;
 import org.borderwatch.ingest.PositionApi;
 import org.borderwatch.ingest.PositionIngest;
 import org.borderwatch.live.LiveHub;
+import org.borderwatch.ops.Drain;
 import org.borderwatch.ops.Metrics;
 import org.borderwatch.tls.Tls;
 import org.borderwatch.track.UnitApi;
@@ -52,11 +54,13 @@ public final class HttpVerticle extends VerticleBase {
     private final ClusterView cluster;
     private final AuthService auth;
     private final Sharing sharing;
+    private final Drain drain;
     private Pool pool;
+    private DatabaseProbe probe;
     private HttpServer server;
 
     public HttpVerticle(Config config, Database database, UnitRegistry registry, Metrics metrics,
-                        ClusterView cluster, AuthService auth, Sharing sharing) {
+                        ClusterView cluster, AuthService auth, Sharing sharing, Drain drain) {
         this.config = config;
         this.database = database;
         this.registry = registry;
@@ -64,13 +68,17 @@ public final class HttpVerticle extends VerticleBase {
         this.cluster = cluster;
         this.auth = auth;
         this.sharing = sharing;
+        this.drain = drain;
     }
 
     @Override
     public Future<?> start() {
         pool = database.pool(vertx, 4);
         UnitStore units = new UnitStore(vertx, pool, registry, config.staleSeconds());
-        LiveHub live = new LiveHub(vertx, units, config.staleSeconds(), metrics, sharing);
+        probe = new DatabaseProbe(database);
+        metrics.gauge("bw_database_up", "1 while this node reaches PostgreSQL (probed every second), else 0",
+                () -> probe.up() ? 1 : 0);
+        LiveHub live = new LiveHub(vertx, units, config.staleSeconds(), metrics, sharing, drain, probe);
         return live.start()
                 .compose(v -> {
                     Router router = router(auth, units, live);
@@ -89,6 +97,7 @@ public final class HttpVerticle extends VerticleBase {
     private Router router(AuthService auth, UnitStore units, LiveHub live) {
         Router router = Router.router(vertx);
         router.route().handler(new SecurityHeaders(config.tls(), config.tileOrigin()));
+        // Health and metrics answer to the end, so a load balancer sees a stopping node as not ready.
         router.get("/health/live").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "up")));
         // The reason names the failing part only: the database's address is nobody's business outside.
         router.get("/health/ready").handler(ctx -> ready().onComplete(ar -> Responses.json(ctx,
@@ -97,6 +106,7 @@ public final class HttpVerticle extends VerticleBase {
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.render()));
+        router.route().handler(drain.gate());
 
         router.route("/api/*").handler(new BodyReader(MAX_BODY_BYTES));
         router.route("/api/*").handler(new Audit(pool, metrics));
@@ -108,7 +118,7 @@ public final class HttpVerticle extends VerticleBase {
         new GeofenceApi(vertx, new GeofenceStore(pool, config.geofenceMaxAreaKm2())).mount(router);
         new AlertApi(vertx, pool).mount(router);
         new WebhookApi(pool, new WebhookTargets(config.webhookAllowPrivate())).mount(router);
-        new AlertSockets(vertx, pool, metrics, sharing).mount(router);
+        new AlertSockets(vertx, pool, metrics, sharing, drain).mount(router);
         new SharingApi(vertx, pool, sharing).mount(router);
         live.mount(router);
         router.route("/api/*").handler(ctx -> Responses.fail(ctx, ApiException.notFound("route")));
@@ -120,6 +130,9 @@ public final class HttpVerticle extends VerticleBase {
     }
 
     private Future<Void> ready() {
+        if (drain.draining()) {
+            return Future.failedFuture("stopping");
+        }
         return pool.query("SELECT 1").execute()
                 .recover(e -> Future.failedFuture("database unreachable"))
                 .compose(rows -> cluster.joined()
@@ -129,6 +142,7 @@ public final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        return server == null ? pool.close() : server.close().compose(v -> pool.close());
+        Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        return closed.compose(v -> probe.stop()).compose(v -> pool.close());
     }
 }

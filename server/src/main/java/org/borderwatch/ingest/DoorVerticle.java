@@ -3,7 +3,9 @@ package org.borderwatch.ingest;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
+import org.borderwatch.auth.Principal;
 import org.borderwatch.feed.Feed;
+import org.borderwatch.track.Position;
 import org.borderwatch.track.UnitStore;
 
 import java.time.Clock;
@@ -14,13 +16,14 @@ import java.util.function.Supplier;
 /**
  * A device front door (OsmAnd, MQTT, CoT), as Traccar's protocol pairs: it decodes its wire format into positions for
  * the one {@link PositionIngest}, and a door that also sends encodes the one {@link Feed}. What every door shares
- * lives here: the ingest, the parser, and closing what it opened when the verticle stops.
+ * lives here: the ingest (counted by the node's drain, so a stopping node answers every position it took), the
+ * parser, and closing what it opened when the verticle stops.
  */
 public abstract class DoorVerticle extends VerticleBase {
 
     protected final Doors doors;
     protected final PositionParser parser = new PositionParser(Clock.systemUTC());
-    protected PositionIngest ingest;
+    private PositionIngest ingest;
     private final List<Supplier<Future<?>>> closers = new ArrayList<>();
 
     protected DoorVerticle(Doors doors) {
@@ -31,6 +34,11 @@ public abstract class DoorVerticle extends VerticleBase {
     public final Future<?> start() {
         ingest = new PositionIngest(vertx, doors.units(), doors.cluster());
         return open();
+    }
+
+    /** Completes once the positions are durable, as {@link PositionIngest#submit}; in flight until then. */
+    protected final Future<Integer> submit(Principal principal, List<Position> positions) {
+        return doors.drain().track(ingest.submit(principal, positions));
     }
 
     /** Opens the door's listeners; whatever must be closed again is registered with {@link #onStop}. */

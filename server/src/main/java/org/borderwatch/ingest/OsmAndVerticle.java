@@ -47,7 +47,7 @@ public final class OsmAndVerticle extends DoorVerticle {
     @Override
     protected Future<?> open() {
         Router router = Router.router(vertx);
-        router.route().handler(this::handle).failureHandler(Responses::onFailure);
+        router.route().handler(doors.drain().gate()).handler(this::handle).failureHandler(Responses::onFailure);
         // HTTP/1.1 only, as Traccar's door: no client upgrades to h2c, and a 413 may close the connection it is on.
         return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_SECONDS)
                         .setHttp2ClearTextEnabled(false))
@@ -116,7 +116,7 @@ public final class OsmAndVerticle extends DoorVerticle {
                         ? ApiException.forbidden("unknown device key") : e))
                 .compose(device -> {
                     JsonObject item = decoded.position().put("unitId", device.unitId());
-                    return ingest.submit(device, List.of(parser.parse(item, 0)));
+                    return submit(device, List.of(parser.parse(item, 0)));
                 })
                 .onSuccess(n -> ctx.response().setStatusCode(200).end())
                 .onFailure(e -> Responses.fail(ctx, outcome(e)));

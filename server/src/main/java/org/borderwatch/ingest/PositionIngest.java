@@ -1,6 +1,7 @@
 package org.borderwatch.ingest;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -21,14 +22,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The one door every front end (HTTP, MQTT, OsmAnd, CoT, the simulator) uses: checks who may report which unit, then
  * hands each unit's positions to the track writer of the node that owns the unit, and completes once all of them
- * are durable.
+ * are durable. Use on the context that created it.
  */
 public final class PositionIngest {
 
@@ -39,11 +43,16 @@ public final class PositionIngest {
     private final Vertx vertx;
     private final UnitRegistry units;
     private final ClusterView cluster;
+    /** Forwards waiting for their owner's answer, by owner: failed at once when the owner leaves the cluster. */
+    private final Map<String, Set<Promise<Integer>>> forwarding = new HashMap<>();
 
     public PositionIngest(Vertx vertx, UnitRegistry units, ClusterView cluster) {
         this.vertx = vertx;
         this.units = units;
         this.cluster = cluster;
+        if (cluster.clustered()) {
+            vertx.eventBus().localConsumer(Addresses.OWNERSHIP_CHANGED, msg -> failForwardsToDeparted());
+        }
     }
 
     /** Completes with the number of positions accepted, after the transactions that stored them committed. */
@@ -99,7 +108,43 @@ public final class PositionIngest {
                 .recover(PositionIngest::retryable);
     }
 
+    /**
+     * Hands a part to its owner. A request the owner drops unanswered (it is leaving the cluster and no longer
+     * listens) would keep the device waiting for the send timeout; so the answer is 503 as soon as the owner is gone.
+     */
     private Future<Integer> forward(String node, List<Position> part) {
+        Promise<Integer> answer = Promise.promise();
+        Set<Promise<Integer>> pending = forwarding.computeIfAbsent(node, n -> new HashSet<>());
+        pending.add(answer);
+        send(node, part).onComplete(ar -> {
+            pending.remove(answer);
+            if (pending.isEmpty()) {
+                forwarding.remove(node, pending);
+            }
+            if (ar.succeeded()) {
+                answer.tryComplete(ar.result());
+            } else {
+                answer.tryFail(ar.cause());
+            }
+        });
+        return answer.future();
+    }
+
+    private void failForwardsToDeparted() {
+        List<Promise<Integer>> orphans = new ArrayList<>();
+        forwarding.entrySet().removeIf(entry -> {
+            if (cluster.member(entry.getKey())) {
+                return false;
+            }
+            LOG.debug("{} forwards to departed node {} answered 503", entry.getValue().size(), entry.getKey());
+            orphans.addAll(entry.getValue());
+            return true;
+        });
+        orphans.forEach(p -> p.tryFail(new UnavailableException("the unit's owner node left the cluster, retry "
+                + "shortly")));
+    }
+
+    private Future<Integer> send(String node, List<Position> part) {
         JsonArray json = new JsonArray();
         part.forEach(p -> json.add(p.toJson()));
         return vertx.eventBus().<Integer>request(Addresses.trackForward(node), json, FORWARD)

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.borderwatch.auth.Visibility;
 import org.borderwatch.http.BoundedSocket;
+import org.borderwatch.ops.Drain;
 import org.borderwatch.ops.Metrics;
 
 import java.util.LinkedHashMap;
@@ -85,6 +86,12 @@ final class LiveClient {
             inWindow = 0;
         }
         return ++inWindow <= perSecond;
+    }
+
+    /** The node is stopping: what waits is sent, then the close frame (1001), and the map reconnects elsewhere. */
+    void goingAway() {
+        flush();
+        socket.close(Drain.GOING_AWAY, "server stopping");
     }
 
     /** Closes a map that breaks the protocol's limits, with the reason in the close frame (1008, policy). */

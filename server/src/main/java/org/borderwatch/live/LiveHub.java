@@ -12,14 +12,18 @@ import org.borderwatch.auth.AuthApi;
 import org.borderwatch.auth.OpenConnections;
 import org.borderwatch.auth.Role;
 import org.borderwatch.auth.Sharing;
+import org.borderwatch.Times;
 import org.borderwatch.auth.Visibility;
+import org.borderwatch.db.DatabaseProbe;
 import org.borderwatch.feed.Feed;
 import org.borderwatch.http.Responses;
+import org.borderwatch.ops.Drain;
 import org.borderwatch.ops.Metrics;
 import org.borderwatch.track.UnitStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,7 +31,10 @@ import java.util.Set;
 /**
  * {@code WS /ws/live}: a snapshot, then positions coalesced per client at most every 100 ms, plus alerts, geofence
  * changes and status changes as they happen. Runs on the HTTP verticle's event loop; one event-bus consumer per
- * address serves every socket of the node.
+ * address serves every socket of the node. When this node loses its database, or gets it back, every map is told with
+ * a health frame (a map connecting meanwhile gets one after its snapshot), so the floor sees "degraded" rather than a
+ * map that silently stops moving. A stopping node closes every map's socket with 1001 (going away), and the map
+ * reconnects to whichever node answers.
  */
 public final class LiveHub implements Feed.Listener {
 
@@ -42,12 +49,17 @@ public final class LiveHub implements Feed.Listener {
     private final Feed feed;
     private final Metrics metrics;
     private final Sharing sharing;
+    private final Drain drain;
+    private final DatabaseProbe database;
     private final Set<LiveClient> clients = new HashSet<>();
     private OpenConnections open;
 
-    public LiveHub(Vertx vertx, UnitStore units, int staleSeconds, Metrics metrics, Sharing sharing) {
+    public LiveHub(Vertx vertx, UnitStore units, int staleSeconds, Metrics metrics, Sharing sharing, Drain drain,
+                   DatabaseProbe database) {
         this.vertx = vertx;
+        this.database = database;
         this.sharing = sharing;
+        this.drain = drain;
         this.feed = new Feed(vertx, units, staleSeconds);
         this.metrics = metrics;
         metrics.gauge("bw_live_clients", "Maps connected to /ws/live on this node", clients::size);
@@ -58,6 +70,11 @@ public final class LiveHub implements Feed.Listener {
         open = OpenConnections.listen(vertx);
         feed.listen(this);
         vertx.setPeriodic(FRAME_INTERVAL_MS, id -> clients.forEach(LiveClient::flush));
+        drain.onBegin(vertx.getOrCreateContext(), () -> List.copyOf(clients).forEach(LiveClient::goingAway));
+        database.start(vertx, (up, since) -> {
+            String frame = health(up, since).encode();
+            clients.forEach(c -> c.send(frame));
+        });
         return feed.start();
     }
 
@@ -86,8 +103,21 @@ public final class LiveHub implements Feed.Listener {
             });
             socket.exceptionHandler(e -> LOG.debug("live socket error: {}", e.getMessage()));
             socket.textMessageHandler(text -> onClientMessage(client, text));
+            if (drain.draining()) {
+                client.goingAway(); // upgraded as the node began to stop
+                return;
+            }
             sendSnapshot(client);
+            if (!database.up()) {
+                client.send(health(false, database.since()));
+            }
         });
+    }
+
+    /** {@code {"type":"health","database":"down"|"up","since"}}: whether this node reaches its database, since when. */
+    static JsonObject health(boolean up, Instant since) {
+        return new JsonObject().put("type", "health").put("database", up ? "up" : "down")
+                .put("since", Times.format(since));
     }
 
     private void onClientMessage(LiveClient client, String text) {

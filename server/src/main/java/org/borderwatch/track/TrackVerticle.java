@@ -1,6 +1,7 @@
 package org.borderwatch.track;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
@@ -58,6 +59,7 @@ public final class TrackVerticle extends VerticleBase {
     /** Reply failure code: the request holds a value the database refused; the client's mistake (400). */
     public static final int REFUSED = 400;
     private static final long RETRY_MS = 1_000;
+    private static final long IDLE_POLL_MS = 20;
 
     private final Database database;
     private final UnitRegistry units;
@@ -77,6 +79,8 @@ public final class TrackVerticle extends VerticleBase {
     private final Map<String, Geofence> fences = new HashMap<>();
     private final BatchTuples tuples = new BatchTuples();
     private Pool pool;
+    /** The verticle is stopping: new requests are answered 503 at once, those queued are still committed. */
+    private boolean stopping;
     private int queued;
     private boolean flushing;
     /** Newest fence revision announced to this node (V002): fences with a newer one are not known here yet. */
@@ -131,9 +135,22 @@ public final class TrackVerticle extends VerticleBase {
                 .onSuccess(v -> LOG.info("track writer ready with {} geofences", fences.size()));
     }
 
+    /**
+     * Takes no more requests, answering them 503 at once (still listening: another node's forward sent to a consumer
+     * that is gone would be dropped unanswered, and its device kept waiting), then commits every request already
+     * queued, each waiting for its answer, before the pool closes. The node's doors stop first.
+     */
     @Override
     public Future<?> stop() {
-        return pool.close();
+        stopping = true;
+        Promise<Void> idle = Promise.promise();
+        vertx.setPeriodic(0, IDLE_POLL_MS, id -> {
+            if (!flushing && queue.isEmpty() && isolated.isEmpty()) {
+                vertx.cancelTimer(id);
+                idle.complete();
+            }
+        });
+        return idle.future().compose(v -> pool.close());
     }
 
     private void onFenceChange(JsonObject change) {
@@ -161,6 +178,10 @@ public final class TrackVerticle extends VerticleBase {
     }
 
     private void enqueue(List<Position> positions, Message<?> message) {
+        if (stopping) {
+            message.fail(OVERLOADED, "the node is stopping, retry shortly");
+            return;
+        }
         if (queued + positions.size() > config.queueMaxPositions()) {
             message.fail(OVERLOADED, "ingest queue is full, retry shortly");
             return;

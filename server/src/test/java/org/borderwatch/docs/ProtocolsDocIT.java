@@ -2,6 +2,7 @@ package org.borderwatch.docs;
 
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -11,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.sqlclient.Row;
+import org.borderwatch.DbRelay;
 import org.borderwatch.Fixtures;
 import org.borderwatch.TestNode;
 import org.borderwatch.ingest.cot.CotEncoder;
@@ -60,9 +62,9 @@ class ProtocolsDocIT {
     private static final Pattern SAMPLE = Pattern.compile(
             "<!-- sample: (\\S+) (\\S+) -->\\n```(\\w+)\\n(.*?)\\n```", Pattern.DOTALL);
     private static final Set<String> EXPECTED = Set.of("ws-subscribe", "ws-error", "ws-snapshot", "ws-positions",
-            "ws-alert", "ws-geofence-upsert", "ws-geofence-delete", "ws-status", "ws-ack", "ws-alerts-frame",
-            "mqtt-position-in", "mqtt-position-out", "mqtt-alert-out", "auth", "atak-sa", "cot-stored",
-            "key-as-uid", "atak-ping", "pong", "unit", "alarm-geofence", "alarm");
+            "ws-alert", "ws-geofence-upsert", "ws-geofence-delete", "ws-status", "ws-ack", "ws-health",
+            "ws-alerts-frame", "mqtt-position-in", "mqtt-position-out", "mqtt-alert-out", "auth", "atak-sa",
+            "cot-stored", "key-as-uid", "atak-ping", "pong", "unit", "alarm-geofence", "alarm");
     private static final String FLOOR_PASSWORD = "watch-floor-password";
 
     record Sample(String kind, String name, String language, String text) {
@@ -301,6 +303,30 @@ class ProtocolsDocIT {
         TestNode.await(map.close());
         // An alert socket still open when the node closes holds its close for 30 s.
         TestNode.await(alertSocket.close());
+    }
+
+    @Test
+    void theHealthSampleIsWhatAMapGetsWhenItsNodeLosesTheDatabase() throws Exception {
+        Map<String, Sample> samples = samples();
+        Vertx relayVertx = Vertx.vertx();
+        try {
+            DbRelay relay = DbRelay.open(relayVertx);
+            node = TestNode.fresh(Map.of("BW_DB_URL", relay.url()));
+            List<JsonObject> live = new CopyOnWriteArrayList<>();
+            WebSocket map = socket("/ws/live?access_token=" + node.adminToken(), live);
+            await(() -> first(live, "snapshot"), "the first snapshot");
+
+            relay.cut();
+            JsonObject down = await(() -> first(live, "health"), "the health frame");
+            compare(samples.get("ws-health"), down);
+            assertThat(down.getString("database")).isEqualTo(samples.get("ws-health").json().getString("database"));
+            relay.open();
+            await(() -> live.stream().filter(f -> "up".equals(f.getString("database"))).findFirst().orElse(null),
+                    "the health frame saying up");
+            TestNode.await(map.close());
+        } finally {
+            TestNode.await(relayVertx.close());
+        }
     }
 
     private String createUnit(String id, String name, String type) throws Exception {

@@ -40,6 +40,8 @@ final class CotConnection {
     private int inFlight;
     private int queued;
     private boolean closed;
+    /** The node is stopping: nothing more is read; the connection closes with the node's listeners. */
+    private boolean draining;
     /** Takes the connection out of the door's registry of open connections, once signed in. */
     private Runnable forget = () -> { };
 
@@ -92,7 +94,7 @@ final class CotConnection {
         if (closed) {
             return;
         }
-        if (queued > MAX_IN_FLIGHT || inFlight >= MAX_IN_FLIGHT) {
+        if (draining || queued > MAX_IN_FLIGHT || inFlight >= MAX_IN_FLIGHT) {
             socket.pause();
         } else {
             socket.resume();
@@ -194,6 +196,12 @@ final class CotConnection {
             close(e instanceof ApiException api ? api.toJson().encode() : e.getMessage());
         }
         return Future.succeededFuture();
+    }
+
+    /** The node stops: no more events are read, those read are still handled and their positions acknowledged. */
+    void drain() {
+        draining = true;
+        reading();
     }
 
     /** A unit moved: queued unless the client may not see it or it is the client's own unit. */

@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link CotConnection}); over UDP each datagram (up to 64 KB) is one event whose uid is its unit's device key. With
  * TLS configured the same connections are also served over TLS on {@code BW_COT_TLS_PORT}, with client certificates
  * when {@code BW_TLS_CLIENT_CA} is set. The feed is encoded once per position or alert and the same bytes queued for
- * every client that may see it.
+ * every client that may see it. A stopping node reads no more from its clients, stores what it has read, takes no
+ * new connection or datagram, and closes the connections with its listeners.
  */
 public final class CotVerticle extends DoorVerticle implements Feed.Listener {
 
@@ -64,6 +65,8 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
         dropped = doors.metrics().counter("bw_cot_udp_dropped_total", "CoT datagrams dropped: bad or too many");
         doors.metrics().gauge("bw_cot_clients", "TAK clients connected to this node and signed in",
                 connections::size);
+        doors.drain().onBegin(vertx.getOrCreateContext(), () -> List.copyOf(connections).forEach(
+                CotConnection::drain));
         return feed(this)
                 .compose(f -> {
                     feed = f;
@@ -82,7 +85,7 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
         DatagramSocket udp = vertx.createDatagramSocket(new DatagramSocketOptions()
                 .setReceiveBufferSize(MAX_DATAGRAM));
         udp.handler(this::datagram);
-        return vertx.createNetServer().connectHandler(socket -> new CotConnection(this, socket))
+        return vertx.createNetServer().connectHandler(this::connected)
                 .listen(port)
                 .compose(tcp -> {
                     onStop(tcp::close);
@@ -104,7 +107,11 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
             return Future.succeededFuture();
         }
         return vertx.createNetServer(Tls.cot(doors.config()))
-                .connectHandler(this::certified)
+                .connectHandler(socket -> {
+                    if (!refusedWhileDraining(socket)) {
+                        certified(socket);
+                    }
+                })
                 // A handshake refused (no certificate, another CA's, not TLS at all): bounded, as anyone can try.
                 .exceptionHandler(e -> logs.info("CoT TLS handshake refused: {}", LogLimit.clip(e.getMessage())))
                 .listen(port)
@@ -113,6 +120,21 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
                     LOG.info("Cursor-on-Target over TLS on port {}{}", tcp.actualPort(),
                             doors.config().tlsClientCa() != null ? " (client certificates required)" : "");
                 });
+    }
+
+    private void connected(NetSocket socket) {
+        if (!refusedWhileDraining(socket)) {
+            new CotConnection(this, socket);
+        }
+    }
+
+    /** A stopping node takes no new client: TAK clients reconnect, to another node or to this one once it is back. */
+    private boolean refusedWhileDraining(NetSocket socket) {
+        if (doors.drain().draining()) {
+            socket.close();
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -143,7 +165,7 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
     Future<Integer> submit(Principal principal, JsonObject position) {
         return Future.succeededFuture(position)
                 .map(json -> parser.parse(json, 0))
-                .compose(p -> ingest.submit(principal, List.of(p)));
+                .compose(p -> submit(principal, List.of(p)));
     }
 
     /** A signed-in client: it gets the picture it may see at once, then the feed. */
@@ -173,7 +195,7 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
     }
 
     private void datagram(DatagramPacket packet) {
-        if (udpInFlight >= MAX_UDP_IN_FLIGHT) {
+        if (udpInFlight >= MAX_UDP_IN_FLIGHT || doors.drain().draining()) {
             dropped.increment();
             return;
         }

@@ -1,6 +1,7 @@
 package org.borderwatch.ingest.mqtt;
 
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -12,6 +13,7 @@ import io.vertx.mqtt.MqttServerOptions;
 import io.vertx.mqtt.MqttTopicSubscription;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import io.vertx.mqtt.messages.MqttSubscribeMessage;
+import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
 import org.borderwatch.auth.OpenConnections;
 import org.borderwatch.auth.Principal;
 import org.borderwatch.auth.Role;
@@ -36,7 +38,10 @@ import java.util.regex.Pattern;
  * object to {@code units/{unitId}/position}; QoS 1 is acknowledged (PUBACK) only once the position is durable, QoS 2
  * likewise (PUBREC). A user (viewer or above) connects with username and password and subscribes to
  * {@code alerts/#} and {@code units/+/position}, granted at most QoS 1 (see {@link MqttSubscriber}). Bad input or
- * another unit's topic closes the connection, with the reason logged; other clients are not affected.
+ * another unit's topic closes the connection, with the reason logged; other clients are not affected. A stopping
+ * node refuses new connections (server unavailable), acknowledges no new publish (the device sends it again where it
+ * reconnects), and closes every connection once the positions it took are acknowledged: MQTT 5 clients get a
+ * DISCONNECT saying the server is shutting down, MQTT 3.1.1 clients, which have no such packet, a closed connection.
  */
 public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
 
@@ -47,6 +52,7 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
     private static final long FLUSH_INTERVAL_MS = 100;
 
     private final Set<MqttSubscriber> subscribers = new HashSet<>();
+    private final Set<MqttEndpoint> endpoints = new HashSet<>();
     private final LogLimit logs = new LogLimit(LOG, "MQTT", 30);
     private OpenConnections open;
 
@@ -69,11 +75,16 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
                 })
                 .onSuccess(server -> {
                     onStop(server::close);
+                    onStop(this::goodbye);
                     LOG.info("MQTT{} on port {}", doors.config().tls() ? " over TLS" : "", server.actualPort());
                 });
     }
 
     private void connect(MqttEndpoint endpoint) {
+        if (doors.drain().draining()) {
+            endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+            return;
+        }
         String username = endpoint.auth() == null ? null : endpoint.auth().getUsername();
         String password = endpoint.auth() == null ? null : endpoint.auth().getPassword();
         endpoint.exceptionHandler(e -> close(endpoint, null, "connection error: " + e.getMessage()));
@@ -85,6 +96,10 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
                 endpoint.reject(ar.cause() instanceof ApiException api && api.status() == 429
                         ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE
                         : MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD);
+                return;
+            }
+            if (doors.drain().draining()) {
+                endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
                 return;
             }
             Principal principal = ar.result();
@@ -100,7 +115,9 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
                 }
                 endpoint.unsubscribeAcknowledge(message.messageId());
             });
+            endpoints.add(endpoint);
             endpoint.closeHandler(v -> {
+                endpoints.remove(endpoint);
                 subscribers.remove(subscriber);
                 forget.run();
             });
@@ -130,6 +147,9 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
     }
 
     private void publish(MqttEndpoint endpoint, Principal principal, MqttPublishMessage message) {
+        if (doors.drain().draining()) {
+            return; // not taken, so not acknowledged: the device keeps it and sends it again
+        }
         Matcher topic = POSITION_TOPIC.matcher(message.topicName());
         if (!topic.matches()) {
             close(endpoint, principal, "publishes to " + message.topicName() + ", not units/{unitId}/position");
@@ -149,7 +169,7 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
         }
         Future.succeededFuture(item)
                 .map(json -> parser.parse(json, 0))
-                .compose(position -> ingest.submit(principal, List.of(position)))
+                .compose(position -> submit(principal, List.of(position)))
                 .onSuccess(n -> {
                     if (message.qosLevel() == MqttQoS.AT_LEAST_ONCE) {
                         endpoint.publishAcknowledge(message.messageId());
@@ -159,6 +179,21 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
                 })
                 .onFailure(e -> close(endpoint, principal, e instanceof ApiException api ? api.toJson().encode()
                         : "position not stored: " + e.getMessage()));
+    }
+
+    /** The node stops: the positions taken are acknowledged by now (see {@code Drain}), so every client goes. */
+    private Future<?> goodbye() {
+        for (MqttEndpoint endpoint : List.copyOf(endpoints)) {
+            if (!endpoint.isConnected()) {
+                continue;
+            }
+            if (endpoint.protocolVersion() >= 5) {
+                endpoint.disconnect(MqttDisconnectReasonCode.SERVER_SHUTTING_DOWN, MqttProperties.NO_PROPERTIES);
+            } else {
+                endpoint.close();
+            }
+        }
+        return Future.succeededFuture();
     }
 
     /** No acknowledgement: a device that retries after reconnecting re-sends, and duplicates are stored once. */
