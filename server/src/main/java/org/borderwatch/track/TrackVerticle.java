@@ -143,8 +143,12 @@ public final class TrackVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         stopping = true;
+        if (!flushing && queue.isEmpty() && isolated.isEmpty()) {
+            return pool.close();
+        }
         Promise<Void> idle = Promise.promise();
-        vertx.setPeriodic(0, IDLE_POLL_MS, id -> {
+        // Not setPeriodic(0, …): Vert.x 5.0 throws when such a timer is cancelled in its first run (see Drain).
+        vertx.setPeriodic(IDLE_POLL_MS, id -> {
             if (!flushing && queue.isEmpty() && isolated.isEmpty()) {
                 vertx.cancelTimer(id);
                 idle.complete();

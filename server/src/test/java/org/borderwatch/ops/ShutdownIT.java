@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -62,6 +63,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * it stops, is 0.
  */
 class ShutdownIT {
+
+    private final List<WebSocketClient> webSocketClients = new CopyOnWriteArrayList<>();
 
     private static final int HTTP_DEVICES = 6;
     private static final int FIXES_PER_REQUEST = 10;
@@ -313,7 +316,10 @@ class ShutdownIT {
     }
 
     private WebSocket socket(int httpPort, String uri, Promise<Short> closed) throws Exception {
-        return TestNode.await(vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+        // Each client is held: one collected mid-handshake drops its connection.
+        WebSocketClient client = vertx.createWebSocketClient();
+        webSocketClients.add(client);
+        return TestNode.await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
                 .setPort(httpPort).setURI(uri)).onSuccess(ws -> ws.closeHandler(v -> closed.tryComplete(
                         ws.closeStatusCode()))));
     }
