@@ -10,6 +10,7 @@ import org.borderwatch.bus.LocalCodec;
 import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
+import org.borderwatch.dispatch.ArrivalVerticle;
 import org.borderwatch.http.HttpVerticle;
 import org.borderwatch.auth.AuthService;
 import org.borderwatch.auth.Sharing;
@@ -60,6 +61,8 @@ public final class Borderwatch {
         return vertx.deployVerticle(new TrackVerticle(node.database(), node.units(), config, node.cluster(),
                         node.metrics()))
                 .compose(id -> vertx.deployVerticle(new SilenceVerticle(node.database(), config, node.metrics())))
+                .compose(id -> vertx.deployVerticle(new ArrivalVerticle(node.database(), config.arrivalMeters(),
+                        node.metrics())))
                 .compose(id -> vertx.deployVerticle(new WebhookVerticle(node.database(), node.metrics(),
                         new WebhookTargets(config.webhookAllowPrivate()), config.webhookRetryHours())))
                 .compose(id -> vertx.deployVerticle(new HttpVerticle(config, node.database(), node.units(),
