@@ -11,6 +11,7 @@ import org.borderwatch.bus.LocalCodec;
 import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
+import org.borderwatch.dispatch.ArrivalVerticle;
 import org.borderwatch.http.HttpVerticle;
 import org.borderwatch.auth.AuthService;
 import org.borderwatch.auth.Sharing;
@@ -84,6 +85,8 @@ public final class Borderwatch {
         Config config = node.config();
         return deploy(core, new TrackVerticle(node.database(), node.units(), config, node.cluster(), node.metrics()))
                 .compose(id -> deploy(core, new SilenceVerticle(node.database(), config, node.metrics())))
+                .compose(id -> deploy(core, new ArrivalVerticle(node.database(), config.arrivalMeters(),
+                        node.metrics())))
                 .compose(id -> deploy(core, new WebhookVerticle(node.database(), node.metrics(),
                         new WebhookTargets(config.webhookAllowPrivate()), config.webhookRetryHours())))
                 .compose(id -> deploy(doors, new HttpVerticle(config, node.database(), node.units(),

@@ -130,7 +130,7 @@ public final class AlertSockets {
             }
             ServerWebSocket webSocket = ar.result();
             BoundedSocket socket = new BoundedSocket(webSocket, metrics);
-            Subscriber subscriber = new Subscriber(socket, filter, visibility.agency(), since != null);
+            Subscriber subscriber = new Subscriber(socket, filter, visibility, since != null);
             sockets.put(socket, subscriber);
             Runnable forget = open.add(visibility.principal(), session, () -> {
                 sockets.remove(socket);
@@ -154,15 +154,15 @@ public final class AlertSockets {
 
         private final BoundedSocket socket;
         private final Predicate<JsonObject> filter;
-        private final String agency;
+        private final Visibility visibility;
         private List<JsonObject> held;
         private Set<String> sentFromBacklog;
         private boolean closed;
 
-        Subscriber(BoundedSocket socket, Predicate<JsonObject> filter, String agency, boolean catchingUp) {
+        Subscriber(BoundedSocket socket, Predicate<JsonObject> filter, Visibility visibility, boolean catchingUp) {
             this.socket = socket;
             this.filter = filter;
-            this.agency = agency;
+            this.visibility = visibility;
             this.held = catchingUp ? new ArrayList<>() : null;
             this.sentFromBacklog = catchingUp ? new HashSet<>() : null;
         }
@@ -174,7 +174,8 @@ public final class AlertSockets {
             if (held != null) {
                 held.add(alert);
             } else if (sentFromBacklog == null || !sentFromBacklog.contains(alert.getString("id"))) {
-                socket.send(frame);
+                JsonObject readable = visibility.redact(alert);
+                socket.send(readable == alert ? frame : readable.encode());
             }
         }
 
@@ -187,7 +188,7 @@ public final class AlertSockets {
                 vertx.setTimer(DRAIN_WAIT_MS, t -> page(after));
                 return;
             }
-            pool.preparedQuery(AlertSql.AFTER).execute(Tuple.of(after, agency, BACKLOG_PAGE)).onComplete(ar -> {
+            pool.preparedQuery(AlertSql.AFTER).execute(Tuple.of(after, visibility.agency(), BACKLOG_PAGE)).onComplete(ar -> {
                 if (ar.failed()) {
                     LOG.warn("alert backlog failed: {}", ar.cause().getMessage());
                     socket.close(TRY_AGAIN_LATER, "could not read the backlog; reconnect");

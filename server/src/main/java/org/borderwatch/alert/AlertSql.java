@@ -7,7 +7,7 @@ final class AlertSql {
      * The alerts agency $6 may see (those of units it sees, API.md §9). Every other filter is optional: a null
      * parameter matches everything ($7: acknowledged or not). Newest first.
      */
-    static final String SEARCH = "SELECT " + Alerts.COLUMNS + """
+    static final String SEARCH = "SELECT " + Alerts.columnsFor("$6") + """
              FROM alerts
             WHERE ($1::timestamptz IS NULL OR detected_at >= $1)
               AND ($2::text[] IS NULL OR type = ANY($2))
@@ -23,7 +23,7 @@ final class AlertSql {
      * The alerts after alert $1 in the order they were detected, for a stream resuming after it; those agency $2 may
      * see, at most $3. Empty when $1 is no alert agency $2 sees.
      */
-    static final String AFTER = "SELECT " + Alerts.COLUMNS + """
+    static final String AFTER = "SELECT " + Alerts.columnsFor("$2") + """
              FROM alerts, (SELECT detected_at AS at, id AS after FROM alerts WHERE id = $1::uuid) since
             WHERE (alerts.detected_at, alerts.id) > (since.at, since.after)
               AND\s""" + Alerts.visibleTo("alerts", "$2") + """
@@ -44,7 +44,7 @@ final class AlertSql {
             WHERE id = $1::uuid
               AND\s""" + Alerts.visibleTo("alerts", "$3") + """
 
-            RETURNING acked_at = now() AS fresh,\s""" + Alerts.COLUMNS;
+            RETURNING acked_at = now() AS fresh,\s""" + Alerts.columnsFor("$3");
 
     /**
      * Raises {@code stale} after $1 seconds of silence and {@code lost} after five times that, once per silence, judged

@@ -12,7 +12,19 @@ public final class Alerts {
 
     public static final String COLUMNS = """
             id::text, type, unit_id, geofence_id::text, geofence_name, severity, time, detected_at, lat, lon, \
-            acked_by, acked_at, comment, units, escalates::text""";
+            acked_by, acked_at, comment, units, escalates::text, nearest::text, detections, assigned_unit_id, \
+            assigned_by, assigned_at, arrived_at""";
+
+    /**
+     * {@link #COLUMNS} as agency {@code viewer} (an SQL expression such as {@code $6}) may read them: the nearest units
+     * and the assigned unit it may not see are left out (API.md §9).
+     */
+    public static String columnsFor(String viewer) {
+        return COLUMNS.replace("nearest::text", "bw_visible_nearest(" + viewer + ", nearest)::text AS nearest")
+                .replace("assigned_unit_id,", "CASE WHEN assigned_unit_id IS NULL OR EXISTS (SELECT 1 FROM units au"
+                        + " WHERE au.id = assigned_unit_id AND bw_sees_unit(" + viewer
+                        + ", au.agency, au.type, au.id)) THEN assigned_unit_id END AS assigned_unit_id,");
+    }
 
     /**
      * SQL: may agency {@code viewer} (a parameter such as {@code $6}) see the alert in {@code table}? Only if it sees
@@ -68,6 +80,20 @@ public final class Alerts {
         }
         if (row.getColumnIndex("units") >= 0 && row.getArrayOfStrings("units") != null) {
             alert.put("units", new JsonArray(Arrays.asList(row.getArrayOfStrings("units"))));
+        }
+        if (row.getColumnIndex("nearest") >= 0 && row.getString("nearest") != null) {
+            alert.put("nearest", new JsonArray(row.getString("nearest")));
+        }
+        if (row.getColumnIndex("detections") >= 0 && row.getInteger("detections") != null) {
+            alert.put("detections", row.getInteger("detections"));
+        }
+        if (row.getColumnIndex("assigned_unit_id") >= 0 && row.getString("assigned_unit_id") != null) {
+            alert.put("assignedUnitId", row.getString("assigned_unit_id"))
+                    .put("assignedBy", row.getString("assigned_by"))
+                    .put("assignedAt", Times.format(row.getOffsetDateTime("assigned_at")));
+            if (row.getOffsetDateTime("arrived_at") != null) {
+                alert.put("arrivedAt", Times.format(row.getOffsetDateTime("arrived_at")));
+            }
         }
         return alert;
     }

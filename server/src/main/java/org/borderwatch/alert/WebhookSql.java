@@ -54,7 +54,7 @@ final class WebhookSql {
             SELECT c.webhook_id::text AS webhook_id, c.attempts, c.failures, w.url, w.secret, a.*
             FROM claimed c
             JOIN webhooks w ON w.id = c.webhook_id
-            CROSS JOIN LATERAL (SELECT\s""" + Alerts.COLUMNS + """
+            CROSS JOIN LATERAL (SELECT\s""" + Alerts.columnsFor("w.agency") + """
              FROM alerts WHERE alerts.id = c.alert_id) a
             ORDER BY c.webhook_id, c.seq""";
 

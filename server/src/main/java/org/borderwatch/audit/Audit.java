@@ -27,7 +27,8 @@ public final class Audit implements Handler<RoutingContext> {
     /** Every action the log records; {@code GET /api/v1/audit?action=} takes one of these. */
     public static final Set<String> ACTIONS = Set.of("login", "login.failed", "logout", "user.create", "user.update",
             "unit.create", "unit.key", "agency.create", "share.create", "share.delete", "geofence.create",
-            "geofence.update", "geofence.delete", "webhook.create", "webhook.delete", "alert.ack");
+            "geofence.update", "geofence.delete", "webhook.create", "webhook.delete", "alert.ack", "alert.assign",
+            "unit.update");
 
     /** Who acted: a principal's name and agency, or for a failed login the name it gave. */
     public record Actor(String name, String agency) {

@@ -56,6 +56,36 @@ public final class Visibility {
         return true;
     }
 
+    /**
+     * The alert as the principal may read it: nearest units and an assigned unit it may not see are left out, so a
+     * viewer who sees a shared sensor's detection does not learn of another agency's patrols. The same object when
+     * nothing is hidden. SQL's twin: {@code Alerts.columnsFor}.
+     */
+    public JsonObject redact(JsonObject alert) {
+        if (principal.isRoot()) {
+            return alert;
+        }
+        JsonArray nearest = alert.getJsonArray("nearest");
+        boolean hideNearest = nearest != null && nearest.stream()
+                .anyMatch(n -> !(n instanceof JsonObject near) || !seesUnit(near.getString("unitId")));
+        String assigned = alert.getString("assignedUnitId");
+        boolean hideAssigned = assigned != null && !seesUnit(assigned);
+        if (!hideNearest && !hideAssigned) {
+            return alert;
+        }
+        JsonObject copy = alert.copy();
+        if (hideNearest) {
+            JsonArray visible = new JsonArray();
+            nearest.stream().filter(n -> n instanceof JsonObject near && seesUnit(near.getString("unitId")))
+                    .forEach(visible::add);
+            copy.put("nearest", visible);
+        }
+        if (hideAssigned) {
+            copy.remove("assignedUnitId");
+        }
+        return copy;
+    }
+
     /** A geofence of agency {@code owner}: visible to it and to the agencies it shares units with. */
     public boolean seesGeofenceOf(String owner) {
         return principal.isRoot() || principal.agency().equals(owner) || sharing.sharesWith(owner, principal.agency());

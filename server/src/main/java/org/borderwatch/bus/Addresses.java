@@ -16,6 +16,18 @@ public final class Addresses {
      * "alert"}} with the whole alert for deciding who may see it; maps get all but {@code alert} (API.md §7).
      */
     public static final String ALERT_ACKED = "bw.alerts.acked";
+    /**
+     * Publish: an alert that changed after it was raised (an incident that grew, a unit assigned to it or arrived), the
+     * whole alert; maps replace the one they hold (API.md §7).
+     */
+    public static final String ALERT_UPDATED = "bw.alerts.updated";
+    /** Publish: a stored detection (API.md §10 "D"), for the maps that see its sensor. */
+    public static final String DETECTIONS = "bw.detections";
+    /**
+     * Publish: a task for a unit, {@code {"unitId","task":{…}}}; the node holding the unit's MQTT subscription or TAK
+     * connection sends it on.
+     */
+    public static final String TASKS = "bw.tasks";
     /** Publish: {@code {"op":"upsert","feature":F}} or {@code {"op":"delete","id":…}} after a geofence change. */
     public static final String GEOFENCE_CHANGED = "bw.geofence.changed";
     /**

@@ -3,6 +3,7 @@ package org.borderwatch.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -52,6 +53,12 @@ import java.util.Map;
  * @param tileUrl           {@code BW_TILE_URL}: an online raster tile template ({@code https://host/{z}/{x}/{y}.png})
  *                          the web app draws under the map; its origin is the one other origin the browser may reach.
  *                          Unset keeps the floor fully offline
+ * @param incidentMeters    {@code BW_INCIDENT_METERS}: detections this close (and {@code incidentSeconds} apart) join
+ *                          one incident alert
+ * @param incidentSeconds   {@code BW_INCIDENT_SECONDS}: see {@code incidentMeters}
+ * @param arrivalMeters     {@code BW_ARRIVAL_METERS}: an assigned unit this close to its alert has arrived
+ * @param etaKmh            {@code BW_ETA_KMH}: the speed an ETA assumes per unit type when the unit reports none
+ *                          (or crawls), {@code type:km/h} pairs
  */
 public record Config(
         int httpPort,
@@ -81,7 +88,14 @@ public record Config(
         double webhookRetryHours,
         int silenceGroupMin,
         int escalateSeconds,
-        String tileUrl) {
+        String tileUrl,
+        int incidentMeters,
+        int incidentSeconds,
+        int arrivalMeters,
+        Map<String, Double> etaKmh) {
+
+    /** ETA speeds when BW_ETA_KMH names none: a patrol car on tracks, a walker, a patrol boat, a small drone. */
+    public static final String DEFAULT_ETA_KMH = "vehicle:50,foot:5,boat:30,drone:60";
 
     /** The database {@code ./run.sh} provisions: a project-local cluster on port 55432. */
     public static final String LOCAL_DB_URL = "postgresql://borderwatch:borderwatch@127.0.0.1:55432/borderwatch";
@@ -124,7 +138,11 @@ public record Config(
                 positiveDoubleVar(env, "BW_WEBHOOK_RETRY_HOURS", 24),
                 intVar(env, "BW_SILENCE_GROUP_MIN", 10),
                 intVar(env, "BW_ESCALATE_SECONDS", 0),
-                tileUrlVar(env));
+                tileUrlVar(env),
+                intVar(env, "BW_INCIDENT_METERS", 500),
+                intVar(env, "BW_INCIDENT_SECONDS", 300),
+                intVar(env, "BW_ARRIVAL_METERS", 100),
+                etaVar(stringVar(env, "BW_ETA_KMH", DEFAULT_ETA_KMH)));
     }
 
     private static String stringVar(Map<String, String> env, String name, String fallback) {
@@ -191,6 +209,25 @@ public record Config(
         }
         URI uri = URI.create(tileUrl.replace("{z}", "0").replace("{x}", "0").replace("{y}", "0"));
         return uri.getScheme() + "://" + uri.getRawAuthority();
+    }
+
+    private static Map<String, Double> etaVar(String value) {
+        Map<String, Double> speeds = new HashMap<>();
+        for (String pair : (DEFAULT_ETA_KMH + "," + value).split(",")) {
+            String[] parts = pair.trim().split(":");
+            try {
+                double kmh = Double.parseDouble(parts[1]);
+                if (parts.length == 2 && kmh > 0 && Double.isFinite(kmh)) {
+                    speeds.put(parts[0].trim(), kmh);
+                    continue;
+                }
+            } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+                // falls through to the message below
+            }
+            throw new IllegalArgumentException("BW_ETA_KMH must be type:km/h pairs such as " + DEFAULT_ETA_KMH
+                    + ", got '" + value + "'");
+        }
+        return Map.copyOf(speeds);
     }
 
     private static List<String> listVar(Map<String, String> env, String name) {

@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * The one outbound feed of a node, as every door encodes it (map WebSockets, CoT, MQTT): the latest position of
- * every unit, positions as they move forward, status changes (live, stale, lost), alerts and their acknowledgements. Each door's verticle
+ * every unit, positions as they move forward, status changes (live, stale, lost), alerts, their acknowledgements and updates, detections and tasks. Each door's verticle
  * starts its own on its own context, so no state is shared between threads; listeners are called on that context.
  * A unit object is API.md §7's "U": {@code {"id","type","lat","lon","time","speed","heading","status"}}.
  */
@@ -43,6 +43,18 @@ public final class Feed {
 
         /** {@code {"op":"upsert","feature":F}} or {@code {"op":"delete","id":…}}. */
         default void geofence(JsonObject change) {
+        }
+
+        /** An alert that changed after it was raised (incident grown, assigned, arrived): the whole alert. */
+        default void alertUpdated(JsonObject alert) {
+        }
+
+        /** A detection (API.md §10 "D"). */
+        default void detection(JsonObject detection) {
+        }
+
+        /** A task for one unit: {@code {"unitId","task":{…}}}. */
+        default void task(JsonObject task) {
         }
     }
 
@@ -75,6 +87,12 @@ public final class Feed {
                 msg -> listeners.forEach(l -> l.ack(msg.body()))));
         consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.GEOFENCE_CHANGED,
                 msg -> listeners.forEach(l -> l.geofence(msg.body()))));
+        consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.ALERT_UPDATED,
+                msg -> listeners.forEach(l -> l.alertUpdated(msg.body()))));
+        consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.DETECTIONS,
+                msg -> listeners.forEach(l -> l.detection(msg.body()))));
+        consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.TASKS,
+                msg -> listeners.forEach(l -> l.task(msg.body()))));
         timer = vertx.setPeriodic(STATUS_INTERVAL_MS, id -> refreshStatuses());
         return store.lastKnown().map(collection -> {
             for (Object item : collection.getJsonArray("features")) {

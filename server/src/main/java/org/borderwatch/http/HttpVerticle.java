@@ -22,6 +22,7 @@ import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
 import org.borderwatch.db.DatabaseProbe;
+import org.borderwatch.dispatch.DispatchApi;
 import org.borderwatch.geofence.GeofenceApi;
 import org.borderwatch.geofence.GeofenceStore;
 import org.borderwatch.ingest.PositionApi;
@@ -117,6 +118,7 @@ public final class HttpVerticle extends VerticleBase {
         new UnitApi(units, registry, sharing).mount(router);
         new GeofenceApi(vertx, new GeofenceStore(pool, config.geofenceMaxAreaKm2())).mount(router);
         new AlertApi(vertx, pool).mount(router);
+        new DispatchApi(vertx, pool, registry, sharing, config).mount(router);
         new WebhookApi(pool, new WebhookTargets(config.webhookAllowPrivate())).mount(router);
         new AlertSockets(vertx, pool, metrics, sharing, drain).mount(router);
         new SharingApi(vertx, pool, sharing).mount(router);

@@ -166,7 +166,7 @@ public final class PositionParser {
                 optional(item, "battery", index), (JsonObject) attributes);
     }
 
-    private Instant time(Object value, int index) {
+    public Instant time(Object value, int index) {
         if (!(value instanceof String text)) {
             throw ApiException.badRequest("time is required (ISO-8601)", "time", index);
         }
@@ -187,7 +187,7 @@ public final class PositionParser {
         return time;
     }
 
-    private static double required(JsonObject item, String field, int index) {
+    public static double required(JsonObject item, String field, int index) {
         Double value = optional(item, field, index);
         if (value == null) {
             throw ApiException.badRequest(field + " is required", field, index);
@@ -195,7 +195,7 @@ public final class PositionParser {
         return value;
     }
 
-    private static Double optional(JsonObject item, String field, int index) {
+    public static Double optional(JsonObject item, String field, int index) {
         Object value = item.getValue(field);
         if (value == null) {
             return null;
@@ -215,7 +215,7 @@ public final class PositionParser {
      * Strings are stored in text and jsonb columns, which refuse NUL (a whole group commit would fail with it) and
      * unpaired surrogates (no UTF-8 holds them); other control characters are refused too, as API.md §4 says.
      */
-    private static void checkText(String text, String field, int index) {
+    public static void checkText(String text, String field, int index) {
         for (int i = 0; i < text.length(); i++) {
             if (text.charAt(i) < 0x20) {
                 throw ApiException.badRequest(field + " must not contain control characters", field, index);
@@ -226,7 +226,7 @@ public final class PositionParser {
         }
     }
 
-    private static void checkAttributes(JsonObject attributes, int index) {
+    public static void checkAttributes(JsonObject attributes, int index) {
         int keys = checkAttributeValue(attributes, 1, 0, index);
         if (keys > MAX_ATTRIBUTE_KEYS) {
             throw ApiException.badRequest("attributes has more than " + MAX_ATTRIBUTE_KEYS + " keys", "attributes",

@@ -182,7 +182,13 @@ public final class LiveHub implements Feed.Listener {
     @Override
     public void alert(JsonObject alert) {
         String frame = new JsonObject().put("type", "alert").put("alert", alert).encode();
-        clients.stream().filter(c -> c.visibility().seesAlert(alert)).forEach(c -> c.send(frame));
+        for (LiveClient client : clients) {
+            if (client.visibility().seesAlert(alert)) {
+                JsonObject readable = client.visibility().redact(alert);
+                client.send(readable == alert ? frame : new JsonObject().put("type", "alert").put("alert", readable)
+                        .encode());
+            }
+        }
     }
 
     @Override
@@ -202,5 +208,18 @@ public final class LiveHub implements Feed.Listener {
         String owner = feature == null ? null : feature.getJsonObject("properties").getString("agency");
         String text = frame.encode();
         clients.stream().filter(c -> owner == null || c.visibility().seesGeofenceOf(owner)).forEach(c -> c.send(text));
+    }
+
+    /** A changed alert is sent whole as an {@code alert} frame again: the map replaces the one with its id. */
+    @Override
+    public void alertUpdated(JsonObject alert) {
+        alert(alert);
+    }
+
+    @Override
+    public void detection(JsonObject detection) {
+        String frame = new JsonObject().put("type", "detection").put("detection", detection).encode();
+        clients.stream().filter(c -> c.visibility().seesUnit(detection.getString("sensorId")))
+                .forEach(c -> c.send(frame));
     }
 }

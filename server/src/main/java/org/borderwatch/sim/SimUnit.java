@@ -21,6 +21,13 @@ final class SimUnit {
     private double along;
     private int direction = 1;
     private String deviceKey;
+    /** Where the unit was at its last step, {lon, lat}; null before its first. */
+    private double[] last;
+    /** Where it was sent (an alert's place), {lon, lat}; null while it patrols. */
+    private double[] target;
+    private double holdSeconds;
+    /** On its way back from a target to its route. */
+    private boolean returning;
 
     private SimUnit(String id, String name, String type, double speed) {
         this.id = id;
@@ -110,8 +117,24 @@ final class SimUnit {
         }
     }
 
+    /** Sent to an alert: it leaves its route, drives straight there, stays a while, then takes up its route again. */
+    void goTo(double lon, double lat) {
+        target = new double[] {lon, lat};
+        holdSeconds = 0;
+        returning = false;
+    }
+
+    /** How long a unit that got there stays before it resumes its patrol. */
+    private static final double HOLD_SECONDS = 90;
+    /** Close enough to stop: well inside the server's arrival radius. */
+    private static final double THERE_METERS = 20;
+
     /** Moves {@code seconds} on and returns the new position object (API.md §4) at {@code time}. */
     JsonObject step(double seconds, String time) {
+        JsonObject responding = target == null || last == null ? null : respond(seconds, time);
+        if (responding != null) {
+            return responding;
+        }
         double lon;
         double lat;
         double heading;
@@ -132,12 +155,48 @@ final class SimUnit {
             lat = p[1];
             heading = direction > 0 ? p[2] : (p[2] + 180) % 360;
         }
+        return fix(time, lon, lat, speed, heading);
+    }
+
+    /** A step towards the target, or holding there; null once the hold is over and the patrol resumes. */
+    private JsonObject respond(double seconds, String time) {
+        double distance = Polyline.distance(last, target);
+        if (distance <= THERE_METERS) {
+            if (returning) {
+                target = null;
+                returning = false;
+                resume(last[0], last[1]);
+                return null;
+            }
+            holdSeconds += seconds;
+            if (holdSeconds >= HOLD_SECONDS) {
+                returning = true;
+                target = routeNear(last);
+            }
+            return fix(time, last[0], last[1], 0, 0);
+        }
+        double heading = Polyline.bearing(last, target);
+        double[] p = distance <= speed * seconds ? target : Polyline.offset(last, heading, speed * seconds);
+        return fix(time, p[0], p[1], speed, heading);
+    }
+
+    /** The point of its route (orbit or stretch of border) nearest to {@code point}, {lon, lat}. */
+    private double[] routeNear(double[] point) {
+        if (center != null) {
+            return Polyline.offset(center, Polyline.bearing(center, point), radius);
+        }
+        double[] p = Border.LINE.at(Math.max(from, Math.min(to, Border.LINE.locate(point))));
+        return new double[] {p[0], p[1]};
+    }
+
+    private JsonObject fix(String time, double lon, double lat, double speedMps, double heading) {
+        last = new double[] {lon, lat};
         return new JsonObject()
                 .put("unitId", id)
                 .put("time", time)
                 .put("lat", lat)
                 .put("lon", lon)
-                .put("speed", speed)
+                .put("speed", speedMps)
                 .put("heading", Math.round(heading * 10) / 10.0 % 360)
                 .put("accuracy", 5.0);
     }

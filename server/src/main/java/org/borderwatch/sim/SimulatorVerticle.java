@@ -73,7 +73,10 @@ public final class SimulatorVerticle extends VerticleBase {
                 .compose(v -> units.lastKnown())
                 .onSuccess(seen -> resume(seen.getJsonArray("features")))
                 .compose(v -> addDemoGeofences())
+                .compose(v -> new SimSensors(vertx, client).start(units, DemoAgencies.FEDERAL))
                 .onSuccess(v -> {
+                    // A simulated patrol that an operator sends somewhere drives there (API.md §10).
+                    vertx.eventBus().<JsonObject>consumer(Addresses.TASKS, msg -> respond(msg.body()));
                     vertx.setPeriodic(TICK_MS, id -> tick());
                     LOG.info("simulator: {} units moving along the US-Mexico border", fleet.size());
                 });
@@ -108,6 +111,16 @@ public final class SimulatorVerticle extends VerticleBase {
             }
             return Future.all(added).mapEmpty();
         });
+    }
+
+    private void respond(JsonObject task) {
+        String unitId = task.getString("unitId");
+        JsonObject where = task.getJsonObject("task");
+        for (SimUnit unit : fleet) {
+            if (unit.id().equals(unitId)) {
+                unit.goTo(where.getDouble("lon"), where.getDouble("lat"));
+            }
+        }
     }
 
     private void tick() {

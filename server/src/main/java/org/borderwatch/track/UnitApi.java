@@ -38,6 +38,7 @@ public final class UnitApi {
                 .handler(ctx -> Responses.reply(ctx, 200, store.lastKnown(AuthApi.principal(ctx).agency())));
         router.get("/api/v1/units/:id/track").handler(AuthApi.require(Role.VIEWER)).handler(this::track);
         router.post("/api/v1/units/:id/key").handler(AuthApi.require(Role.ADMIN)).handler(this::rotateKey);
+        router.patch("/api/v1/units/:id").handler(AuthApi.require(Role.ADMIN)).handler(this::update);
     }
 
     private void create(RoutingContext ctx) {
@@ -81,6 +82,38 @@ public final class UnitApi {
             }
             Audit.record(ctx, "unit.key", id, null, null);
             return new JsonObject().put("deviceKey", key);
+        }));
+    }
+
+    /**
+     * Renames a unit or sets its properties (a sensor's kind, coverage and field of view, API.md §10): admin of its
+     * agency, or root. A unit the admin cannot see is not found; a shared one is not its to change.
+     */
+    private void update(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        JsonObject body = AuthApi.jsonBody(ctx);
+        String name = body.getValue("name") == null ? null
+                : JsonBodies.name(body.getValue("name"), "name", JsonBodies.MAX_NAME);
+        Principal admin = AuthApi.principal(ctx);
+        Visibility visibility = sharing.visibility(admin);
+        Responses.reply(ctx, 200, registry.find(id).compose(unit -> {
+            if (unit == null || !visibility.seesUnit(id)) {
+                throw ApiException.notFound("unit " + id);
+            }
+            if (!admin.isRoot() && !admin.agency().equals(unit.agency())) {
+                throw ApiException.forbidden("only the admins of agency " + unit.agency() + " change its units");
+            }
+            boolean setProperties = body.containsKey("properties");
+            JsonObject properties = setProperties && body.getValue("properties") != null
+                    ? SensorProperties.check(body.getValue("properties"), unit.type()) : null;
+            return store.update(id, name, setProperties, properties, admin.isRoot() ? null : admin.agency())
+                    .map(after -> {
+                        if (after == null) {
+                            throw ApiException.notFound("unit " + id);
+                        }
+                        Audit.record(ctx, "unit.update", id, unit.toJson(), after);
+                        return after;
+                    });
         }));
     }
 

@@ -32,13 +32,23 @@ final class UnitSql {
      */
     /** Last-known positions of the units agency $1 may see (null: every unit, the node's own picture). */
     static final String LAST_KNOWN = """
-            SELECT u.id, u.name, u.type, u.agency, s.time, s.lat, s.lon, s.speed, s.heading,
+            SELECT u.id, u.name, u.type, u.agency, u.properties, s.time, s.lat, s.lon, s.speed, s.heading,
                    p.alt, p.accuracy, p.battery, p.attributes
             FROM units u JOIN unit_state s ON s.unit_id = u.id
             LEFT JOIN LATERAL (SELECT alt, accuracy, battery, attributes FROM positions
                                WHERE unit_id = s.unit_id AND time = s.time) p ON true
             WHERE $1::text IS NULL OR bw_sees_unit($1, u.agency, u.type, u.id)
             ORDER BY u.id""";
+
+ /**
+     * Renames unit $1 ($2, null: unchanged) and replaces its properties ($3: whether to, $4 the new ones) when agency
+     * $5 administers it (null: root, any).
+     */
+    static final String UPDATE = """
+            UPDATE units SET name = coalesce($2, name),
+                             properties = CASE WHEN $3::boolean THEN $4::jsonb ELSE properties END
+            WHERE id = $1 AND ($5::text IS NULL OR agency = $5)
+            RETURNING id, name, type, device_key_hash, agency, properties""";
 
     static final String TRACK = """
             SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat, time, speed, heading, alt, accuracy, battery, attributes

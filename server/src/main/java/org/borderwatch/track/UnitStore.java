@@ -103,10 +103,37 @@ public final class UnitStore {
                                 .put("accuracy", row.getDouble("accuracy"))
                                 .put("battery", row.getDouble("battery"))
                                 .put("attributes", attributes(row))
-                                .put("status", UnitStatus.of(time, now, staleSeconds).wireName())));
+                                .put("status", UnitStatus.of(time, now, staleSeconds).wireName())
+                                .put("sensor", sensor(row.getValue("properties")))));
             }
             return new JsonObject().put("type", "FeatureCollection").put("features", features);
         });
+    }
+
+    /**
+     * Renames the unit and/or replaces its properties ({@code properties} null: unchanged) when agency {@code admin}
+     * administers it (null: root); the unit as the API shows it, or null when there is no such unit of that agency.
+     */
+    public Future<JsonObject> update(String id, String name, boolean setProperties, JsonObject properties,
+                                     String admin) {
+        return pool.preparedQuery(UnitSql.UPDATE)
+                .execute(Tuple.of(id, name, setProperties, properties, admin))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row row = rows.iterator().next();
+                    Unit unit = UnitRegistry.unit(row);
+                    registry.put(unit);
+                    vertx.eventBus().publish(Addresses.UNIT_CHANGED, unit.toBusJson());
+                    Object stored = row.getValue("properties");
+                    return unit.toJson().put("properties", stored instanceof JsonObject json ? json : null);
+                });
+    }
+
+    /** A unit's {@code properties.sensor} (API.md §10), or null. */
+    private static JsonObject sensor(Object properties) {
+        return properties instanceof JsonObject json ? json.getJsonObject("sensor") : null;
     }
 
     /**

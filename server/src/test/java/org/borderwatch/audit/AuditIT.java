@@ -89,9 +89,13 @@ class AuditIT {
                 + "VALUES ('enter', 'UAV-07', 'warning', now()) RETURNING id::text").iterator().next().getString(0);
         assertThat(node.post("/api/v1/alerts/" + alert + "/ack", operator, new JsonObject()).statusCode())
                 .isEqualTo(200);
+        assertThat(node.post("/api/v1/alerts/" + alert + "/assign", operator, new JsonObject().put("unitId",
+                "UAV-07")).statusCode()).isEqualTo(200);
+        assertThat(TestNode.await(node.http.patch("/api/v1/units/UAV-07").bearerTokenAuthentication(admin)
+                .sendJsonObject(new JsonObject().put("name", "Raven 7"))).statusCode()).isEqualTo(200);
         String spare = node.login("ops1", FLOOR_PASSWORD);
         assertThat(node.post("/api/v1/logout", spare, new JsonObject()).statusCode()).isEqualTo(204);
-        awaitEntries(19);
+        awaitEntries(21);
 
         JsonArray entries = audit(admin, "&limit=1000");
         Map<String, List<JsonObject>> byAction = new TreeMap<>(entries.stream().map(e -> (JsonObject) e)
@@ -101,7 +105,8 @@ class AuditIT {
         assertThat(byAction.get("login")).hasSize(4); // admin once, ops1 three times
         for (String action : List.of("login.failed", "logout", "user.create", "user.update", "unit.create", "unit.key",
                 "agency.create", "share.create", "share.delete", "geofence.create", "geofence.update",
-                "geofence.delete", "webhook.create", "webhook.delete", "alert.ack")) {
+                "geofence.delete", "webhook.create", "webhook.delete", "alert.ack", "alert.assign",
+                "unit.update")) {
             assertThat(byAction.get(action)).as(action).hasSize(1);
         }
         for (Object e : entries) {

@@ -466,6 +466,50 @@ class OpenApiContractIT {
     }
 
     @Test
+    @Order(4)
+    void sensorsDetectionsAndDispatch() throws Exception {
+        String sensorKey = unit("SEN-09", "sensor");
+        JsonObject camera = new JsonObject().put("sensor", new JsonObject().put("kind", "camera").put("bearing", 180)
+                .put("fovDegrees", 60).put("rangeMeters", 2000));
+        expect(200, HttpMethod.PATCH, "/api/v1/units/SEN-09", admin, new JsonObject().put("name", "Camera 9")
+                .put("properties", camera));
+        badRequest("properties.sensor.kind", HttpMethod.PATCH, "/api/v1/units/SEN-09", admin,
+                new JsonObject().put("properties", new JsonObject().put("sensor", new JsonObject().put("kind", "eye"))));
+        expect(404, HttpMethod.PATCH, "/api/v1/units/NOPE", admin, new JsonObject().put("name", "x"));
+        expect(401, HttpMethod.PATCH, "/api/v1/units/SEN-09", null, new JsonObject().put("name", "x"));
+        expect(403, HttpMethod.PATCH, "/api/v1/units/SEN-09", operator, new JsonObject().put("name", "x"));
+        expect(202, HttpMethod.POST, "/api/v1/positions", sensorKey, fix("SEN-09", recent(2), 31.74, -106.44));
+        JsonArray units = expect(200, HttpMethod.GET, "/api/v1/units", viewer, null).bodyAsJsonObject()
+                .getJsonArray("features");
+        assertThat(units.stream().map(f -> ((JsonObject) f).getJsonObject("properties"))
+                .filter(p -> "SEN-09".equals(p.getString("id"))).findFirst().orElseThrow()
+                .getJsonObject("sensor").getString("kind")).isEqualTo("camera");
+
+        JsonObject detection = new JsonObject().put("sensorId", "SEN-09").put("time", recent(1)).put("kind", "person")
+                .put("bearing", 180).put("rangeMeters", 800);
+        String alert = expect(202, HttpMethod.POST, "/api/v1/detections", sensorKey, detection).bodyAsJsonObject()
+                .getString("alertId");
+        badRequest("kind", HttpMethod.POST, "/api/v1/detections", sensorKey, detection.copy().put("kind", "?"));
+        expect(401, HttpMethod.POST, "/api/v1/detections", null, detection);
+        expect(403, HttpMethod.POST, "/api/v1/detections", viewer, detection);
+        expect(404, HttpMethod.POST, "/api/v1/detections", operator, detection.copy().put("sensorId", "NOPE"));
+
+        JsonObject sent = expect(200, HttpMethod.POST, "/api/v1/alerts/" + alert + "/assign", operator,
+                new JsonObject().put("unitId", "TRK-01")).bodyAsJsonObject();
+        assertThat(sent.getString("assignedUnitId")).isEqualTo("TRK-01");
+        assertThat(sent.getJsonArray("nearest")).isNotEmpty();
+        badRequest("unitId", HttpMethod.POST, "/api/v1/alerts/" + alert + "/assign", operator,
+                new JsonObject().put("unitId", "SEN-09"));
+        expect(404, HttpMethod.POST, "/api/v1/alerts/" + NOWHERE + "/assign", operator,
+                new JsonObject().put("unitId", "TRK-01"));
+        expect(401, HttpMethod.POST, "/api/v1/alerts/" + alert + "/assign", null,
+                new JsonObject().put("unitId", "TRK-01"));
+        expect(403, HttpMethod.POST, "/api/v1/alerts/" + alert + "/assign", viewer,
+                new JsonObject().put("unitId", "TRK-01"));
+        expect(200, HttpMethod.GET, "/api/v1/alerts?type=detection", viewer, null);
+    }
+
+    @Test
     @Order(5)
     void webhooks() throws Exception {
         JsonObject hook = new JsonObject().put("url", "https://soc.example/borderwatch").put("secret", "s3cret-key")

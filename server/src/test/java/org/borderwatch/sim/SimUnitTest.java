@@ -34,6 +34,36 @@ class SimUnitTest {
     }
 
     @Test
+    void aUnitSentToAnAlertDrivesThereStaysAWhileAndTakesUpItsPatrolAgain() {
+        SimUnit patrol = SimUnit.create(3); // a vehicle
+        double[] start = position(patrol.step(1, TIME));
+        double[] alert = Polyline.offset(start, 0, 2_000);
+        patrol.goTo(alert[0], alert[1]);
+
+        int seconds = 0;
+        double[] at = start;
+        while (Polyline.distance(at, alert) > 20 && seconds < 200) {
+            JsonObject fix = patrol.step(1, TIME);
+            double[] next = position(fix);
+            assertThat(Polyline.distance(next, alert)).as("closer every second")
+                    .isLessThan(Polyline.distance(at, alert));
+            at = next;
+            seconds++;
+        }
+        assertThat(seconds).as("2 km at 22-29 m/s").isBetween(60, 100);
+        for (int s = 0; s < 80; s++) {
+            assertThat(Polyline.distance(position(patrol.step(1, TIME)), alert)).as("holds there").isLessThan(20);
+        }
+        double[] back = at;
+        for (int s = 0; s < 120; s++) {
+            back = position(patrol.step(1, TIME));
+        }
+        assertThat(Polyline.distance(back, alert)).as("left again after its hold").isGreaterThan(500);
+        assertThat(Polyline.distance(back, Border.LINE.at(Border.LINE.locate(back))))
+                .as("back on its route along the border").isLessThan(50);
+    }
+
+    @Test
     void locateFindsThePointOnTheBorderBetweenItsVertices() {
         double[] somewhere = Border.LINE.at(123_456);
 

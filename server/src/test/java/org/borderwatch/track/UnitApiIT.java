@@ -55,7 +55,7 @@ class UnitApiIT {
         assertThat(features).hasSize(2);
         JsonObject drone = features.getJsonObject(1).getJsonObject("properties");
         assertThat(drone.fieldNames()).containsExactlyInAnyOrder("id", "name", "type", "agency", "time", "speed",
-                "heading", "alt", "accuracy", "battery", "attributes", "status");
+                "heading", "alt", "accuracy", "battery", "attributes", "status", "sensor");
         assertThat(drone.getString("id")).isEqualTo("UAV-07");
         assertThat(drone.getString("time")).isEqualTo("2026-11-25T10:00:10.000Z");
         assertThat(drone.getDouble("speed")).isEqualTo(12.5);

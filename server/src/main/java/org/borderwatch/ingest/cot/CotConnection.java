@@ -211,6 +211,13 @@ final class CotConnection {
         }
     }
 
+    /** A task for this client's own unit: kept like an alert, never coalesced away. */
+    void task(Buffer event) {
+        if (!outbox.message(event)) {
+            close("stopped reading: " + MAX_QUEUED_ALERTS + " alerts wait for it");
+        }
+    }
+
     void alert(JsonObject alert, Buffer event) {
         if (visibility.seesAlert(alert) && !outbox.message(event)) {
             close("stopped reading: " + MAX_QUEUED_ALERTS + " alerts wait for it");

@@ -26,6 +26,10 @@ public final class CotEncoder {
     /** ATAK shows this type as "Geo-fence Breached". */
     static final String GEOFENCE_ALARM = "b-a-g";
     static final String ALARM = "b-a";
+    /** ATAK's "go to" waypoint: a navigation target on the receiving device. */
+    static final String TASK = "b-m-p-w-GOTO";
+    /** A task stays on the device's map for an hour, or until the alert closes. */
+    private static final long TASK_STALE_SECONDS = 3600;
     private static final String UNKNOWN = "9999999.0";
     /** An alarm stays on a TAK map this long. */
     private static final long ALARM_STALE_SECONDS = 600;
@@ -80,6 +84,30 @@ public final class CotEncoder {
             xml.append(" geofenceId=\"").append(escape(alert.getString("geofenceId"))).append('"');
         }
         xml.append("/></detail></event>");
+        return Buffer.buffer(xml.toString());
+    }
+
+    /**
+     * A task for the client's own unit (API.md §10): a "go to" waypoint at the alert's place, as ATAK draws and
+     * navigates to, linked to the alert's alarm, with the distance and ETA in its remarks.
+     */
+    public Buffer task(JsonObject task, Instant now) {
+        String what = "GO TO " + task.getString("type", "alert").toUpperCase(Locale.ROOT);
+        StringBuilder xml = event("borderwatch-task-" + task.getString("alertId"), TASK, "h-g-i-g-o", now,
+                now.plusSeconds(TASK_STALE_SECONDS));
+        point(xml, task.getDouble("lat"), task.getDouble("lon"));
+        StringBuilder remarks = new StringBuilder(what).append(" (assigned by ")
+                .append(task.getString("assignedBy")).append(')');
+        if (task.getLong("distanceMeters") != null) {
+            remarks.append(", ").append(task.getLong("distanceMeters")).append(" m, ETA ")
+                    .append(Math.max(1, Math.round(task.getLong("etaSeconds") / 60.0))).append(" min");
+        }
+        xml.append("<detail><contact callsign=\"").append(escape(what)).append("\"/>")
+                .append("<link uid=\"borderwatch-alert-").append(escape(task.getString("alertId")))
+                .append("\" relation=\"p-p\"/>")
+                .append("<remarks>").append(escape(remarks.toString())).append("</remarks>")
+                .append("<__borderwatch task=\"true\" alertId=\"").append(escape(task.getString("alertId")))
+                .append("\"/></detail></event>");
         return Buffer.buffer(xml.toString());
     }
 

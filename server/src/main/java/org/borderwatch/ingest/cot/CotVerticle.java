@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
@@ -244,5 +245,18 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
         }
         Buffer event = encoder.alert(alert, doors.units().name(alert.getString("unitId")));
         List.copyOf(connections).forEach(c -> c.alert(alert, event));
+    }
+
+    /** A task for a unit goes to that unit's own TAK connections on this node. */
+    @Override
+    public void task(JsonObject task) {
+        String unitId = task.getString("unitId");
+        Buffer event = null;
+        for (CotConnection connection : List.copyOf(connections)) {
+            if (connection.principal() != null && unitId.equals(connection.principal().unitId())) {
+                event = event == null ? encoder.task(task.getJsonObject("task"), Instant.now()) : event;
+                connection.task(event);
+            }
+        }
     }
 }

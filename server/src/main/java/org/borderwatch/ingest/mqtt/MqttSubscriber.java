@@ -4,6 +4,7 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mqtt.MqttEndpoint;
+import org.borderwatch.auth.Principal;
 import org.borderwatch.auth.Visibility;
 import org.borderwatch.feed.Outbox;
 
@@ -49,6 +50,18 @@ final class MqttSubscriber {
         return endpoint;
     }
 
+    Principal principal() {
+        return visibility.principal();
+    }
+
+    /** A task for the subscriber's own unit, if it subscribed to its tasks topic; kept like an alert. */
+    void task(String topic, Buffer payload) {
+        MqttQoS qos = qos(topic);
+        if (qos != null && outbox.message(new Delivery(topic, payload, qos))) {
+            flush();
+        }
+    }
+
     void subscribe(String filter, MqttQoS qos) {
         filters.put(filter, qos);
     }
@@ -79,7 +92,11 @@ final class MqttSubscriber {
     /** False when the subscriber has stopped reading and must be disconnected. */
     boolean alert(JsonObject alert, String topic, Buffer payload) {
         MqttQoS qos = visibility.seesAlert(alert) ? qos(topic) : null;
-        return qos == null || outbox.message(new Delivery(topic, payload, qos));
+        if (qos == null) {
+            return true;
+        }
+        JsonObject readable = visibility.redact(alert);
+        return outbox.message(new Delivery(topic, readable == alert ? payload : readable.toBuffer(), qos));
     }
 
     void flush() {

@@ -14,9 +14,12 @@ import io.vertx.mqtt.MqttTopicSubscription;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import io.vertx.mqtt.messages.MqttSubscribeMessage;
 import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
+import io.vertx.sqlclient.Pool;
 import org.borderwatch.auth.OpenConnections;
 import org.borderwatch.auth.Principal;
 import org.borderwatch.auth.Role;
+import org.borderwatch.dispatch.Detection;
+import org.borderwatch.dispatch.Detections;
 import org.borderwatch.feed.Feed;
 import org.borderwatch.http.ApiException;
 import org.borderwatch.ingest.DoorVerticle;
@@ -47,6 +50,7 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttVerticle.class);
     private static final Pattern POSITION_TOPIC = Pattern.compile("units/([^/]+)/position");
+    private static final Pattern DETECTION_TOPIC = Pattern.compile("units/([^/]+)/detection");
     /** A position with its attributes fits many times over; larger packets are refused by the decoder. */
     private static final int MAX_MESSAGE_BYTES = 64 * 1024;
     private static final long FLUSH_INTERVAL_MS = 100;
@@ -55,6 +59,7 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
     private final Set<MqttEndpoint> endpoints = new HashSet<>();
     private final LogLimit logs = new LogLimit(LOG, "MQTT", 30);
     private OpenConnections open;
+    private Detections detections;
 
     public MqttVerticle(Doors doors) {
         super(doors);
@@ -63,6 +68,9 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
     @Override
     protected Future<?> open() {
         open = OpenConnections.listen(vertx);
+        Pool pool = doors.database().pool(vertx, 2);
+        onStop(pool::close);
+        detections = new Detections(vertx, pool, doors.sharing(), doors.config());
         doors.metrics().gauge("bw_mqtt_subscribers", "MQTT users subscribed on this node", subscribers::size);
         return feed(this)
                 .compose(feed -> {
@@ -104,15 +112,12 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
             }
             Principal principal = ar.result();
             Runnable forget = open.add(principal, null, () -> close(endpoint, principal, "access revoked"));
-            MqttSubscriber subscriber = principal.role() == Role.DEVICE ? null
-                    : new MqttSubscriber(endpoint, doors.sharing().visibility(principal));
+            MqttSubscriber subscriber = new MqttSubscriber(endpoint, doors.sharing().visibility(principal));
             endpoint.publishHandler(message -> publish(endpoint, principal, message));
             endpoint.publishReleaseHandler(endpoint::publishComplete);
             endpoint.subscribeHandler(message -> subscribe(subscriber, endpoint, message));
             endpoint.unsubscribeHandler(message -> {
-                if (subscriber != null) {
-                    message.topics().forEach(subscriber::unsubscribe);
-                }
+                message.topics().forEach(subscriber::unsubscribe);
                 endpoint.unsubscribeAcknowledge(message.messageId());
             });
             endpoints.add(endpoint);
@@ -125,11 +130,16 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
         });
     }
 
-    /** Users may subscribe to any well-formed filter (they receive what they may see); devices to nothing yet. */
+    /**
+     * Users may subscribe to any well-formed filter (they receive what they may see); a device to its own
+     * {@code units/{unitId}/tasks} only.
+     */
     private void subscribe(MqttSubscriber subscriber, MqttEndpoint endpoint, MqttSubscribeMessage message) {
         List<MqttQoS> granted = new ArrayList<>();
+        String device = subscriber.principal().role() == Role.DEVICE ? subscriber.principal().unitId() : null;
         for (MqttTopicSubscription subscription : message.topicSubscriptions()) {
-            if (subscriber == null || !TopicFilter.valid(subscription.topicName())) {
+            if (!TopicFilter.valid(subscription.topicName())
+                    || (device != null && !subscription.topicName().equals(tasksTopic(device)))) {
                 granted.add(MqttQoS.FAILURE);
                 logs.info("MQTT {} may not subscribe to {}", LogLimit.clip(endpoint.clientIdentifier()),
                         LogLimit.clip(subscription.topicName()));
@@ -141,18 +151,26 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
             granted.add(qos);
         }
         endpoint.subscribeAcknowledge(message.messageId(), granted);
-        if (subscriber != null) {
-            subscribers.add(subscriber);
-        }
+        subscribers.add(subscriber);
+    }
+
+    private static String tasksTopic(String unitId) {
+        return "units/" + unitId + "/tasks";
     }
 
     private void publish(MqttEndpoint endpoint, Principal principal, MqttPublishMessage message) {
         if (doors.drain().draining()) {
             return; // not taken, so not acknowledged: the device keeps it and sends it again
         }
+        Matcher detection = DETECTION_TOPIC.matcher(message.topicName());
+        if (detection.matches()) {
+            detect(endpoint, principal, message, detection.group(1));
+            return;
+        }
         Matcher topic = POSITION_TOPIC.matcher(message.topicName());
         if (!topic.matches()) {
-            close(endpoint, principal, "publishes to " + message.topicName() + ", not units/{unitId}/position");
+            close(endpoint, principal, "publishes to " + message.topicName()
+                    + ", not units/{unitId}/position or units/{unitId}/detection");
             return;
         }
         JsonObject item;
@@ -170,13 +188,7 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
         Future.succeededFuture(item)
                 .map(json -> parser.parse(json, 0))
                 .compose(position -> submit(principal, List.of(position)))
-                .onSuccess(n -> {
-                    if (message.qosLevel() == MqttQoS.AT_LEAST_ONCE) {
-                        endpoint.publishAcknowledge(message.messageId());
-                    } else if (message.qosLevel() == MqttQoS.EXACTLY_ONCE) {
-                        endpoint.publishReceived(message.messageId());
-                    }
-                })
+                .onSuccess(n -> acknowledge(endpoint, message))
                 .onFailure(e -> close(endpoint, principal, e instanceof ApiException api ? api.toJson().encode()
                         : "position not stored: " + e.getMessage()));
     }
@@ -194,6 +206,32 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
             }
         }
         return Future.succeededFuture();
+    }
+
+    /** A sensor's detection (API.md §10): acknowledged once durable, as a position is; the sensor's own topic only. */
+    private void detect(MqttEndpoint endpoint, Principal principal, MqttPublishMessage message, String sensorId) {
+        Future.succeededFuture(message.payload())
+                .map(payload -> {
+                    try {
+                        return Detection.parse(payload.toJsonObject(), sensorId, parser);
+                    } catch (DecodeException | ClassCastException e) {
+                        throw ApiException.badRequest("payload is not a JSON object", "body");
+                    }
+                })
+                .compose(found -> sensorId.equals(found.sensorId()) ? detections.store(principal, found)
+                        : Future.failedFuture(ApiException.badRequest("sensorId " + found.sensorId()
+                            + " on the topic of " + sensorId, "sensorId")))
+                .onSuccess(stored -> acknowledge(endpoint, message))
+                .onFailure(e -> close(endpoint, principal, e instanceof ApiException api ? api.toJson().encode()
+                        : "detection not stored: " + e.getMessage()));
+    }
+
+    private static void acknowledge(MqttEndpoint endpoint, MqttPublishMessage message) {
+        if (message.qosLevel() == MqttQoS.AT_LEAST_ONCE) {
+            endpoint.publishAcknowledge(message.messageId());
+        } else if (message.qosLevel() == MqttQoS.EXACTLY_ONCE) {
+            endpoint.publishReceived(message.messageId());
+        }
     }
 
     /** No acknowledgement: a device that retries after reconnecting re-sends, and duplicates are stored once. */
@@ -234,6 +272,19 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
                 subscribers.remove(subscriber);
                 close(subscriber.endpoint(), null, "stopped reading: " + MqttSubscriber.MAX_QUEUED_ALERTS
                         + " alerts wait for it");
+            }
+        }
+    }
+
+    /** A task for a unit goes to that unit's own subscription (QoS 1), on whichever node it is connected to. */
+    @Override
+    public void task(JsonObject task) {
+        String unitId = task.getString("unitId");
+        String topic = tasksTopic(unitId);
+        Buffer payload = task.getJsonObject("task").toBuffer();
+        for (MqttSubscriber subscriber : List.copyOf(subscribers)) {
+            if (unitId.equals(subscriber.principal().unitId())) {
+                subscriber.task(topic, payload);
             }
         }
     }
