@@ -86,18 +86,33 @@ function findTarget(page, empty) {
 
 /** Points at a unit (the cursor must turn into a pointer), clicks it and waits for its card. */
 async function openCard(page) {
-  const target = await findTarget(page, false);
-  check(target !== null, 'no unit on the map is clear to click');
-  await page.mouse.move(target.x, target.y);
-  await page
-    .waitForFunction(() => window.borderwatch.map.getCanvas().style.cursor === 'pointer', undefined, {
-      timeout: CARD_TIMEOUT_MS,
-    })
-    .catch(() => {
-      throw new Error(`the cursor is not a pointer over unit ${target.id}`);
-    });
-  await page.mouse.click(target.x, target.y);
-  await page.getByTestId('unit-card').waitFor({ state: 'visible', timeout: CARD_TIMEOUT_MS });
+  // Units move every second: on a loaded machine one can slip from under the pointer between the hover and the
+  // click, as it would under an officer's hand, who clicks again. So do we, at most three times.
+  let target = null;
+  for (let attempt = 1; ; attempt++) {
+    target = await findTarget(page, false);
+    check(target !== null, 'no unit on the map is clear to click');
+    const last = attempt === 3;
+    await page.mouse.move(target.x, target.y);
+    const pointer = await page
+      .waitForFunction(() => window.borderwatch.map.getCanvas().style.cursor === 'pointer', undefined, {
+        timeout: last ? CARD_TIMEOUT_MS : 3_000,
+      })
+      .then(() => true, () => false);
+    check(pointer || !last, `the cursor is not a pointer over unit ${target.id}`);
+    if (!pointer) {
+      continue;
+    }
+    await page.mouse.click(target.x, target.y);
+    const opened = await page
+      .getByTestId('unit-card')
+      .waitFor({ state: 'visible', timeout: last ? CARD_TIMEOUT_MS : 3_000 })
+      .then(() => true, () => false);
+    if (opened) {
+      break;
+    }
+    check(!last, `three clicks on moving units opened no card (last: ${target.id})`);
+  }
   const shown = await page.getByTestId('unit-card-id').textContent();
   check(shown === target.id, `clicked ${target.id}, the card shows ${shown}`);
   const selected = await page.evaluate(() => window.borderwatch.selectedUnit());
