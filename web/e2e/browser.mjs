@@ -21,13 +21,14 @@ export function check(condition, message) {
   }
 }
 
-export async function launch() {
+/** `gpu`: let Chrome run WebGL in its GPU process (SwiftShader here) as a desktop browser does; tests keep it off. */
+export async function launch({ gpu = false } = {}) {
   return chromium.launch({
     executablePath: process.env.BW_CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: [
       '--no-sandbox',
-      '--disable-gpu',
+      ...(gpu ? [] : ['--disable-gpu']),
       '--disable-quic',
       '--no-first-run',
       '--disable-background-networking',

@@ -54,8 +54,10 @@ const OPEN_ALERT_PAGE = 1000;
 const FLY_TO_ZOOM = 12;
 const TITLE = 'Borderwatch';
 const COLOR_MODE_KEY = 'bw.colorMode';
-/** The registry (names, agencies; positions outside the subscribed box) is re-read this often while a box is in force. */
-const REGISTRY_REFRESH_MS = 30_000;
+/** The registry (names, agencies; positions outside the subscribed box) is re-read while a box is in force. */
+const REGISTRY_REFRESH_MIN_MS = 5_000;
+const REGISTRY_REFRESH_MAX_MS = 30_000;
+const REGISTRY_MS_PER_UNIT = 3;
 /** A unit the registry has not named yet is looked up, but not more often than this. */
 const REGISTRY_MIN_GAP_MS = 10_000;
 /** The shown unit's altitude, battery and attributes are re-read this often while it reports. */
@@ -287,13 +289,16 @@ async function runWatchFloor(session: Session): Promise<void> {
   const registrySoon = () => {
     registryTimer ??= window.setTimeout(loadRegistry, Math.max(0, registryAt + REGISTRY_MIN_GAP_MS - Date.now()));
   };
-  timers.push(
-    window.setInterval(() => {
-      if (viewport?.sent() !== null) {
-        loadRegistry(); // positions outside the box do not stream
-      }
-    }, REGISTRY_REFRESH_MS),
-  );
+  // Positions outside the subscribed box do not stream: while a box is in force the registry brings them, often for
+  // a small fleet, every half minute for a large one.
+  const refreshRegistry = () => {
+    if (viewport?.sent() !== null && Date.now() - registryAt >= registryInterval()) {
+      loadRegistry();
+    }
+  };
+  const registryInterval = () =>
+    Math.min(REGISTRY_REFRESH_MAX_MS, Math.max(REGISTRY_REFRESH_MIN_MS, fleet.size * REGISTRY_MS_PER_UNIT));
+  timers.push(window.setInterval(refreshRegistry, REGISTRY_REFRESH_MIN_MS));
 
   let detailsAt = 0;
   const loadTrack = (unit: Unit) => {
