@@ -95,8 +95,12 @@ export class Fleet {
         callsign: callsignOf(properties.attributes, properties.name),
       };
       let next: FleetUnit;
-      if (known !== undefined && Date.parse(known.time) >= Date.parse(properties.time)) {
-        next = { ...known, ...named };
+      const newer = known === undefined ? -1 : Math.sign(Date.parse(known.time) - Date.parse(properties.time));
+      if (known !== undefined && newer > 0) {
+        next = { ...known, ...named }; // the stream is ahead of the registry
+      } else if (known !== undefined && newer === 0) {
+        // The same fix: the registry judged its status just now, which a unit outside the box hears of no other way.
+        next = { ...known, ...named, status: properties.status };
       } else {
         const [lon = 0, lat = 0] = geometry.coordinates;
         next = {

@@ -59,7 +59,7 @@ export class Legend {
       items.push(this.item('Live', STATUS_COLOR.live), this.item('Stale (faded, !)', STATUS_COLOR.stale, '!'));
     } else {
       this.agencies.forEach((agency) => items.push(this.item(agency.label, agency.color)));
-      items.push(this.item('Stale: faded, !', STATUS_COLOR.stale, '!'));
+      items.push(this.item('Stale (faded, !)', STATUS_COLOR.stale, '!'));
     }
     items.push(this.item('Lost (grey, ✕)', STATUS_COLOR.lost, '✕'));
     this.entries.replaceChildren(...items);

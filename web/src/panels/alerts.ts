@@ -11,6 +11,7 @@ const ACK_CONCURRENCY = 4;
 const LATE_FIX_MS = 60_000;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const ALL = '';
+const RENDER_DELAY_MS = 50;
 
 type AckedFilter = '' | 'open' | 'acked';
 
@@ -91,6 +92,7 @@ export class AlertPanel {
   private readonly openedAt = Date.now();
   /** True once the server said there may be more open alerts than the list holds. */
   private moreOpen = false;
+  private renderTimer: number | undefined;
 
   constructor(private readonly options: AlertPanelOptions) {
     this.list = el('ol', { class: 'alert-list', testid: 'alert-list', attrs: { 'aria-live': 'polite' } });
@@ -169,7 +171,15 @@ export class AlertPanel {
     if (sound) {
       this.options.alarm.cue();
     }
-    this.render();
+    this.scheduleRender();
+  }
+
+  /** A storm of alerts redraws the list once per burst, not once per alert. */
+  private scheduleRender(): void {
+    this.renderTimer ??= window.setTimeout(() => {
+      this.renderTimer = undefined;
+      this.render();
+    }, RENDER_DELAY_MS);
   }
 
   /** An alert from the live stream. */
@@ -235,6 +245,8 @@ export class AlertPanel {
   }
 
   private render(): void {
+    window.clearTimeout(this.renderTimer);
+    this.renderTimer = undefined;
     const byKey = new Map<string, Group>();
     for (const alert of [...this.alerts.values()].sort(newestFirst)) {
       if (!this.shown(alert)) {
