@@ -7,7 +7,8 @@
 // "map alone" hides the unit layers while dragging: the frame rate the machine's WebGL gives the basemap by itself.
 // Chrome runs WebGL in its GPU process as a desktop browser does (SwiftShader where there is no GPU).
 // Env: BW_URL, BW_USER, BW_PASSWORD (an admin), BW_UNITS (10000), BW_SECONDS (per measurement, 15),
-//      BW_LOAD (0: do not move the units), BW_MIN_UNITS (units to wait for, default all),
+//      BW_LOAD (0: do not move the units), BW_MIN_UNITS (units to wait for, default all), BW_PROFILE (1: print
+//      the main thread's busiest functions),
 //      BW_BENCH_OUT (a JSON file for the figures, optional), BW_SCREENSHOT (optional).
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -125,8 +126,8 @@ function showUnits(page, shown) {
 }
 
 /**
- * One measurement: `pan` drags the map a little every frame, as an officer would; `bare` hides the unit layers, to
- * show what the map alone costs on this machine.
+ * One measurement: `pan` drags the map back and forth with the mouse, as an officer would; `bare` hides the unit
+ * layers, to show what the map alone costs on this machine.
  */
 async function measure(page, cdp, label, pan, bare = false) {
   if (bare) {
@@ -137,8 +138,9 @@ async function measure(page, cdp, label, pan, bare = false) {
     return Object.fromEntries(list.map(({ name, value }) => [name, value]));
   };
   const before = await metrics();
-  const inPage = await page.evaluate(
-    async ({ ms, pan }) => {
+  const box = await page.getByTestId('map').boundingBox();
+  const counting = page.evaluate(
+    async ({ ms }) => {
       const map = window.borderwatch.map;
       let frames = 0;
       let repaints = 0;
@@ -148,15 +150,10 @@ async function measure(page, cdp, label, pan, bare = false) {
       const onRender = () => (repaints += 1);
       map.on('render', onRender);
       const builds = window.borderwatch.renderMs().length;
-      const start = map.getCenter();
-      const span = map.getBounds().getEast() - map.getBounds().getWest();
       const t0 = performance.now();
       await new Promise((resolve) => {
         const tick = (now) => {
           frames += 1;
-          if (pan) {
-            map.jumpTo({ center: [start.lng + span * 0.15 * Math.sin((now - t0) / 1500), start.lat] });
-          }
           if (now - t0 < ms) {
             requestAnimationFrame(tick);
           } else {
@@ -168,9 +165,6 @@ async function measure(page, cdp, label, pan, bare = false) {
       const seconds = (performance.now() - t0) / 1000;
       map.off('render', onRender);
       observer.disconnect();
-      if (pan) {
-        map.jumpTo({ center: start });
-      }
       const rebuilds = window.borderwatch.renderMs().slice(-Math.max(1, window.borderwatch.renderMs().length - builds));
       const sorted = [...rebuilds].sort((a, b) => a - b);
       return {
@@ -187,8 +181,22 @@ async function measure(page, cdp, label, pan, bare = false) {
         units: window.borderwatch.units().length,
       };
     },
-    { ms: SECONDS * 1000, pan },
+    { ms: SECONDS * 1000 },
   );
+  if (pan) {
+    // A real drag, with the mouse: the map moves under the pointer and settles only when the button is released.
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    const t0 = Date.now();
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    while (Date.now() - t0 < SECONDS * 1000 - 200) {
+      const phase = (Date.now() - t0) / 1500;
+      await page.mouse.move(x + 150 * Math.sin(phase), y + 60 * Math.sin(phase * 0.7));
+    }
+    await page.mouse.up();
+  }
+  const inPage = await counting;
   const after = await metrics();
   if (bare) {
     await showUnits(page, true);
@@ -212,6 +220,31 @@ async function measure(page, cdp, label, pan, bare = false) {
   return result;
 }
 
+/** With BW_PROFILE: the main thread's 15 busiest functions (self time) over a few seconds, for finding hot spots. */
+async function profile(cdp, label) {
+  if (!process.env.BW_PROFILE) {
+    return;
+  }
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.start');
+  await new Promise((resolve) => setTimeout(resolve, 8_000));
+  const { profile: data } = await cdp.send('Profiler.stop');
+  const self = new Map();
+  const byId = new Map(data.nodes.map((node) => [node.id, node]));
+  const interval = (data.endTime - data.startTime) / data.samples.length / 1000;
+  for (const id of data.samples) {
+    const { functionName, url: file, lineNumber } = byId.get(id).callFrame;
+    const key = `${functionName || '(anonymous)'} ${file.split('/').pop()}:${lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + interval);
+  }
+  const total = (data.endTime - data.startTime) / 1000;
+  console.log(`profile, ${label} (${(total / 1000).toFixed(1)} s):`);
+  [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 15)
+    .forEach(([key, ms]) => console.log(`  ${((ms / total) * 100).toFixed(1).padStart(5)}%  ${key}`));
+}
+
 const login = await fetch(`${url}/api/v1/login`, {
   method: 'POST',
   headers: { 'Content-Type': 'application/json' },
@@ -231,6 +264,7 @@ try {
   await cdp.send('Performance.enable');
   await page.waitForTimeout(5_000);
 
+  await profile(cdp, 'zoomed out, idle');
   results.push(await measure(page, cdp, 'zoomed out, map alone', true, true));
   results.push(await measure(page, cdp, 'zoomed out, idle', false));
   results.push(await measure(page, cdp, 'zoomed out, dragging', true));
@@ -239,6 +273,7 @@ try {
   }
   await page.evaluate(() => window.borderwatch.map.jumpTo({ center: [-106.45, 31.45], zoom: 11 }));
   await page.waitForTimeout(5_000); // the new box's snapshot, labels drawn
+  await profile(cdp, 'zoomed in, idle');
   results.push(await measure(page, cdp, 'zoomed in, map alone', true, true));
   results.push(await measure(page, cdp, 'zoomed in (z11), idle', false));
   results.push(await measure(page, cdp, 'zoomed in (z11), dragging', true));

@@ -2,8 +2,11 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import { STATUS_COLOR } from '../palette';
 import { UNIT_STATUSES, UNIT_TYPES, type UnitStatus, type UnitType } from '../types';
 
-/** Images are drawn at twice their display size so they stay crisp on high-density screens. */
-const PIXEL_RATIO = 2;
+/**
+ * Images are drawn at the screen's pixel density (up to 2), crisp on a high-density screen; on an ordinary one a
+ * quarter of the pixels, which MapLibre copies into every tile's icon atlas each time the units move.
+ */
+const PIXEL_RATIO = Math.min(2, Math.max(1, Math.round(window.devicePixelRatio || 1)));
 const ICON_CSS_PX = 44;
 const LABEL_FONT_CSS_PX = 15;
 const OUTLINE = '#000000';

@@ -64,6 +64,8 @@ export class UnitLayer {
   private lastRender = 0;
   /** Label images drawn so far, by image name, with their unit. */
   private readonly labels = new Map<string, string>();
+  /** Whether the last rebuild drew only the units near the view (zooming out must then draw them all). */
+  private lastNear = false;
   /** For the benchmark: how long the last rebuilds of the source data took on the main thread. */
   readonly renderMs: number[] = [];
 
@@ -155,6 +157,12 @@ export class UnitLayer {
       map.on('click', (event) => void this.pick(event)),
       map.on('moveend', () => this.dropFarLabels()),
       map.on('moveend', () => this.trails.render(this.fleet, this.map)),
+      // Zoomed in, the drawn units are those around the view: a move brings in the ones now near it.
+      map.on('moveend', () => {
+        if (this.map.getZoom() > CLUSTER_MAX_ZOOM + 1 || this.lastNear) {
+          this.renderSoon();
+        }
+      }),
     ];
     fleet.onChange(({ updated, removed }) => {
       updated.forEach((unit) => this.trails.record(unit));
@@ -257,11 +265,26 @@ export class UnitLayer {
     }, wait);
   }
 
+  /** Redraws on the next frame, whatever the pace for the fleet's size. */
+  private renderSoon(): void {
+    window.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.frame ??= requestAnimationFrame(() => {
+      this.frame = null;
+      this.render();
+    });
+  }
+
   private render(): void {
     const started = performance.now();
     this.lastRender = started;
     const features: Feature<Point>[] = [];
+    const near = this.nearView();
+    this.lastNear = near !== null;
     for (const unit of this.fleet.all()) {
+      if (near !== null && !near(unit)) {
+        continue;
+      }
       features.push({
         type: 'Feature',
         geometry: { type: 'Point', coordinates: [unit.lon, unit.lat] },
@@ -281,6 +304,27 @@ export class UnitLayer {
     if (this.renderMs.length > 120) {
       this.renderMs.shift();
     }
+  }
+
+  /**
+   * Zoomed in past clustering, only units around the view are drawn: the worker then indexes hundreds of points per
+   * update instead of the whole fleet. Null (everything) zoomed out, where every unit counts in some bubble.
+   */
+  private nearView(): ((unit: FleetUnit) => boolean) | null {
+    if (this.map.getZoom() <= CLUSTER_MAX_ZOOM + 1) {
+      return null;
+    }
+    const bounds = this.map.getBounds();
+    if (bounds.getWest() < -180 || bounds.getEast() > 180) {
+      return null; // across the antimeridian: not worth the arithmetic
+    }
+    const padLon = bounds.getEast() - bounds.getWest();
+    const padLat = bounds.getNorth() - bounds.getSouth();
+    const west = bounds.getWest() - padLon;
+    const east = bounds.getEast() + padLon;
+    const south = bounds.getSouth() - padLat;
+    const north = bounds.getNorth() + padLat;
+    return (unit) => unit.lat >= south && unit.lat <= north && unit.lon >= west && unit.lon <= east;
   }
 
   /** Forgets label images of units far from the view, so an operator panning all shift does not pile them up. */
