@@ -44,9 +44,15 @@ export class Chooser {
         return el('li', {}, button);
       }),
     );
-    this.element.style.left = `${Math.round(x)}px`;
-    this.element.style.top = `${Math.round(y)}px`;
     this.element.hidden = false;
+    // Beside the click, but inside the map: a click near the edge opens the list towards the middle.
+    const area = this.element.parentElement?.getBoundingClientRect();
+    const width = this.element.offsetWidth;
+    const height = this.element.offsetHeight;
+    const left = area === undefined ? x : Math.max(0, Math.min(x, area.width - width - 8));
+    const top = area === undefined ? y : Math.max(0, Math.min(y, area.height - height - 8));
+    this.element.style.left = `${Math.round(left)}px`;
+    this.element.style.top = `${Math.round(top)}px`;
     document.addEventListener('keydown', this.closeOnEscape);
   }
 
