@@ -77,6 +77,7 @@ export class UnitPanel {
   private refreshTimer: number | undefined;
   private lastRefresh = 0;
   private readonly ticker: number;
+  private readonly resize: ResizeObserver;
   /** The ids in `sorted`, to notice a unit joining the fleet. */
   private known = new Set<string>();
   /** The rows on screen by unit id, updated in place so a row under the pointer is never swapped mid-click. */
@@ -125,7 +126,8 @@ export class UnitPanel {
       filter.addEventListener('change', () => this.refresh());
     }
     this.viewport.addEventListener('scroll', () => this.draw(), { passive: true });
-    new ResizeObserver(() => this.draw()).observe(this.viewport);
+    this.resize = new ResizeObserver(() => this.draw());
+    this.resize.observe(this.viewport);
     options.fleet.onChange(({ updated, removed }) => {
       if (removed.length > 0 || updated.some((unit) => !this.known.has(unit.id))) {
         this.membershipChanged = true;
@@ -160,6 +162,7 @@ export class UnitPanel {
   }
 
   dispose(): void {
+    this.resize.disconnect();
     window.clearInterval(this.ticker);
     window.clearTimeout(this.refreshTimer);
   }
