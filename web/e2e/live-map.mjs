@@ -5,6 +5,7 @@ import { chromium } from 'playwright-core';
 
 const UNITS_LAYER = 'units';
 const UNIT_LABELS_LAYER = 'unit-labels';
+const CLUSTERS_LAYER = 'unit-clusters';
 const BORDERS_LAYER = 'borders';
 // Zoomed out to the whole border, the simulator's port zones show as rings.
 const FENCE_MARKERS_LAYER = 'geofence-markers';
@@ -86,11 +87,16 @@ function findTarget(page, empty) {
 
 /** Points at a unit (the cursor must turn into a pointer), clicks it and waits for its card. */
 async function openCard(page) {
-  // Units move every second: on a loaded machine one can slip from under the pointer between the hover and the
-  // click, as it would under an officer's hand, who clicks again. So do we, at most three times.
+  // Units move every second and their tiles reload several times a second: a query may find none for a frame, and
+  // on a loaded machine a unit can slip from under the pointer between the hover and the click, as it would under an
+  // officer's hand, who clicks again. So do we, at most three times.
   let target = null;
   for (let attempt = 1; ; attempt++) {
     target = await findTarget(page, false);
+    for (let wait = 1; target === null && wait < 10; wait++) {
+      await page.waitForTimeout(250);
+      target = await findTarget(page, false);
+    }
     check(target !== null, 'no unit on the map is clear to click');
     const last = attempt === 3;
     await page.mouse.move(target.x, target.y);
@@ -209,17 +215,18 @@ async function run() {
     }
 
     await page.waitForFunction(
-      ({ units, borders, fences, min }) => {
+      ({ units, clusters, borders, fences, min }) => {
         const app = window.borderwatch;
         return (
           app !== undefined &&
           app.units().length >= min &&
-          app.map.queryRenderedFeatures({ layers: [units] }).length >= 1 &&
+          // Zoomed out, units close together are drawn as one counted bubble.
+          app.map.queryRenderedFeatures({ layers: [units, clusters] }).length >= 1 &&
           app.map.queryRenderedFeatures({ layers: [borders] }).length >= 1 &&
           app.map.queryRenderedFeatures({ layers: [fences] }).length >= 1
         );
       },
-      { units: UNITS_LAYER, borders: BORDERS_LAYER, fences: FENCE_MARKERS_LAYER, min: MIN_UNITS },
+      { units: UNITS_LAYER, clusters: CLUSTERS_LAYER, borders: BORDERS_LAYER, fences: FENCE_MARKERS_LAYER, min: MIN_UNITS },
       { timeout: LOAD_TIMEOUT_MS },
     );
 

@@ -1,4 +1,4 @@
-import type { Alert, GeofenceCollection, Role, Session, Track, UnitCollection } from './types';
+import type { Agency, Alert, GeofenceCollection, Role, Session, Track, UnitCollection } from './types';
 
 const SESSION_KEY = 'bw.session';
 
@@ -85,8 +85,17 @@ export function fetchTrack(signal: AbortSignal, unitId: string, from: Date, to: 
   return request<Track>(`/api/v1/units/${encodeURIComponent(unitId)}/track?${range}`, signal);
 }
 
-export function fetchAlerts(signal: AbortSignal, limit: number): Promise<Alert[]> {
-  return request<Alert[]>(`/api/v1/alerts?limit=${limit}`, signal);
+/** The newest alerts, or (acked false) the newest still open. */
+export function fetchAlerts(signal: AbortSignal, limit: number, acked?: boolean): Promise<Alert[]> {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (acked !== undefined) {
+    query.set('acked', String(acked));
+  }
+  return request<Alert[]>(`/api/v1/alerts?${query}`, signal);
+}
+
+export function fetchAgencies(signal: AbortSignal): Promise<Agency[]> {
+  return request<Agency[]>('/api/v1/agencies', signal);
 }
 
 /** Acknowledges an alert; resolves to the updated alert when the server returns one. */

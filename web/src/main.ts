@@ -2,9 +2,11 @@
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './styles.css';
 import type { Map as MapLibreMap } from 'maplibre-gl';
+import { Alarm } from './alarm';
 import {
   ackAlert,
   clearSession,
+  fetchAgencies,
   fetchAlerts,
   fetchGeofences,
   fetchTrack,
@@ -15,26 +17,53 @@ import {
   onUnauthorized,
 } from './api';
 import { el } from './dom';
+import { countByStatus, Fleet } from './fleet';
+import { Legend } from './map/legend';
 import { createLiveMap, type LiveMap } from './map/livemap';
 import { TRACK_WINDOW_MS } from './map/track';
-import { exposeColorsToCss } from './palette';
+import type { Pick } from './map/units';
+import { ViewportSubscription, type Bbox } from './map/viewport';
+import { agencyColors, exposeColorsToCss, UNKNOWN_AGENCY_COLOR, type ColorMode } from './palette';
 import { AlertPanel } from './panels/alerts';
+import { Chooser } from './panels/chooser';
 import { DegradedBanner } from './panels/degraded';
 import { showLogin } from './panels/login';
 import { StatusBar } from './panels/statusbar';
-import { UnitCard } from './panels/unitcard';
+import { UnitCard, type FixDetails } from './panels/unitcard';
+import { UnitPanel } from './panels/units';
 import { LiveSocket } from './socket';
-import { UNIT_STATUSES, type Session, type Unit, type UnitStatus } from './types';
+import type { Agency, FleetUnit, Session, Track, Unit } from './types';
 
 declare global {
   interface Window {
-    /** Read-only hook for browser tests. */
-    borderwatch?: { map: MapLibreMap; units: () => Unit[]; selectedUnit: () => string | null };
+    /** Read-only hooks for browser tests and the benchmark. */
+    borderwatch?: {
+      map: MapLibreMap;
+      units: () => FleetUnit[];
+      selectedUnit: () => string | null;
+      following: () => string | null;
+      soundCues: () => number;
+      subscription: () => Bbox | null | undefined;
+      renderMs: () => number[];
+    };
   }
 }
 
-const ALERT_PAGE = 50;
-const FLY_TO_ZOOM = 11;
+const ALERT_PAGE = 200;
+/** Open alerts are loaded apart from the newest page, so an old unacknowledged one is never out of sight. */
+const OPEN_ALERT_PAGE = 1000;
+const FLY_TO_ZOOM = 12;
+const TITLE = 'Borderwatch';
+const COLOR_MODE_KEY = 'bw.colorMode';
+/** The registry (names, agencies; positions outside the subscribed box) is re-read while a box is in force. */
+const REGISTRY_REFRESH_MIN_MS = 5_000;
+const REGISTRY_REFRESH_MAX_MS = 30_000;
+const REGISTRY_MS_PER_UNIT = 3;
+/** A unit the registry has not named yet is looked up, but not more often than this. */
+const REGISTRY_MIN_GAP_MS = 10_000;
+/** The shown unit's altitude, battery and attributes are re-read this often while it reports. */
+const DETAILS_REFRESH_MS = 10_000;
+const COUNTS_REFRESH_MS = 500;
 /** setTimeout fires at once for delays beyond a signed 32-bit millisecond count. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
@@ -52,6 +81,27 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The last fix of a track: what the card shows beside the stream's fields. */
+function lastFix(track: Track): FixDetails | null {
+  const { times, alts, batteries, accuracies, attributes } = track.properties;
+  const last = times.length - 1;
+  const time = times[last];
+  if (time === undefined) {
+    return null;
+  }
+  return {
+    time,
+    alt: alts?.[last] ?? null,
+    battery: batteries?.[last] ?? null,
+    accuracy: accuracies?.[last] ?? null,
+    attributes: attributes?.[last] ?? null,
+  };
+}
+
+function storedColorMode(): ColorMode {
+  return localStorage.getItem(COLOR_MODE_KEY) === 'agency' ? 'agency' : 'status';
+}
+
 async function start(notice?: string): Promise<void> {
   const stored = loadSession();
   const session = stored !== null && !hasExpired(stored) ? stored : await showLogin(root, notice);
@@ -62,8 +112,10 @@ async function start(notice?: string): Promise<void> {
 async function runWatchFloor(session: Session): Promise<void> {
   const abort = new AbortController();
   const { signal } = abort;
+  const timers: number[] = [];
   let live: LiveMap | null = null;
   let socket: LiveSocket | null = null;
+  let viewport: ViewportSubscription | null = null;
   let ended = false;
 
   const end = (notice?: string) => {
@@ -73,9 +125,14 @@ async function runWatchFloor(session: Session): Promise<void> {
     ended = true;
     abort.abort();
     socket?.close();
+    viewport?.remove();
     window.clearTimeout(expiry);
+    timers.forEach((timer) => window.clearInterval(timer));
     statusBar.dispose();
+    unitPanel.dispose();
+    alarm.dispose();
     unitCard.hide();
+    chooser.hide();
     live?.remove();
     delete window.borderwatch;
     clearSession();
@@ -90,75 +147,196 @@ async function runWatchFloor(session: Session): Promise<void> {
     Math.min(MAX_TIMEOUT_MS, Date.parse(session.expiresAt) - Date.now()),
   );
   onUnauthorized(() => end('Your session ended. Please sign in again.'));
-
-  const alerts = new AlertPanel({
-    canAck: session.role === 'operator' || session.role === 'admin',
-    select: (alert) => {
-      if (live !== null) {
-        live.focus.show(alert.lon, alert.lat);
-        live.map.flyTo({ center: [alert.lon, alert.lat], zoom: Math.max(live.map.getZoom(), FLY_TO_ZOOM) });
-      }
-    },
-    ack: async (alert, comment) =>
-      (await ackAlert(signal, alert.id, comment)) ?? { ...alert, ackedBy: session.username, ackedAt: new Date().toISOString() },
-  });
-  /** The unit whose card is open and whose track is drawn. */
-  let selected: string | null = null;
-  /** Unit names by id: the live stream carries no names, the unit list over REST does. */
-  const names = new Map<string, string | null>();
-  const unitCard = new UnitCard({ trackMinutes: TRACK_WINDOW_MS / 60_000, close: () => select(null) });
-  const degraded = new DegradedBanner();
-  const mapContainer = el('div', { class: 'map', testid: 'map' });
-  const mapArea = el('div', { class: 'map-area' }, mapContainer, unitCard.element);
-  const workspace = el('main', { class: 'workspace' }, mapArea, alerts.element);
-  root.replaceChildren(statusBar.element, degraded.element, workspace);
-
-  const unitsRendered = (units: ReadonlyMap<string, Unit>) => {
-    const counts = Object.fromEntries(UNIT_STATUSES.map((status) => [status, 0])) as Record<UnitStatus, number>;
-    units.forEach((unit) => (counts[unit.status] += 1));
-    statusBar.setCounts(counts);
-    if (selected !== null) {
-      const unit = units.get(selected);
-      if (unit === undefined) {
-        select(null); // the server no longer knows it
-      } else {
-        unitCard.update(unit);
-      }
-    }
-  };
-  const map = await createLiveMap(mapContainer, signal, unitsRendered, (message) => statusBar.setProblem(message));
-  if (ended) {
-    map.remove();
-    return;
-  }
-  live = map;
-  window.borderwatch = { map: map.map, units: () => map.units.all(), selectedUnit: () => selected };
-
   const report = (error: unknown) => {
     if (!isBenign(error)) {
       statusBar.setProblem(describe(error));
     }
   };
-  const loadTrack = (unit: Unit) => {
-    const to = new Date();
-    const from = new Date(to.getTime() - TRACK_WINDOW_MS);
-    map.track.show(unit, () => fetchTrack(signal, unit.id, from, to)).catch(report);
-  };
-  const loadName = (unitId: string) => {
-    if (names.has(unitId)) {
-      unitCard.setName(unitId, names.get(unitId) ?? null);
+
+  const fleet = new Fleet();
+  const alarm = new Alarm(TITLE);
+  /** The unit whose card is open and whose track is drawn. */
+  let selected: string | null = null;
+  let colors = new Map<string, string>();
+  let agencies: Agency[] = [];
+  let colorMode = storedColorMode();
+
+  const alerts = new AlertPanel({
+    canAck: session.role === 'operator' || session.role === 'admin',
+    alarm,
+    select: (alert) => {
+      if (live === null) {
+        return;
+      }
+      if (fleet.get(alert.unitId) !== undefined) {
+        select(alert.unitId);
+      }
+      live.focus.show(alert.lon, alert.lat);
+      live.map.flyTo({ center: [alert.lon, alert.lat], zoom: Math.max(live.map.getZoom(), FLY_TO_ZOOM), padding: padding() });
+    },
+    ack: async (alert, comment) =>
+      (await ackAlert(signal, alert.id, comment)) ?? { ...alert, ackedBy: session.username, ackedAt: new Date().toISOString() },
+  });
+  const follow = (unitId: string) => {
+    if (live === null) {
       return;
     }
+    const unit = fleet.get(unitId);
+    if (live.follow.following === unitId || unit === undefined) {
+      live.follow.stop();
+      return;
+    }
+    select(unitId);
+    if (live.map.getZoom() < FLY_TO_ZOOM) {
+      live.map.jumpTo({ zoom: FLY_TO_ZOOM });
+    }
+    live.follow.start(unit);
+  };
+  const unitPanel = new UnitPanel({
+    fleet,
+    select: (unitId) => {
+      const unit = fleet.get(unitId);
+      if (unit !== undefined && live !== null) {
+        live.follow.stop();
+        select(unitId);
+        live.map.flyTo({ center: [unit.lon, unit.lat], zoom: Math.max(live.map.getZoom(), FLY_TO_ZOOM), padding: padding() });
+      }
+    },
+    follow,
+  });
+  const unitCard = new UnitCard({
+    trackMinutes: TRACK_WINDOW_MS / 60_000,
+    close: () => select(null),
+    follow,
+  });
+  const chooser = new Chooser((unitId) => select(unitId));
+  /** The unit card covers the map's right-hand side: units flown to or followed stay clear of it. */
+  const padding = () => {
+    const card = unitCard.element.hidden ? 0 : unitCard.element.getBoundingClientRect().width + 32;
+    return { top: 0, bottom: 0, left: 0, right: card };
+  };
+  const legend = new Legend(colorMode, (mode) => {
+    colorMode = mode;
+    localStorage.setItem(COLOR_MODE_KEY, mode);
+    live?.units.setColorMode(mode);
+  });
+  const mapContainer = el('div', { class: 'map', testid: 'map' });
+  const mapArea = el('div', { class: 'map-area' }, mapContainer, unitCard.element, legend.element, chooser.element);
+  const workspace = el('main', { class: 'workspace' }, unitPanel.element, mapArea, alerts.element);
+  statusBar.onToggleUnits((shown) => workspace.classList.toggle('units-hidden', !shown));
+  const degraded = new DegradedBanner();
+  root.replaceChildren(statusBar.element, degraded.element, workspace);
+
+  const map = await createLiveMap(
+    mapContainer,
+    signal,
+    fleet,
+    { colorMode, agencyColor: (agency) => (agency === null ? UNKNOWN_AGENCY_COLOR : (colors.get(agency) ?? UNKNOWN_AGENCY_COLOR)) },
+    (unitId) => {
+      unitPanel.setFollowing(unitId);
+      unitCard.setFollowing(unitId);
+    },
+    (message) => statusBar.setProblem(message),
+  );
+  if (ended) {
+    map.remove();
+    return;
+  }
+  live = map;
+  map.follow.padding = padding;
+
+  const showAgencies = () => {
+    const present = new Set<string>();
+    for (const unit of fleet.all()) {
+      if (unit.agency !== null) {
+        present.add(unit.agency);
+      }
+    }
+    const names = new Map(agencies.map((agency) => [agency.id, agency.name]));
+    legend.setAgencies(
+      [...present].sort().map((id) => ({ label: names.get(id) ?? id, color: colors.get(id) ?? UNKNOWN_AGENCY_COLOR })),
+    );
+  };
+  const loadAgencies = () =>
+    fetchAgencies(signal)
+      .then((list) => {
+        agencies = list;
+        colors = agencyColors(list.map((agency) => agency.id));
+        unitPanel.setAgencies(list);
+        unitCard.setAgencies(new Map(list.map((agency) => [agency.id, agency.name])));
+        map.units.refresh();
+        showAgencies();
+      })
+      .catch(report);
+
+  let registryAt = 0;
+  let registryTimer: number | undefined;
+  const loadRegistry = () => {
+    window.clearTimeout(registryTimer);
+    registryTimer = undefined;
+    registryAt = Date.now();
+    const mark = fleet.mark();
     fetchUnits(signal)
       .then((collection) => {
-        collection.features.forEach(({ properties }) => names.set(properties.id, properties.name));
-        unitCard.setName(unitId, names.get(unitId) ?? null);
+        fleet.applyRegistry(collection, mark);
+        if ([...fleet.all()].some((unit) => unit.agency !== null && !colors.has(unit.agency))) {
+          void loadAgencies(); // a new agency: its colour and name
+        } else {
+          showAgencies();
+        }
       })
       .catch(report);
   };
-  /** Opens the card and track of a unit, or closes them (null, or a unit no longer on the map). */
+  /** Some units are not named yet: look them up soon, not for every frame that brings one. */
+  const registrySoon = () => {
+    registryTimer ??= window.setTimeout(loadRegistry, Math.max(0, registryAt + REGISTRY_MIN_GAP_MS - Date.now()));
+  };
+  // Positions outside the subscribed box do not stream: while a box is in force the registry brings them, often for
+  // a small fleet, every half minute for a large one.
+  const refreshRegistry = () => {
+    if (viewport?.sent() !== null && Date.now() - registryAt >= registryInterval()) {
+      loadRegistry();
+    }
+  };
+  const registryInterval = () =>
+    Math.min(REGISTRY_REFRESH_MAX_MS, Math.max(REGISTRY_REFRESH_MIN_MS, fleet.size * REGISTRY_MS_PER_UNIT));
+  timers.push(window.setInterval(refreshRegistry, REGISTRY_REFRESH_MIN_MS));
+
+  let detailsAt = 0;
+  const loadTrack = (unit: Unit) => {
+    const to = new Date();
+    const from = new Date(to.getTime() - TRACK_WINDOW_MS);
+    map.track
+      .show(unit, () =>
+        fetchTrack(signal, unit.id, from, to).then((track) => {
+          detailsAt = Date.now();
+          unitCard.setDetails(unit.id, lastFix(track));
+          return track;
+        }),
+      )
+      .catch(report);
+  };
+  const refreshDetails = () => {
+    const unit = selected === null ? undefined : fleet.get(selected);
+    if (unit === undefined || Date.now() - detailsAt < DETAILS_REFRESH_MS) {
+      return;
+    }
+    detailsAt = Date.now();
+    fetchTrack(signal, unit.id, new Date(Date.parse(unit.time)), new Date())
+      .then((track) => {
+        const details = lastFix(track);
+        if (details !== null) {
+          unitCard.setDetails(unit.id, details);
+        }
+      })
+      .catch(report);
+  };
+  timers.push(window.setInterval(refreshDetails, DETAILS_REFRESH_MS / 2));
+
+  /** Opens the card and track of a unit, or closes them (null, or a unit no longer known). */
   const select = (unitId: string | null) => {
-    const unit = unitId === null ? undefined : map.units.get(unitId);
+    chooser.hide();
+    const unit = unitId === null ? undefined : fleet.get(unitId);
     if (unit === undefined) {
       selected = null;
       unitCard.hide();
@@ -167,24 +345,65 @@ async function runWatchFloor(session: Session): Promise<void> {
       selected = unit.id;
       unitCard.show(unit);
       loadTrack(unit);
-      loadName(unit.id);
     }
+    unitPanel.setSelected(selected);
   };
-  map.units.onPick(select);
+  map.units.onPick((pick: Pick) => {
+    if (pick === null || pick.kind === 'unit') {
+      select(pick?.id ?? null);
+    } else {
+      const units = pick.ids.map((id) => fleet.get(id)).filter((unit): unit is FleetUnit => unit !== undefined);
+      chooser.show(units, pick.x, pick.y);
+    }
+  });
+
+  let countsTimer: number | undefined;
+  fleet.onChange(({ updated, removed }) => {
+    for (const unit of updated) {
+      if (unit.id === selected) {
+        unitCard.update(unit);
+      }
+      map.follow.moved(unit);
+    }
+    map.track.extend(updated);
+    if (selected !== null && removed.includes(selected)) {
+      select(null); // the server no longer shows it to us
+    }
+    if (removed.includes(map.follow.following ?? '')) {
+      map.follow.stop();
+    }
+    countsTimer ??= window.setTimeout(() => {
+      countsTimer = undefined;
+      statusBar.setCounts(countByStatus(fleet.all()));
+    }, COUNTS_REFRESH_MS);
+  });
+
+  window.borderwatch = {
+    map: map.map,
+    units: () => [...fleet.all()],
+    selectedUnit: () => selected,
+    following: () => map.follow.following,
+    soundCues: () => alarm.cues,
+    subscription: () => viewport?.sent(),
+    renderMs: () => [...map.units.renderMs],
+  };
 
   const refresh = () => {
     statusBar.setProblem(null);
     degraded.hide(); // a new connection is told at once if the database is still down
-    const shown = selected === null ? undefined : map.units.get(selected);
+    viewport?.resend();
+    const shown = selected === null ? undefined : fleet.get(selected);
     if (shown !== undefined) {
       loadTrack(shown); // the stream skipped whatever moved while it was down
     }
+    loadRegistry();
+    void loadAgencies();
     map.geofences.sync(() => fetchGeofences(signal)).catch(report);
-    fetchAlerts(signal, ALERT_PAGE)
-      .then((page) => alerts.merge(page))
+    Promise.all([fetchAlerts(signal, ALERT_PAGE), fetchAlerts(signal, OPEN_ALERT_PAGE, false)])
+      .then(([newest, open]) => alerts.merge([...newest, ...open], open.length >= OPEN_ALERT_PAGE))
       .catch(report);
   };
-  socket = new LiveSocket(session.token, {
+  const liveSocket = new LiveSocket(session.token, {
     state: (state) => statusBar.setConnection(state),
     open: refresh,
     refused: () => {
@@ -193,12 +412,10 @@ async function runWatchFloor(session: Session): Promise<void> {
     message: (message) => {
       switch (message.type) {
         case 'snapshot':
-          map.units.replaceAll(message.units);
-          map.track.extend(message.units);
-          break;
         case 'positions':
-          map.units.update(message.units);
-          map.track.extend(message.units);
+          if (fleet.applyLive(message.units).length > 0) {
+            registrySoon();
+          }
           break;
         case 'alert':
           alerts.add(message.alert);
@@ -207,7 +424,7 @@ async function runWatchFloor(session: Session): Promise<void> {
           map.geofences.change(message);
           break;
         case 'status':
-          map.units.setStatus(message.unitId, message.status);
+          fleet.applyStatus(message.unitId, message.status);
           break;
         case 'ack':
           alerts.acked(message);
@@ -222,7 +439,9 @@ async function runWatchFloor(session: Session): Promise<void> {
       }
     },
   });
-  socket.start();
+  socket = liveSocket;
+  viewport = new ViewportSubscription(map.map, (bbox) => liveSocket.send({ type: 'subscribe', bbox }));
+  liveSocket.start();
 }
 
 void start();

@@ -25,3 +25,20 @@ export function exposeColorsToCss(root: HTMLElement): void {
     root.style.setProperty(`--severity-${severity}`, color);
   }
 }
+
+/**
+ * Agency colours, picked to stay apart from each other on the dark map, and from the status amber and grey that mark
+ * stale and lost units in either colour mode.
+ */
+export const AGENCY_COLORS = ['#4da3ff', '#3dff8b', '#ff7ad9', '#2ee6d6', '#c9a0ff', '#ff8c42', '#e8f26b', '#ffffff'];
+/** Units of no known agency (the registry has not named them yet). */
+export const UNKNOWN_AGENCY_COLOR = '#b8c4d6';
+
+/** What the unit icons' colour says: the unit's status (live, stale, lost) or the agency it belongs to. */
+export type ColorMode = 'status' | 'agency';
+
+/** Colours for the agencies in `ids`, by their sorted order: the same set always gets the same colours. */
+export function agencyColors(ids: Iterable<string>): Map<string, string> {
+  const sorted = [...new Set(ids)].sort();
+  return new Map(sorted.map((id, i) => [id, AGENCY_COLORS[i % AGENCY_COLORS.length] ?? UNKNOWN_AGENCY_COLOR]));
+}

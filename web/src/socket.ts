@@ -16,7 +16,8 @@ export interface LiveHandlers {
 
 const MESSAGE_TYPES = new Set(['snapshot', 'positions', 'alert', 'geofence', 'status', 'ack', 'health']);
 const FIRST_RETRY_MS = 500;
-const MAX_RETRY_MS = 10_000;
+/** A restarted server is back on the map within a few seconds of answering again. */
+const MAX_RETRY_MS = 5_000;
 
 function isServerMessage(value: unknown): value is ServerMessage {
   return typeof value === 'object' && value !== null && MESSAGE_TYPES.has((value as { type?: unknown }).type as string);
@@ -36,6 +37,15 @@ export class LiveSocket {
 
   start(): void {
     this.connect();
+  }
+
+  /** Sends a client message (API.md §7) if the socket is open; false otherwise (re-send it on the next open). */
+  send(message: object): boolean {
+    if (this.socket === null || this.socket.readyState !== WebSocket.OPEN) {
+      return false;
+    }
+    this.socket.send(JSON.stringify(message));
+    return true;
   }
 
   close(): void {

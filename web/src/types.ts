@@ -8,7 +8,9 @@ export type UnitStatus = (typeof UNIT_STATUSES)[number];
 
 export type Role = 'viewer' | 'operator' | 'admin';
 export type Severity = 'info' | 'warning' | 'critical';
-export type AlertType = 'enter' | 'exit' | 'dwell' | 'stale';
+export const ALERT_TYPES = ['enter', 'exit', 'dwell', 'stale', 'lost', 'detection', 'escalated'] as const;
+export type AlertType = (typeof ALERT_TYPES)[number];
+export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 
 /** A unit's latest position as carried by /ws/live (API.md §7). */
 export interface Unit {
@@ -27,16 +29,44 @@ export interface UnitProperties {
   id: string;
   name: string | null;
   type: UnitType;
+  agency: string | null;
   time: string;
   speed: number | null;
   heading: number | null;
+  alt: number | null;
+  accuracy: number | null;
+  battery: number | null;
+  attributes: Record<string, unknown> | null;
   status: UnitStatus;
+}
+
+/** What the app knows of a unit: its live position, and its registry entry once REST has named it. */
+export interface FleetUnit extends Unit {
+  name: string | null;
+  agency: string | null;
+  /** A TAK callsign reported with the last fix, when it differs from the name. */
+  callsign: string | null;
+}
+
+export interface Agency {
+  id: string;
+  name: string;
 }
 
 export type UnitCollection = FeatureCollection<Point, UnitProperties>;
 
 /** GET /api/v1/units/{id}/track: the positions in a time range, one time per vertex, oldest first. */
-export type Track = Feature<LineString, { unitId: string; times: string[] }>;
+export type Track = Feature<
+  LineString,
+  {
+    unitId: string;
+    times: string[];
+    alts?: (number | null)[];
+    batteries?: (number | null)[];
+    accuracies?: (number | null)[];
+    attributes?: (Record<string, unknown> | null)[];
+  }
+>;
 
 export interface Alert {
   id: string;
@@ -55,6 +85,7 @@ export interface Alert {
   comment?: string;
   /** A grouped silence alert: every unit that fell silent together (unitId is the first). */
   units?: string[];
+  assignedUnitId?: string;
 }
 
 /** /ws/live: an alert was acknowledged, on any node (API.md §7). */

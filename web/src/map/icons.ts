@@ -2,11 +2,15 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import { STATUS_COLOR } from '../palette';
 import { UNIT_STATUSES, UNIT_TYPES, type UnitStatus, type UnitType } from '../types';
 
-/** Images are drawn at twice their display size so they stay crisp on high-density screens. */
-const PIXEL_RATIO = 2;
+/**
+ * Images are drawn at the screen's pixel density (up to 2), crisp on a high-density screen; on an ordinary one a
+ * quarter of the pixels, which MapLibre copies into every tile's icon atlas each time the units move.
+ */
+const PIXEL_RATIO = Math.min(2, Math.max(1, Math.round(window.devicePixelRatio || 1)));
 const ICON_CSS_PX = 44;
 const LABEL_FONT_CSS_PX = 15;
 const OUTLINE = '#000000';
+const FLAG_CSS_PX = 18;
 
 /** Adds the outline of a unit pointing north (heading 0) to the path, in a 100×100 box centred on the origin. */
 type ShapeDrawer = (ctx: CanvasRenderingContext2D) => void;
@@ -66,7 +70,7 @@ function canvas2d(width: number, height: number): CanvasRenderingContext2D {
   return ctx;
 }
 
-function drawUnitIcon(type: UnitType, status: UnitStatus): ImageData {
+function drawUnitIcon(type: UnitType, color: string): ImageData {
   const size = ICON_CSS_PX * PIXEL_RATIO;
   const ctx = canvas2d(size, size);
   ctx.translate(size / 2, size / 2);
@@ -77,55 +81,132 @@ function drawUnitIcon(type: UnitType, status: UnitStatus): ImageData {
   ctx.lineWidth = 9;
   ctx.strokeStyle = OUTLINE;
   ctx.stroke();
-  ctx.fillStyle = STATUS_COLOR[status];
+  ctx.fillStyle = color;
   // even-odd leaves the sensor's centre hollow, the watch-floor convention for a fixed sensor
   ctx.fill(type === 'sensor' ? 'evenodd' : 'nonzero');
   return ctx.getImageData(0, 0, size, size);
 }
 
-function drawLabel(text: string): ImageData {
+function drawLabel(text: string, status: UnitStatus): ImageData {
   const font = `700 ${LABEL_FONT_CSS_PX * PIXEL_RATIO}px system-ui, "DejaVu Sans", "Liberation Sans", sans-serif`;
+  const shown = status === 'live' ? text : `${text} · ${status.toUpperCase()}`;
   const padX = 6 * PIXEL_RATIO;
   const height = (LABEL_FONT_CSS_PX + 8) * PIXEL_RATIO;
-  const width = measure(text, font) + padX * 2;
+  const width = measure(shown, font) + padX * 2;
   const ctx = canvas2d(width, height);
   ctx.fillStyle = 'rgba(3, 7, 13, 0.85)';
   ctx.beginPath();
   ctx.roundRect(0, 0, width, height, 4 * PIXEL_RATIO);
   ctx.fill();
   ctx.font = font;
-  ctx.fillStyle = '#ffffff';
+  ctx.fillStyle = status === 'live' ? '#ffffff' : STATUS_COLOR[status];
   ctx.textBaseline = 'middle';
-  ctx.fillText(text, padX, height / 2 + PIXEL_RATIO);
+  ctx.fillText(shown, padX, height / 2 + PIXEL_RATIO);
   return ctx.getImageData(0, 0, width, height);
 }
 
+/** A badge at a unit's shoulder: "!" on amber for stale, a cross on grey for lost. */
+function drawFlag(status: UnitStatus): ImageData {
+  const size = FLAG_CSS_PX * PIXEL_RATIO;
+  const ctx = canvas2d(size, size);
+  const r = size / 2;
+  ctx.beginPath();
+  ctx.arc(r, r, r - PIXEL_RATIO, 0, Math.PI * 2);
+  ctx.fillStyle = STATUS_COLOR[status];
+  ctx.fill();
+  ctx.lineWidth = 2 * PIXEL_RATIO;
+  ctx.strokeStyle = OUTLINE;
+  ctx.stroke();
+  ctx.fillStyle = OUTLINE;
+  ctx.strokeStyle = OUTLINE;
+  if (status === 'lost') {
+    const d = r * 0.42;
+    ctx.lineWidth = 3 * PIXEL_RATIO;
+    ctx.lineCap = 'round';
+    ctx.beginPath();
+    ctx.moveTo(r - d, r - d);
+    ctx.lineTo(r + d, r + d);
+    ctx.moveTo(r + d, r - d);
+    ctx.lineTo(r - d, r + d);
+    ctx.stroke();
+  } else {
+    const w = size * 0.16;
+    ctx.fillRect(r - w / 2, size * 0.2, w, size * 0.38);
+    ctx.beginPath();
+    ctx.arc(r, size * 0.74, w * 0.6, 0, Math.PI * 2);
+    ctx.fill();
+  }
+  return ctx.getImageData(0, 0, size, size);
+}
+
+/** A cluster bubble with its count; the ring turns amber when some of its units are stale or lost. */
+function drawCluster(size: ClusterSize, flagged: boolean, count: string): ImageData {
+  const diameter = CLUSTER_CSS_PX[size] * PIXEL_RATIO;
+  const ctx = canvas2d(diameter, diameter);
+  const r = diameter / 2;
+  ctx.beginPath();
+  ctx.arc(r, r, r - 3 * PIXEL_RATIO, 0, Math.PI * 2);
+  ctx.fillStyle = 'rgba(12, 24, 40, 0.92)';
+  ctx.fill();
+  ctx.lineWidth = 4 * PIXEL_RATIO;
+  ctx.strokeStyle = flagged ? STATUS_COLOR.stale : '#eef3fa';
+  ctx.stroke();
+  const fontPx = Math.round(Math.min(18, CLUSTER_CSS_PX[size] / (count.length > 3 ? 3 : 2.4)) * PIXEL_RATIO);
+  ctx.font = `800 ${fontPx}px system-ui, "DejaVu Sans", "Liberation Sans", sans-serif`;
+  ctx.fillStyle = '#ffffff';
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  ctx.fillText(count, r, r + PIXEL_RATIO);
+  return ctx.getImageData(0, 0, diameter, diameter);
+}
+
+let measuring: CanvasRenderingContext2D | null = null;
+
 function measure(text: string, font: string): number {
-  const ctx = canvas2d(1, 1);
+  measuring ??= canvas2d(1, 1);
+  const ctx = measuring;
   ctx.font = font;
   return Math.ceil(ctx.measureText(text).width);
 }
 
-export function unitIconName(type: UnitType, status: UnitStatus): string {
-  return `unit-${type}-${status}`;
+/** Image names the unit layers ask for; every image is drawn on first use (see `drawMissingImage`). */
+export const IMAGE = {
+  unit: (type: string, color: string) => `u:${type}:${color.replace('#', '')}`,
+  flag: (status: string) => `f:${status}`,
+  label: (status: string, text: string) => `l:${status}:${text}`,
+  cluster: (size: string, flag: string, count: string) => `c:${size}:${flag}:${count}`,
+} as const;
+
+export const CLUSTER_SIZES = ['s', 'm', 'l', 'xl'] as const;
+type ClusterSize = (typeof CLUSTER_SIZES)[number];
+const CLUSTER_CSS_PX: Record<ClusterSize, number> = { s: 40, m: 48, l: 58, xl: 68 };
+
+function isOneOf<T extends string>(values: readonly T[], value: string | undefined): value is T {
+  return value !== undefined && (values as readonly string[]).includes(value);
 }
 
-export function labelIconName(unitId: string): string {
-  return `label-${unitId}`;
-}
-
-export function addUnitIcons(map: MapLibreMap): void {
-  for (const type of UNIT_TYPES) {
-    for (const status of UNIT_STATUSES) {
-      map.addImage(unitIconName(type, status), drawUnitIcon(type, status), { pixelRatio: PIXEL_RATIO });
-    }
+/**
+ * Draws the image a layer asked for by name, if the name is one of ours; returns whether it did. Unit icons, labels,
+ * flags and cluster counts are drawn with the canvas on demand: the style has no glyphs (nothing is fetched), and a
+ * label is only drawn for the units someone zooms in on.
+ */
+export function drawMissingImage(map: MapLibreMap, id: string): boolean {
+  const [kind, first = '', ...rest] = id.split(':');
+  const tail = rest.join(':');
+  let image: ImageData | null = null;
+  if (kind === 'u' && isOneOf(UNIT_TYPES, first) && /^[0-9a-f]{6}$/i.test(tail)) {
+    image = drawUnitIcon(first, `#${tail}`);
+  } else if (kind === 'f' && isOneOf(UNIT_STATUSES, first)) {
+    image = drawFlag(first);
+  } else if (kind === 'l' && isOneOf(UNIT_STATUSES, first) && tail !== '') {
+    image = drawLabel(tail, first);
+  } else if (kind === 'c' && isOneOf(CLUSTER_SIZES, first)) {
+    const [flag = '', count = ''] = rest;
+    image = drawCluster(first, flag === 'flag', count);
   }
-}
-
-export function addLabelIcon(map: MapLibreMap, unitId: string): void {
-  map.addImage(labelIconName(unitId), drawLabel(unitId), { pixelRatio: PIXEL_RATIO });
-}
-
-export function removeLabelIcon(map: MapLibreMap, unitId: string): void {
-  map.removeImage(labelIconName(unitId));
+  if (image === null || map.hasImage(id)) {
+    return image !== null;
+  }
+  map.addImage(id, image, { pixelRatio: PIXEL_RATIO });
+  return true;
 }

@@ -1,11 +1,12 @@
 import { Map as MapLibreMap, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import type { Unit } from '../types';
+import type { Fleet } from '../fleet';
 import { basemapStyle, loadBasemap } from './basemap';
+import { Follow } from './follow';
 import { FocusLayer } from './focus';
 import { GeofenceLayer } from './geofences';
 import { TrackLayer } from './track';
-import { UNITS_BOTTOM_LAYER, UnitLayer } from './units';
+import { UNITS_BOTTOM_LAYER, UnitLayer, type UnitLayerOptions } from './units';
 
 // The bundler moves the library away from its worker file; point MapLibre at the emitted copy.
 setWorkerUrl(workerUrl);
@@ -19,6 +20,7 @@ export interface LiveMap {
   geofences: GeofenceLayer;
   focus: FocusLayer;
   track: TrackLayer;
+  follow: Follow;
   remove(): void;
 }
 
@@ -26,7 +28,9 @@ export interface LiveMap {
 export function createLiveMap(
   container: HTMLElement,
   signal: AbortSignal,
-  unitsRendered: (units: ReadonlyMap<string, Unit>) => void,
+  fleet: Fleet,
+  unitOptions: UnitLayerOptions,
+  followChanged: (unitId: string | null) => void,
   failed: (message: string) => void,
 ): Promise<LiveMap> {
   const map = new MapLibreMap({
@@ -52,16 +56,19 @@ export function createLiveMap(
         }
       });
       const geofences = new GeofenceLayer(map);
-      const units = new UnitLayer(map, unitsRendered);
+      const units = new UnitLayer(map, fleet, unitOptions);
       const track = new TrackLayer(map, UNITS_BOTTOM_LAYER);
       const focus = new FocusLayer(map);
+      const follow = new Follow(map, followChanged);
       resolve({
         map,
         units,
         geofences,
         focus,
         track,
+        follow,
         remove() {
+          follow.remove();
           focus.remove();
           track.remove();
           units.remove();

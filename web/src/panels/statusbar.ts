@@ -16,6 +16,8 @@ export class StatusBar {
   private readonly problem: HTMLElement;
   private readonly clock: HTMLElement;
   private readonly clockTimer: number;
+  private readonly unitsToggle: HTMLButtonElement;
+  private toggled: (shown: boolean) => void = () => undefined;
 
   constructor(session: Session, logout: () => void) {
     this.connection = el('span', { class: 'connection', testid: 'connection-state' });
@@ -27,12 +29,24 @@ export class StatusBar {
       this.counts.set(status, value);
       counts.append(el('span', { class: `count count-${status}`, attrs: { title: `${status} units` } }, value, document.createTextNode(` ${status}`)));
     }
+    this.unitsToggle = el('button', {
+      class: 'units-toggle',
+      text: 'Units',
+      testid: 'units-toggle',
+      attrs: { type: 'button', 'aria-pressed': 'true', title: 'Show or hide the unit list' },
+    });
+    this.unitsToggle.addEventListener('click', () => {
+      const shown = this.unitsToggle.getAttribute('aria-pressed') !== 'true';
+      this.unitsToggle.setAttribute('aria-pressed', String(shown));
+      this.toggled(shown);
+    });
     const logoutButton = el('button', { class: 'logout', text: 'Sign out', testid: 'logout', attrs: { type: 'button' } });
     logoutButton.addEventListener('click', logout);
     this.element = el(
       'header',
       { class: 'statusbar', testid: 'status-bar' },
       el('span', { class: 'brand', text: 'BORDERWATCH' }),
+      this.unitsToggle,
       this.connection,
       counts,
       this.problem,
@@ -43,6 +57,10 @@ export class StatusBar {
     this.setConnection('connecting');
     this.tick();
     this.clockTimer = window.setInterval(() => this.tick(), 1000);
+  }
+
+  onToggleUnits(handler: (shown: boolean) => void): void {
+    this.toggled = handler;
   }
 
   setConnection(state: ConnectionState): void {

@@ -75,9 +75,10 @@ public final class TestNode {
         }
     }
 
-    /** Starts a node on a free port on {@code vertx}, with {@code env} on top of the test defaults. */
+    /** Starts a node on a free port (or {@code BW_HTTP_PORT} of {@code env}), with {@code env} on top of the defaults. */
     public static TestNode start(Vertx vertx, Map<String, String> env) throws Exception {
-        int port = freePort();
+        // A test restarting a node passes the port it had, so clients reconnect to the same address.
+        int port = env.containsKey("BW_HTTP_PORT") ? Integer.parseInt(env.get("BW_HTTP_PORT")) : freePort();
         Map<String, String> settings = new HashMap<>(Map.of(
                 "BW_DB_URL", DB_URL,
                 "BW_HTTP_PORT", String.valueOf(port),

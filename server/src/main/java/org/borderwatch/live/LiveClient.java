@@ -8,8 +8,10 @@ import org.borderwatch.http.BoundedSocket;
 import org.borderwatch.ops.Drain;
 import org.borderwatch.ops.Metrics;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** One map on one socket: its area of interest and the positions waiting for its next frame, latest per unit. */
 final class LiveClient {
@@ -19,6 +21,11 @@ final class LiveClient {
     private final Visibility visibility;
     private double[] bbox;
     private final Map<String, JsonObject> pending = new LinkedHashMap<>();
+    /**
+     * With a box: the units this map was last sent inside it. One that moves out is sent once more, at its position
+     * outside, so the map does not keep drawing it frozen at the edge of its view.
+     */
+    private final Set<String> inside = new HashSet<>();
     private final ServerWebSocket raw;
     private long rateWindow;
     private int inWindow;
@@ -33,15 +40,25 @@ final class LiveClient {
         return visibility;
     }
 
+    /** A new area of interest; the snapshot that answers it says which units are inside ({@link #sent}). */
     void bbox(double[] bbox) {
         this.bbox = bbox;
+        inside.clear();
     }
 
     /** Is the unit this map's to see (visibility) and inside its area of interest? */
     boolean sees(JsonObject unit) {
-        if (!visibility.seesUnit(unit.getString("id"))) {
-            return false;
+        return visibility.seesUnit(unit.getString("id")) && inBox(unit);
+    }
+
+    /** Records the units of a snapshot as drawn inside the box. */
+    void sent(JsonArray snapshot) {
+        if (bbox != null) {
+            snapshot.forEach(unit -> inside.add(((JsonObject) unit).getString("id")));
         }
+    }
+
+    private boolean inBox(JsonObject unit) {
         if (bbox == null) {
             return true;
         }
@@ -53,8 +70,17 @@ final class LiveClient {
 
     /** Replaces whatever was waiting for this unit: a slow map skips intermediate fixes, never the newest. */
     void offer(JsonObject unit) {
-        if (sees(unit)) {
-            pending.put(unit.getString("id"), unit);
+        String id = unit.getString("id");
+        if (!visibility.seesUnit(id)) {
+            return;
+        }
+        if (inBox(unit)) {
+            pending.put(id, unit);
+            if (bbox != null) {
+                inside.add(id);
+            }
+        } else if (inside.remove(id)) {
+            pending.put(id, unit);
         }
     }
 

@@ -162,6 +162,7 @@ public final class LiveHub implements Feed.Listener {
     private void sendSnapshot(LiveClient client) {
         JsonArray visible = new JsonArray();
         feed.units().stream().filter(client::sees).forEach(visible::add);
+        client.sent(visible);
         client.send(new JsonObject().put("type", "snapshot").put("units", visible));
     }
 

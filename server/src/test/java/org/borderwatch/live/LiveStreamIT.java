@@ -167,6 +167,29 @@ class LiveStreamIT {
     }
 
     @Test
+    void aUnitLeavingTheBoxIsSentOnceMoreOutsideItSoTheMapDoesNotDrawItFrozenAtTheEdge() throws Exception {
+        String key = node.createUnit("PV-02", "vehicle");
+        node.post("/api/v1/positions", key, fix("PV-02", "2026-11-25T10:00:00.000Z", 31.5, -106.5));
+        BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+        WebSocket socket = open(node.vertx.createWebSocketClient(), "/ws/live?access_token=" + node.adminToken(),
+                frames);
+        next(frames, "snapshot");
+        socket.writeTextMessage("{\"type\":\"subscribe\",\"bbox\":[-107,31,-106,32]}");
+        assertThat(next(frames, "snapshot").getJsonArray("units")).hasSize(1);
+
+        node.post("/api/v1/positions", key, fix("PV-02", "2026-11-25T10:00:01.000Z", 32.5, -106.5));
+        JsonObject left = next(frames, "positions").getJsonArray("units").getJsonObject(0);
+        node.post("/api/v1/positions", key, fix("PV-02", "2026-11-25T10:00:02.000Z", 32.6, -106.5));
+        JsonObject quiet = frames.poll(500, TimeUnit.MILLISECONDS);
+        node.post("/api/v1/positions", key, fix("PV-02", "2026-11-25T10:00:03.000Z", 31.6, -106.5));
+        JsonObject back = next(frames, "positions").getJsonArray("units").getJsonObject(0);
+
+        assertThat(left.getDouble("lat")).as("sent once outside the box").isEqualTo(32.5);
+        assertThat(quiet).as("nothing more while it stays outside").isNull();
+        assertThat(back.getDouble("lat")).as("sent again once back inside").isEqualTo(31.6);
+    }
+
+    @Test
     void anUnknownAlertTypeNamesTheTypesParameter() throws Exception {
         HttpResponse<Buffer> response = node.get("/ws/alerts?types=enter,explode", node.adminToken());
 

@@ -1,0 +1,73 @@
+import { el } from '../dom';
+import { STATUS_COLOR, type ColorMode } from '../palette';
+
+export interface LegendEntry {
+  label: string;
+  color: string;
+}
+
+const MODE_TEXT: Record<ColorMode, string> = { status: 'Status', agency: 'Agency' };
+
+/** The map's key, bottom right: what the unit colours mean, and the switch between colouring by status and agency. */
+export class Legend {
+  readonly element: HTMLElement;
+  private readonly entries: HTMLElement;
+  private readonly buttons = new Map<ColorMode, HTMLButtonElement>();
+  private mode: ColorMode;
+  private agencies: LegendEntry[] = [];
+
+  constructor(mode: ColorMode, change: (mode: ColorMode) => void) {
+    this.mode = mode;
+    const switcher = el('div', { class: 'legend-switch', attrs: { role: 'group', 'aria-label': 'Colour units by' } });
+    for (const option of ['status', 'agency'] as const) {
+      const button = el('button', {
+        class: 'legend-mode',
+        text: MODE_TEXT[option],
+        testid: `legend-mode-${option}`,
+        attrs: { type: 'button' },
+      });
+      button.addEventListener('click', () => {
+        this.mode = option;
+        this.render();
+        change(option);
+      });
+      this.buttons.set(option, button);
+      switcher.append(button);
+    }
+    this.entries = el('ul', { class: 'legend-entries', testid: 'legend-entries' });
+    this.element = el(
+      'section',
+      { class: 'legend', testid: 'legend', attrs: { 'aria-label': 'Map legend' } },
+      el('div', { class: 'legend-head' }, el('span', { class: 'legend-title', text: 'Colour' }), switcher),
+      this.entries,
+    );
+    this.render();
+  }
+
+  setAgencies(agencies: LegendEntry[]): void {
+    this.agencies = agencies;
+    this.render();
+  }
+
+  private render(): void {
+    for (const [mode, button] of this.buttons) {
+      button.setAttribute('aria-pressed', String(mode === this.mode));
+    }
+    this.element.dataset['mode'] = this.mode;
+    const items: HTMLElement[] = [];
+    if (this.mode === 'status') {
+      items.push(this.item('Live', STATUS_COLOR.live), this.item('Stale (faded, !)', STATUS_COLOR.stale, '!'));
+    } else {
+      this.agencies.forEach((agency) => items.push(this.item(agency.label, agency.color)));
+      items.push(this.item('Stale (faded, !)', STATUS_COLOR.stale, '!'));
+    }
+    items.push(this.item('Lost (grey, ✕)', STATUS_COLOR.lost, '✕'));
+    this.entries.replaceChildren(...items);
+  }
+
+  private item(label: string, color: string, flag?: string): HTMLElement {
+    const swatch = el('span', { class: 'legend-swatch', text: flag ?? '' });
+    swatch.style.background = color;
+    return el('li', { class: 'legend-entry' }, swatch, el('span', { text: label }));
+  }
+}
