@@ -10,6 +10,7 @@ import org.borderwatch.bus.LocalCodec;
 import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
+import org.borderwatch.history.PartitionVerticle;
 import org.borderwatch.http.HttpVerticle;
 import org.borderwatch.auth.AuthService;
 import org.borderwatch.auth.Sharing;
@@ -57,8 +58,9 @@ public final class Borderwatch {
 
     private static Future<?> deploy(Vertx vertx, Doors node, Pool registryPool) {
         Config config = node.config();
-        return vertx.deployVerticle(new TrackVerticle(node.database(), node.units(), config, node.cluster(),
-                        node.metrics()))
+        return vertx.deployVerticle(new PartitionVerticle(node.database(), config))
+                .compose(id -> vertx.deployVerticle(new TrackVerticle(node.database(), node.units(), config,
+                        node.cluster(), node.metrics())))
                 .compose(id -> vertx.deployVerticle(new SilenceVerticle(node.database(), config, node.metrics())))
                 .compose(id -> vertx.deployVerticle(new WebhookVerticle(node.database(), node.metrics(),
                         new WebhookTargets(config.webhookAllowPrivate()), config.webhookRetryHours())))

@@ -47,6 +47,14 @@ import java.util.Map;
  *                          check (a relay down) raise one grouped alert naming them, not one alert each
  * @param escalateSeconds   {@code BW_ESCALATE_SECONDS}: a critical alert unacknowledged this long raises an
  *                          {@code escalated} alert; 0 turns escalation off
+ * @param retentionDays     {@code BW_RETENTION_DAYS}: positions older than this many days are dropped, a whole day's
+ *                          partition at a time; 0 keeps them forever
+ * @param trackGapSeconds   {@code BW_TRACK_GAP_SECONDS}: a silence longer than this between two fixes splits a
+ *                          history track into two lines, and ends a trip
+ * @param historyMaxDays    {@code BW_HISTORY_MAX_DAYS}: the longest time window one history request may ask for, so
+ *                          one request cannot read a year of a whole floor
+ * @param partitionCheckSeconds {@code BW_PARTITION_CHECK_SECONDS}: how often a node makes the position partitions of
+ *                          the coming days and applies retention (also once at start)
  */
 public record Config(
         int httpPort,
@@ -75,7 +83,11 @@ public record Config(
         boolean webhookAllowPrivate,
         double webhookRetryHours,
         int silenceGroupMin,
-        int escalateSeconds) {
+        int escalateSeconds,
+        int retentionDays,
+        int trackGapSeconds,
+        int historyMaxDays,
+        int partitionCheckSeconds) {
 
     /** The database {@code ./run.sh} provisions: a project-local cluster on port 55432. */
     public static final String LOCAL_DB_URL = "postgresql://borderwatch:borderwatch@127.0.0.1:55432/borderwatch";
@@ -117,7 +129,11 @@ public record Config(
                 Boolean.parseBoolean(stringVar(env, "BW_WEBHOOK_ALLOW_PRIVATE", "false")),
                 positiveDoubleVar(env, "BW_WEBHOOK_RETRY_HOURS", 24),
                 intVar(env, "BW_SILENCE_GROUP_MIN", 10),
-                intVar(env, "BW_ESCALATE_SECONDS", 0));
+                intVar(env, "BW_ESCALATE_SECONDS", 0),
+                atLeast(env, "BW_RETENTION_DAYS", 0, 0),
+                atLeast(env, "BW_TRACK_GAP_SECONDS", 300, 1),
+                atLeast(env, "BW_HISTORY_MAX_DAYS", 31, 1),
+                atLeast(env, "BW_PARTITION_CHECK_SECONDS", 3600, 1));
     }
 
     private static String stringVar(Map<String, String> env, String name, String fallback) {
@@ -135,6 +151,14 @@ public record Config(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'", e);
         }
+    }
+
+    private static int atLeast(Map<String, String> env, String name, int fallback, int min) {
+        int value = intVar(env, name, fallback);
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
+        }
+        return value;
     }
 
     private static double positiveDoubleVar(Map<String, String> env, String name, double fallback) {
