@@ -23,6 +23,7 @@ import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
 import org.borderwatch.geofence.GeofenceApi;
 import org.borderwatch.geofence.GeofenceStore;
+import org.borderwatch.history.HistoryApi;
 import org.borderwatch.ingest.PositionApi;
 import org.borderwatch.ingest.PositionIngest;
 import org.borderwatch.live.LiveHub;
@@ -53,6 +54,8 @@ public final class HttpVerticle extends VerticleBase {
     private final AuthService auth;
     private final Sharing sharing;
     private Pool pool;
+    /** History queries and exports hold a connection for as long as their answer streams: a pool of their own. */
+    private Pool historyPool;
     private HttpServer server;
 
     public HttpVerticle(Config config, Database database, UnitRegistry registry, Metrics metrics,
@@ -69,6 +72,7 @@ public final class HttpVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         pool = database.pool(vertx, 4);
+        historyPool = database.pool(vertx, 4);
         UnitStore units = new UnitStore(vertx, pool, registry, config.staleSeconds());
         LiveHub live = new LiveHub(vertx, units, config.staleSeconds(), metrics, sharing);
         return live.start()
@@ -110,6 +114,7 @@ public final class HttpVerticle extends VerticleBase {
         new WebhookApi(pool, new WebhookTargets(config.webhookAllowPrivate())).mount(router);
         new AlertSockets(vertx, pool, metrics, sharing).mount(router);
         new SharingApi(vertx, pool, sharing).mount(router);
+        new HistoryApi(historyPool, registry, sharing, config).mount(router);
         live.mount(router);
         router.route("/api/*").handler(ctx -> Responses.fail(ctx, ApiException.notFound("route")));
         router.route("/api/*").failureHandler(Responses::onFailure);
@@ -129,6 +134,7 @@ public final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        return server == null ? pool.close() : server.close().compose(v -> pool.close());
+        Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        return closed.compose(v -> pool.close()).compose(v -> historyPool.close());
     }
 }
