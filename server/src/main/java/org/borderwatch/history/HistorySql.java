@@ -44,9 +44,10 @@ final class HistorySql {
     /** The same within the box $4..$7 (west, south, east, north); west east of east crosses the antimeridian. */
     static final String REPLAY_BOX = REPLAY.formatted(VISIBLE, """
 
-              AND CASE WHEN $4 <= $6 THEN p.geom && ST_MakeEnvelope($4, $5, $6, $7, 4326)
-                       ELSE p.geom && ST_MakeEnvelope($4, $5, 180, $7, 4326)
-                            OR p.geom && ST_MakeEnvelope(-180, $5, $6, $7, 4326) END""");
+              AND CASE WHEN $4::float8 <= $6::float8
+                       THEN p.geom && ST_MakeEnvelope($4::float8, $5::float8, $6::float8, $7::float8, 4326)
+                       ELSE p.geom && ST_MakeEnvelope($4::float8, $5::float8, 180, $7::float8, 4326)
+                            OR p.geom && ST_MakeEnvelope(-180, $5::float8, $6::float8, $7::float8, 4326) END""");
 
     /** One unit's fixes $1 between $2 and $3 in time order, for trips and stops. */
     static final String MOTION = """
@@ -95,7 +96,9 @@ final class HistorySql {
         String kept = simplify ? """
                 ,
                 lines AS (
-                    SELECT unit_id, seg, ST_MakeLine(ST_MakePointM(ST_X(geom), ST_Y(geom), idx) ORDER BY idx) AS line
+                    SELECT unit_id, seg,
+                           ST_SetSRID(ST_MakeLine(ST_MakePointM(ST_X(geom), ST_Y(geom), idx) ORDER BY idx), 4326)
+                               AS line
                     FROM numbered
                     GROUP BY unit_id, seg
                 ),
@@ -110,8 +113,8 @@ final class HistorySql {
                 )""" : "";
         String join = simplify ? "JOIN kept k ON k.unit_id = n.unit_id AND k.seg = n.seg AND k.idx = n.idx" : "";
         String parts = twoParts
-                ? "SELECT 0 AS part, * FROM vertices UNION ALL SELECT 1 AS part, * FROM vertices"
-                : "SELECT 0 AS part, * FROM vertices";
+                ? "(SELECT 0 AS part, * FROM vertices UNION ALL SELECT 1 AS part, * FROM vertices)"
+                : "(SELECT 0 AS part, * FROM vertices)";
         return """
                 WITH source AS (%s),
                 broken AS (
@@ -136,7 +139,7 @@ final class HistorySql {
                     FROM numbered n %s
                     WINDOW line AS (PARTITION BY n.unit_id, n.seg)
                 )
-                %s
+                SELECT * FROM %s passes
                 ORDER BY unit_id COLLATE "C", part, seg, idx""".formatted(source, kept, join, parts);
     }
 }
