@@ -104,8 +104,8 @@ public final class HistoryApi {
                     }));
             return;
         }
-        checked.onSuccess(v -> CursorStream.send(ctx, pool,
-                        HistorySql.vertices(HistorySql.ZONE_SOURCE, false, geoJson(format)), params.addDouble(gapSeconds),
+        String sql = HistorySql.vertices(HistorySql.ZONE_SOURCE, false, geoJson(format));
+        checked.onSuccess(v -> CursorStream.send(ctx, pool, sql, params.addDouble(gapSeconds),
                         writer(format, List.of()), attachment("zone", window, format)))
                 .onFailure(e -> Responses.fail(ctx, e));
     }

@@ -17,7 +17,8 @@ final class HistorySql {
     /** What PostGIS thinks of a submitted zone before it is used. */
     static final String INSPECT_ZONE = """
             SELECT ST_IsEmpty(g) AS empty, ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason,
-                   ST_NPoints(g) AS points, ST_XMin(g) AS xmin, ST_XMax(g) AS xmax, ST_YMin(g) AS ymin, ST_YMax(g) AS ymax
+                   ST_NPoints(g) AS points,
+                   ST_XMin(g) AS xmin, ST_XMax(g) AS xmax, ST_YMin(g) AS ymin, ST_YMax(g) AS ymax
             FROM (SELECT ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON($1)), 4326) AS g) s""";
 
     /** Which units agency $1 may see had fixes inside zone $2 between $3 and $4: first, last and how many. */
