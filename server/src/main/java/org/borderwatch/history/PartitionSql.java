@@ -75,7 +75,7 @@ final class PartitionSql {
 
     /** An interrupted concurrent build leaves an invalid index behind, which a new build must replace. */
     static String dropIndex(String partition) {
-        return "DROP INDEX CONCURRENTLY IF EXISTS " + checked(partition) + "_time_idx";
+        return "DROP INDEX CONCURRENTLY " + checked(partition) + "_time_idx";
     }
 
     /** Makes the built index the partition's part of positions_time_idx (valid once every partition has one). */

@@ -142,17 +142,24 @@ public final class PartitionVerticle extends VerticleBase {
                 Future<Void> built = Future.succeededFuture();
                 for (Row row : rows) {
                     String partition = row.getString("name");
-                    boolean valid = Boolean.TRUE.equals(row.getBoolean("valid"));
-                    built = built.compose(v -> valid ? Future.succeededFuture()
-                                    : conn.query(PartitionSql.dropIndex(partition)).execute()
-                                            .compose(d -> conn.query(PartitionSql.buildIndex(partition)).execute()))
-                            .compose(v -> conn.query(PartitionSql.attachIndex(partition)).execute())
-                            .onSuccess(v -> LOG.info("built the time index of partition {}", partition))
-                            .mapEmpty();
+                    Boolean valid = row.getBoolean("valid");
+                    built = built.compose(v -> index(conn, partition, valid))
+                            .onSuccess(v -> LOG.info("built the time index of partition {}", partition));
                 }
                 return built;
             }).eventually(() -> conn.query(PartitionSql.INDEX_UNLOCK).execute());
         }));
+    }
+
+    /**
+     * Builds (unless {@code valid}: already built) and attaches the partition's time index; an interrupted build
+     * ({@code valid} false) is dropped first.
+     */
+    private static Future<Void> index(SqlConnection conn, String partition, Boolean valid) {
+        Future<?> ready = Boolean.TRUE.equals(valid) ? Future.succeededFuture()
+                : (valid == null ? Future.succeededFuture() : conn.query(PartitionSql.dropIndex(partition)).execute())
+                        .compose(v -> conn.query(PartitionSql.buildIndex(partition)).execute());
+        return ready.compose(v -> conn.query(PartitionSql.attachIndex(partition)).execute()).mapEmpty();
     }
 
     /** Runs {@code work} in a transaction holding the partition lock; does nothing when another node holds it. */
