@@ -20,9 +20,9 @@ final class HistoryBenchSql {
     static final String BENCH_UNITS = """
             CREATE TEMP TABLE IF NOT EXISTS bench_units AS
             SELECT u, 'H-' || lpad(u::text, 4, '0') AS id,
-                   -107 + (u % 50) * 0.04 AS lon, 31 + (u / 50) * 0.05 AS lat,
-                   2 * pi() / (1800 + u % 600) AS w, (u * 7919 % 1000) / 1000.0 AS stagger,
-                   1200.0 + (u % 300) AS alt
+                   -107 + (u %% 50) * 0.04 AS lon, 31 + (u / 50) * 0.05 AS lat,
+                   2 * pi() / (1800 + u %% 600) AS w, (u * 7919 %% 1000) / 1000.0 AS stagger,
+                   1200.0 + (u %% 300) AS alt
             FROM generate_series(0, %d - 1) AS u""";
 
     private HistoryBenchSql() {

@@ -29,7 +29,7 @@ final class CursorStream {
 
     private static final Logger LOG = LoggerFactory.getLogger(CursorStream.class);
     private static final LogLimit BROKEN = new LogLimit(LOG, "history streams", 10);
-    static final int FETCH = 1000;
+    static final int FETCH = 2000;
     static final int CHUNK_BYTES = 64 * 1024;
 
     private final RoutingContext ctx;

@@ -31,9 +31,14 @@ final class HistorySql {
             GROUP BY p.unit_id
             ORDER BY p.unit_id COLLATE "C\"""".formatted(ZONE, VISIBLE);
 
+    /**
+     * Columns are read by position ({@link ReplayWriter}), times as epoch milliseconds: a replay decodes hundreds of
+     * thousands of rows, and a number is cheaper to decode than a timestamp.
+     */
     private static final String REPLAY = """
-            SELECT p.unit_id, p.time, ST_Y(p.geom) AS lat, ST_X(p.geom) AS lon, p.alt, p.speed, p.heading,
-                   p.accuracy, p.battery, p.attributes::text AS attributes
+            SELECT p.unit_id, (extract(epoch FROM p.time) * 1000)::int8 AS time_ms, ST_Y(p.geom) AS lat,
+                   ST_X(p.geom) AS lon, p.alt, p.speed, p.heading, p.accuracy, p.battery,
+                   p.attributes::text AS attributes
             FROM positions p
             WHERE p.time >= $2 AND p.time <= $3
               AND p.unit_id IN (%s)%s
@@ -89,6 +94,9 @@ final class HistorySql {
      * start; M carries the vertex number, so the kept vertices are the original fixes, with their own times and
      * coordinates, not reprojected ones. A line never collapses below two vertices.
      *
+     * <p>Columns, read by position ({@link Vertex#of}): part, unit_id, seg, idx, time_ms, lon, lat, alt, speed,
+     * heading, seg_start_ms, seg_end_ms, last_seg; times as epoch milliseconds.
+     *
      * <p>With {@code twoParts}, every vertex comes twice: first with {@code part} 0 for the coordinates, then, after
      * all of the unit's, with {@code part} 1 for its times. GeoJSON has the times apart from the coordinates, and this
      * way PostgreSQL orders them, not the server's memory.
@@ -133,9 +141,10 @@ final class HistorySql {
                     FROM segmented
                 )%s,
                 vertices AS MATERIALIZED (
-                    SELECT n.unit_id, n.seg, n.idx, n.time, ST_X(n.geom) AS lon, ST_Y(n.geom) AS lat,
-                           n.alt, n.speed, n.heading,
-                           min(n.time) OVER line AS seg_start, max(n.time) OVER line AS seg_end,
+                    SELECT n.unit_id, n.seg, n.idx, (extract(epoch FROM n.time) * 1000)::int8 AS time_ms,
+                           ST_X(n.geom) AS lon, ST_Y(n.geom) AS lat, n.alt, n.speed, n.heading,
+                           (extract(epoch FROM min(n.time) OVER line) * 1000)::int8 AS seg_start_ms,
+                           (extract(epoch FROM max(n.time) OVER line) * 1000)::int8 AS seg_end_ms,
                            max(n.seg) OVER (PARTITION BY n.unit_id) AS last_seg
                     FROM numbered n %s
                     WINDOW line AS (PARTITION BY n.unit_id, n.seg)

@@ -2,7 +2,6 @@ package org.borderwatch.history;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
-import org.borderwatch.Times;
 
 /**
  * NDJSON, one position per line in time order, shaped as {@code POST /api/v1/positions} takes them (API.md §4): a
@@ -11,6 +10,8 @@ import org.borderwatch.Times;
 final class ReplayWriter implements RowWriter {
 
     static final String CONTENT_TYPE = "application/x-ndjson";
+
+    private final IsoTimes times = new IsoTimes();
 
     @Override
     public String contentType() {
@@ -23,17 +24,18 @@ final class ReplayWriter implements RowWriter {
 
     @Override
     public void row(Row row, Buffer out) {
-        StringBuilder line = new StringBuilder(160)
-                .append("{\"unitId\":").append(Text.json(row.getString("unit_id")))
-                .append(",\"time\":\"").append(Times.format(row.getOffsetDateTime("time")))
-                .append("\",\"lat\":").append(row.getDouble("lat"))
-                .append(",\"lon\":").append(row.getDouble("lon"));
-        optional(line, "alt", row.getDouble("alt"));
-        optional(line, "speed", row.getDouble("speed"));
-        optional(line, "heading", row.getDouble("heading"));
-        optional(line, "accuracy", row.getDouble("accuracy"));
-        optional(line, "battery", row.getDouble("battery"));
-        String attributes = row.getString("attributes");
+        // Columns by position, as HistorySql.REPLAY selects them.
+        StringBuilder line = new StringBuilder(200)
+                .append("{\"unitId\":").append(Text.json(row.getString(0)))
+                .append(",\"time\":\"").append(times.format(row.getLong(1)))
+                .append("\",\"lat\":").append(row.getDouble(2).doubleValue())
+                .append(",\"lon\":").append(row.getDouble(3).doubleValue());
+        optional(line, "alt", row.getDouble(4));
+        optional(line, "speed", row.getDouble(5));
+        optional(line, "heading", row.getDouble(6));
+        optional(line, "accuracy", row.getDouble(7));
+        optional(line, "battery", row.getDouble(8));
+        String attributes = row.getString(9);
         if (attributes != null) {
             line.append(",\"attributes\":").append(attributes);
         }

@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Row;
  */
 abstract class TrackWriter implements RowWriter {
 
+    private final IsoTimes times = new IsoTimes();
     private String unit;
     private int part;
     private long seg = -1;
@@ -18,7 +19,7 @@ abstract class TrackWriter implements RowWriter {
 
     @Override
     public final void row(Row row, Buffer out) {
-        Vertex vertex = Vertex.of(row);
+        Vertex vertex = Vertex.of(row, times);
         if (!vertex.unitId().equals(unit)) {
             if (unit != null) {
                 closeLine(out);

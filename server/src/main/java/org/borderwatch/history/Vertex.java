@@ -1,7 +1,6 @@
 package org.borderwatch.history;
 
 import io.vertx.sqlclient.Row;
-import org.borderwatch.Times;
 
 /**
  * One row of {@link HistorySql#vertices}: a fix as a vertex of line {@code seg} of its unit's track.
@@ -14,11 +13,11 @@ import org.borderwatch.Times;
 record Vertex(String unitId, int part, long seg, long idx, String time, double lon, double lat, Double alt,
               Double speed, Double heading, String segStart, String segEnd, long lastSeg) {
 
-    static Vertex of(Row row) {
-        return new Vertex(row.getString("unit_id"), row.getInteger("part"), row.getLong("seg"), row.getLong("idx"),
-                Times.format(row.getOffsetDateTime("time")), row.getDouble("lon"), row.getDouble("lat"),
-                row.getDouble("alt"), row.getDouble("speed"), row.getDouble("heading"),
-                Times.format(row.getOffsetDateTime("seg_start")), Times.format(row.getOffsetDateTime("seg_end")),
-                row.getLong("last_seg"));
+    /** A row of {@link HistorySql#vertices}, its columns read by position. */
+    static Vertex of(Row row, IsoTimes times) {
+        return new Vertex(row.getString(1), row.getInteger(0), row.getLong(2), row.getLong(3),
+                times.format(row.getLong(4)), row.getDouble(5), row.getDouble(6), row.getDouble(7),
+                row.getDouble(8), row.getDouble(9), times.format(row.getLong(10)), times.format(row.getLong(11)),
+                row.getLong(12));
     }
 }
