@@ -16,10 +16,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import net.postgis.jdbc.geometry.Point;
 import net.postgis.jdbc.geometry.binary.BinaryWriter;
-import org.borderwatch.Borderwatch;
 import org.borderwatch.Times;
-import org.borderwatch.cluster.ClusterView;
-import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
 import org.borderwatch.history.HistoryPlans;
 import org.flywaydb.core.Flyway;
@@ -39,7 +36,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +59,7 @@ public final class HistoryBenchmark {
     static final int UNITS = 2_000;
     static final int DAYS = 14;
     static final int RUNS = 5;
+    static final int NODE_HEAP_MB = 128;
     static final String DEFAULT_DB_URL =
             "postgresql://borderwatch:borderwatch@127.0.0.1:55432/borderwatch_history_bench";
     private static final String PASSWORD = "history-bench-password";
@@ -166,7 +163,9 @@ public final class HistoryBenchmark {
         Instant from = day.atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant to = from.plus(Duration.ofDays(1));
         long started = System.nanoTime();
-        return conn.query("DROP TABLE IF EXISTS " + name).execute()
+        return conn.query("SELECT to_regclass('" + name + "') IS NOT NULL").execute()
+                .compose(rows -> rows.iterator().next().getBoolean(0)
+                        ? conn.query("DROP TABLE " + name).execute() : Future.succeededFuture())
                 .compose(v -> conn.query(HistoryBenchSql.createDay(name)).execute())
                 .compose(v -> conn.query(HistoryBenchSql.fillDay(name, from, reports, step)).execute())
                 .compose(v -> conn.query(HistoryBenchSql.index(name)).execute())
@@ -184,14 +183,53 @@ public final class HistoryBenchmark {
 
     private static void queries(Vertx vertx, Pool pool, String dbUrl, LocalDate firstDay) throws Exception {
         int port = freePort();
-        Map<String, String> env = new HashMap<>(Map.of("BW_DB_URL", dbUrl, "BW_HTTP_PORT", String.valueOf(port),
+        // The node runs in a JVM of its own, as deployed, with a small heap: an answer it held in memory whole would
+        // not fit, so a replay that completes is one that streamed.
+        Path jar = Path.of(System.getenv().getOrDefault("BW_BENCH_JAR", "server/target/borderwatch.jar"));
+        Path log = Files.createTempFile("bw-history-bench-node", ".log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + NODE_HEAP_MB + "m", "-jar", jar.toAbsolutePath().toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(Map.of("BW_DB_URL", dbUrl, "BW_HTTP_PORT", String.valueOf(port),
                 "BW_ADMIN_PASSWORD", PASSWORD, "BW_MQTT_PORT", "0", "BW_OSMAND_PORT", "0", "BW_COT_PORT", "0",
                 "BW_COT_TLS_PORT", "0", "BW_STALE_SECONDS", IngestBenchmark.SILENCE_OFF));
-        await(Borderwatch.deploy(vertx, Config.from(env), ClusterView.single()));
-        HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
-                .setDefaultPort(port).setKeepAlive(true));
-        String token = login(http);
+        Process node = builder.start();
+        try {
+            HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
+                    .setDefaultPort(port).setKeepAlive(true));
+            awaitReady(http);
+            measure(http, pool, node, firstDay);
+            await(http.close());
+        } finally {
+            node.destroy();
+            node.waitFor(20, TimeUnit.SECONDS);
+            System.out.println("node log: " + log);
+        }
+    }
 
+    private static void awaitReady(HttpClient http) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                await(http.request(HttpMethod.GET, "/health/ready").compose(r -> r.send())
+                        .compose(r -> r.statusCode() == 200 ? r.body() : Future.failedFuture("not ready")));
+                return;
+            } catch (Exception e) {
+                Thread.sleep(250);
+            }
+        }
+        throw new IllegalStateException("the node did not become ready");
+    }
+
+    /** The node's peak resident memory so far (VmHWM), in MB. */
+    private static long peakRssMb(Process node) throws IOException {
+        return Files.readAllLines(Path.of("/proc", String.valueOf(node.pid()), "status")).stream()
+                .filter(line -> line.startsWith("VmHWM:")).map(line -> line.replaceAll("\\D", ""))
+                .mapToLong(Long::parseLong).findFirst().orElse(0) / 1024;
+    }
+
+    private static void measure(HttpClient http, Pool pool, Process node, LocalDate firstDay) throws Exception {
+        String token = login(http);
         LocalDate day = firstDay.plusDays(DAYS / 2);
         Instant dayStart = day.atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant dayEnd = dayStart.plus(Duration.ofDays(1)).minusMillis(1);
@@ -211,7 +249,7 @@ public final class HistoryBenchmark {
                 .add(new JsonArray().add(lon - halfLon).add(lat - halfLat))));
 
         String track = "/api/v1/history/tracks?unitIds=" + unit + "&from=" + dayStart + "&to=" + dayEnd;
-        Timing t1 = time(http, HttpMethod.GET, track, token, null, null);
+        Timing t1 = time(http, HttpMethod.GET, track, token, null);
         JsonObject trackBody = new JsonObject(fetch(http, HttpMethod.GET, track, token, null));
         int vertices = trackBody.getJsonArray("features").getJsonObject(0).getJsonObject("geometry")
                 .getJsonArray("coordinates").size();
@@ -219,24 +257,24 @@ public final class HistoryBenchmark {
 
         JsonObject zone = new JsonObject().put("geometry", box).put("from", hour.toString())
                 .put("to", hourEnd.toString());
-        Timing t2 = time(http, HttpMethod.POST, "/api/v1/history/within", token, zone.encode(), null);
+        Timing t2 = time(http, HttpMethod.POST, "/api/v1/history/within", token, zone.encode());
         JsonArray inside = new JsonArray(fetch(http, HttpMethod.POST, "/api/v1/history/within", token,
                 zone.encode()));
         long fixesInside = inside.stream().mapToLong(u -> ((JsonObject) u).getLong("fixes")).sum();
         report("one-hour zone query, 10 km x 10 km (" + inside.size() + " units, " + fixesInside + " fixes)", t2);
 
         String replay = "/api/v1/history/replay?from=" + hour + "&to=" + hourEnd;
-        AtomicLong heapPeak = new AtomicLong();
-        Timing t3 = time(http, HttpMethod.GET, replay, token, null, heapPeak);
-        long lines = Buffer.buffer(fetch(http, HttpMethod.GET, replay, token, null)).toString().lines().count();
+        long rssBefore = peakRssMb(node);
+        Timing t3 = time(http, HttpMethod.GET, replay, token, null);
+        long lines = count(http, replay, token);
         report("one-hour replay, every unit, first byte (" + lines + " positions)",
                 new Timing(t3.firstByteMs, t3.firstByteMs, t3.firstByteMs, t3.bytes, t3.firstByteMs));
         report("one-hour replay, every unit, whole (" + t3.bytes / 1024 / 1024 + " MB NDJSON)", t3);
-        note("  JVM heap in use while replaying (node and client in one JVM): peak %,d MB over the %,d MB before",
-                heapPeak.get() / 1024 / 1024, usedHeap() / 1024 / 1024);
+        note("  node JVM: -Xmx%dm; peak resident memory %,d MB before the replays, %,d MB after %d of them",
+                NODE_HEAP_MB, rssBefore, peakRssMb(node), RUNS + 2);
 
         String gpx = track + "&format=gpx";
-        report("one-day GPX export of one unit", time(http, HttpMethod.GET, gpx, token, null, null));
+        report("one-day GPX export of one unit", time(http, HttpMethod.GET, gpx, token, null));
 
         explain(pool, "track", HistoryPlans.track(true), Tuple.of("root", new String[]{unit}, Times.utc(dayStart),
                 Times.utc(dayEnd), 300.0));
@@ -245,7 +283,6 @@ public final class HistoryBenchmark {
         explain(pool, "replay", HistoryPlans.replay(), Tuple.of("root", Times.utc(hour), Times.utc(hourEnd)));
         explain(pool, "gpx", HistoryPlans.track(false), Tuple.of("root", new String[]{unit}, Times.utc(dayStart),
                 Times.utc(dayEnd), 300.0));
-        await(http.close());
     }
 
     private static void report(String what, Timing timing) {
@@ -271,8 +308,8 @@ public final class HistoryBenchmark {
     }
 
     /** The first of {@link #RUNS} + 1 runs, and the median and max of the others; bytes are counted, not kept. */
-    private static Timing time(HttpClient http, HttpMethod method, String uri, String token, String body,
-                               AtomicLong heapPeak) throws Exception {
+    private static Timing time(HttpClient http, HttpMethod method, String uri, String token, String body)
+            throws Exception {
         double[] ms = new double[RUNS + 1];
         double firstByte = 0;
         long bytes = 0;
@@ -280,7 +317,6 @@ public final class HistoryBenchmark {
             long[] firstChunk = {0};
             long[] count = {0};
             long started = System.nanoTime();
-            Thread sampler = heapPeak == null ? null : sampler(heapPeak);
             RequestOptions options = new RequestOptions().setMethod(method).setURI(uri)
                     .putHeader("Authorization", "Bearer " + token);
             await(http.request(options).compose(request -> body == null ? request.send()
@@ -300,10 +336,6 @@ public final class HistoryBenchmark {
                         return done.future();
                     }));
             ms[run] = (System.nanoTime() - started) / 1e6;
-            if (sampler != null) {
-                sampler.interrupt();
-                sampler.join();
-            }
             if (run == RUNS) {
                 firstByte = (firstChunk[0] - started) / 1e6;
             }
@@ -314,25 +346,23 @@ public final class HistoryBenchmark {
         return new Timing(ms[0], warm[warm.length / 2], warm[warm.length - 1], bytes, firstByte);
     }
 
-    private static long usedHeap() {
-        Runtime runtime = Runtime.getRuntime();
-        return runtime.totalMemory() - runtime.freeMemory();
-    }
-
-    private static Thread sampler(AtomicLong peak) {
-        Thread thread = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                peak.accumulateAndGet(usedHeap(), Math::max);
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
+    /** Lines of a streamed answer, counted as they pass. */
+    private static long count(HttpClient http, String uri, String token) throws Exception {
+        long[] lines = {0};
+        await(http.request(new RequestOptions().setURI(uri).putHeader("Authorization", "Bearer " + token))
+                .compose(request -> request.send()).compose(response -> {
+                    Promise<Void> done = Promise.promise();
+                    response.handler(chunk -> {
+                        for (int i = 0; i < chunk.length(); i++) {
+                            if (chunk.getByte(i) == '\n') {
+                                lines[0]++;
+                            }
+                        }
+                    });
+                    response.endHandler(v -> done.complete());
+                    return done.future();
+                }));
+        return lines[0];
     }
 
     private static void explain(Pool pool, String name, String sql, Tuple params) throws Exception {
