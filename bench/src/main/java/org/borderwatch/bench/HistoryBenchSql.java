@@ -63,7 +63,10 @@ final class HistoryBenchSql {
                 + "')";
     }
 
-    /** Two tables shaped and indexed as positions (primary key, BRIN on time): one plain, one by day. */
+    /**
+     * Tables shaped and indexed as positions (primary key, BRIN on time): one plain, one by day; and one by day with
+     * a GiST index on geom as well, for what a spatial index would cost ingest.
+     */
     static final String INGEST_TABLES = """
             DROP TABLE IF EXISTS ingest_flat, ingest_parted;
             CREATE TABLE ingest_flat (LIKE positions INCLUDING DEFAULTS INCLUDING STORAGE,
@@ -72,10 +75,16 @@ final class HistoryBenchSql {
             CREATE TABLE ingest_parted (LIKE positions INCLUDING DEFAULTS INCLUDING STORAGE,
                                         PRIMARY KEY (unit_id, time)) PARTITION BY RANGE (time);
             CREATE INDEX ingest_parted_time_idx ON ingest_parted USING brin (time) WITH (autosummarize = on);
-            CREATE TABLE ingest_parted_default PARTITION OF ingest_parted DEFAULT""";
+            CREATE TABLE ingest_parted_default PARTITION OF ingest_parted DEFAULT;
+            DROP TABLE IF EXISTS ingest_gist;
+            CREATE TABLE ingest_gist (LIKE positions INCLUDING DEFAULTS INCLUDING STORAGE,
+                                      PRIMARY KEY (unit_id, time)) PARTITION BY RANGE (time);
+            CREATE INDEX ingest_gist_time_idx ON ingest_gist USING brin (time) WITH (autosummarize = on);
+            CREATE INDEX ingest_gist_geom_idx ON ingest_gist USING gist (geom);
+            CREATE TABLE ingest_gist_default PARTITION OF ingest_gist DEFAULT""";
 
-    static String ingestDay(String day, Instant from, Instant to) {
-        return "CREATE TABLE ingest_parted_" + day + " PARTITION OF ingest_parted FOR VALUES FROM ('" + from
+    static String ingestDay(String table, String day, Instant from, Instant to) {
+        return "CREATE TABLE " + table + "_" + day + " PARTITION OF " + table + " FOR VALUES FROM ('" + from
                 + "') TO ('" + to + "')";
     }
 

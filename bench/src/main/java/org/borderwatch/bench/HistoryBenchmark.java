@@ -262,6 +262,10 @@ public final class HistoryBenchmark {
                 zone.encode()));
         long fixesInside = inside.stream().mapToLong(u -> ((JsonObject) u).getLong("fixes")).sum();
         report("one-hour zone query, 10 km x 10 km (" + inside.size() + " units, " + fixesInside + " fixes)", t2);
+        // Not a target: what a long zone query costs without a spatial index on positions (see the ingest figures).
+        JsonObject dayZone = zone.copy().put("from", dayStart.toString()).put("to", dayEnd.toString());
+        report("one-day zone query, 10 km x 10 km (for scale)", time(http, HttpMethod.POST,
+                "/api/v1/history/within", token, dayZone.encode()));
 
         String replay = "/api/v1/history/replay?from=" + hour + "&to=" + hourEnd;
         long rssBefore = peakRssMb(node);
@@ -280,7 +284,10 @@ public final class HistoryBenchmark {
                 Times.utc(dayEnd), 300.0));
         explain(pool, "zone", HistoryPlans.within(), Tuple.of("root", box.encode(), Times.utc(hour),
                 Times.utc(hourEnd)));
-        explain(pool, "replay", HistoryPlans.replay(), Tuple.of("root", Times.utc(hour), Times.utc(hourEnd)));
+        explain(pool, "replay", HistoryPlans.replay(), Tuple.of("root", Times.utc(hour),
+                Times.utc(hour.plus(Duration.ofMinutes(15)))));
+        explain(pool, "zone-day", HistoryPlans.within(), Tuple.of("root", box.encode(), Times.utc(dayStart),
+                Times.utc(dayEnd)));
         explain(pool, "gpx", HistoryPlans.track(false), Tuple.of("root", new String[]{unit}, Times.utc(dayStart),
                 Times.utc(dayEnd), 300.0));
     }
@@ -391,8 +398,11 @@ public final class HistoryBenchmark {
         await(pool.query(HistoryBenchSql.INGEST_TABLES).execute());
         for (int d = -1; d <= 0; d++) {
             Instant from = midnight.plus(Duration.ofDays(d));
-            await(pool.query(HistoryBenchSql.ingestDay(from.toString().substring(0, 10).replace("-", ""), from,
-                    from.plus(Duration.ofDays(1)))).execute());
+            String day = from.toString().substring(0, 10).replace("-", "");
+            await(pool.query(HistoryBenchSql.ingestDay("ingest_parted", day, from, from.plus(Duration.ofDays(1))))
+                    .execute());
+            await(pool.query(HistoryBenchSql.ingestDay("ingest_gist", day, from, from.plus(Duration.ofDays(1))))
+                    .execute());
         }
         Instant start = midnight.minusSeconds((long) batch * batches / UNITS / 2);
         List<Tuple> tuples = new ArrayList<>();
@@ -424,33 +434,41 @@ public final class HistoryBenchmark {
             tuples.add(Tuple.tuple(List.of(ids, times, geoms, alt, speed, heading, accuracy, battery, attributes)));
         }
         List<Double> ratios = new ArrayList<>();
+        List<Double> gistRatios = new ArrayList<>();
         double bestFlat = 0;
         double bestParted = 0;
+        double bestGist = 0;
+        List<String> order = new ArrayList<>(List.of("ingest_flat", "ingest_parted", "ingest_gist"));
         for (int round = 0; round < rounds; round++) {
-            await(pool.query("TRUNCATE ingest_flat, ingest_parted").execute());
+            await(pool.query("TRUNCATE ingest_flat, ingest_parted, ingest_gist").execute());
             await(pool.query("CHECKPOINT").execute());
-            // Alternate which goes first, so neither always meets a freshly checkpointed disk.
-            double flat;
-            double parted;
-            if (round % 2 == 0) {
-                flat = write(pool, "ingest_flat", tuples, batch);
-                parted = write(pool, "ingest_parted", tuples, batch);
-            } else {
-                parted = write(pool, "ingest_parted", tuples, batch);
-                flat = write(pool, "ingest_flat", tuples, batch);
+            // Rotate which goes first, so none always meets a freshly checkpointed disk.
+            Map<String, Double> rate = new java.util.HashMap<>();
+            for (String table : order) {
+                rate.put(table, write(pool, table, tuples, batch));
             }
+            java.util.Collections.rotate(order, 1);
+            double flat = rate.get("ingest_flat");
+            double parted = rate.get("ingest_parted");
+            double gist = rate.get("ingest_gist");
             ratios.add(parted / flat);
+            gistRatios.add(gist / parted);
             bestFlat = Math.max(bestFlat, flat);
             bestParted = Math.max(bestParted, parted);
-            System.out.printf("  ingest round %d: plain %,.0f rows/s, partitioned %,.0f rows/s, ratio %.3f%n",
-                    round + 1, flat, parted, parted / flat);
+            bestGist = Math.max(bestGist, gist);
+            System.out.printf("  ingest round %d: plain %,.0f rows/s, partitioned %,.0f rows/s (ratio %.3f), "
+                    + "partitioned with GiST %,.0f rows/s%n", round + 1, flat, parted, parted / flat, gist);
         }
         ratios.sort(Double::compare);
+        gistRatios.sort(Double::compare);
         note("  ingest, the server's batched write (%,d rows x %d batches per table and round, %d rounds): plain "
                         + "%,.0f rows/s, partitioned %,.0f rows/s (best of each); ratio partitioned/plain, median of "
                         + "rounds %.3f (min %.3f, max %.3f)", batch, batches, rounds, bestFlat, bestParted,
                 ratios.get(ratios.size() / 2), ratios.get(0), ratios.get(ratios.size() - 1));
-        await(pool.query("DROP TABLE ingest_flat, ingest_parted").execute());
+        note("  with a GiST index on geom as well: %,.0f rows/s (best), ratio to partitioned without it, median %.3f "
+                + "(min %.3f, max %.3f)", bestGist, gistRatios.get(gistRatios.size() / 2), gistRatios.get(0),
+                gistRatios.get(gistRatios.size() - 1));
+        await(pool.query("DROP TABLE ingest_flat, ingest_parted, ingest_gist").execute());
     }
 
     private static double write(Pool pool, String table, List<Tuple> tuples, int batch) throws Exception {

@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PreparedStatement;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowStream;
 import io.vertx.sqlclient.SqlConnection;
@@ -15,6 +16,9 @@ import org.borderwatch.http.Responses;
 import org.borderwatch.ops.LogLimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.Iterator;
+import java.util.List;
 
 /**
  * Streams one query's rows into a response through a {@link RowWriter}: a cursor fetches {@value #FETCH} rows at a
@@ -55,10 +59,19 @@ final class CursorStream {
      * the file name a browser saves the answer under.
      */
     static void send(RoutingContext ctx, Pool pool, String sql, Tuple params, RowWriter writer, String attachment) {
-        new CursorStream(ctx, writer, attachment).start(pool, sql, params);
+        send(ctx, pool, sql, List.of(params), writer, attachment);
     }
 
-    private void start(Pool pool, String sql, Tuple params) {
+    /**
+     * The same for a query run once per parameter set, one after the other, into one answer: a long window read as
+     * consecutive slices, so the database sorts one slice at a time and the first byte leaves after the first.
+     */
+    static void send(RoutingContext ctx, Pool pool, String sql, List<Tuple> slices, RowWriter writer,
+                     String attachment) {
+        new CursorStream(ctx, writer, attachment).start(pool, sql, slices.iterator());
+    }
+
+    private void start(Pool pool, String sql, Iterator<Tuple> slices) {
         // A client that goes away ends the query: the cursor is closed and the connection returned.
         response.closeHandler(v -> finish(null));
         writer.head(out);
@@ -77,15 +90,26 @@ final class CursorStream {
                         release();
                         return;
                     }
-                    rows = statement.createStream(FETCH, params);
-                    rows.exceptionHandler(this::finish);
-                    rows.endHandler(v -> {
-                        writer.tail(out);
-                        finish(null);
-                    });
-                    rows.handler(this::row);
+                    next(statement, slices);
                 })
                 .onFailure(this::finish);
+    }
+
+    /** Streams the next slice's rows, or ends the answer after the last. */
+    private void next(PreparedStatement statement, Iterator<Tuple> slices) {
+        if (!slices.hasNext()) {
+            writer.tail(out);
+            finish(null);
+            return;
+        }
+        rows = statement.createStream(FETCH, slices.next());
+        rows.exceptionHandler(this::finish);
+        rows.endHandler(v -> {
+            if (!done) {
+                next(statement, slices);
+            }
+        });
+        rows.handler(this::row);
     }
 
     private void row(Row row) {

@@ -22,6 +22,8 @@ import org.borderwatch.http.Responses;
 import org.borderwatch.ops.LogLimit;
 import org.borderwatch.track.UnitRegistry;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -40,6 +42,8 @@ public final class HistoryApi {
     static final double DEFAULT_STOP_SPEED = 1.0;
     static final int DEFAULT_STOP_SECONDS = 300;
     static final int MAX_ZONE_VERTICES = 10_000;
+    /** A replay reads this much time per query: a few hundred thousand fixes at most on a busy floor. */
+    static final Duration REPLAY_SLICE = Duration.ofMinutes(15);
 
     private final Pool pool;
     private final UnitRegistry registry;
@@ -110,18 +114,28 @@ public final class HistoryApi {
                 .onFailure(e -> Responses.fail(ctx, e));
     }
 
-    /** Every fix the viewer may see in the window (and box), in time order, as NDJSON. */
+    /**
+     * Every fix the viewer may see in the window (and box), in time order, as NDJSON; read in slices of
+     * {@link #REPLAY_SLICE}, so a month's replay is never one sort of a month's rows and its first line leaves as
+     * soon as the first slice is sorted.
+     */
     private void replay(RoutingContext ctx) {
         Window window = Window.of(ctx.request().getParam("from"), ctx.request().getParam("to"), maxDays);
         double[] box = bbox(ctx.request().getParam("bbox"));
         String viewer = sharing.visibility(AuthApi.principal(ctx)).agency();
-        Tuple params = Tuple.of(viewer, Times.utc(window.from()), Times.utc(window.to()));
-        String sql = HistorySql.REPLAY_ALL;
-        if (box != null) {
-            params.addDouble(box[0]).addDouble(box[1]).addDouble(box[2]).addDouble(box[3]);
-            sql = HistorySql.REPLAY_BOX;
+        List<Tuple> slices = new ArrayList<>();
+        // Slices are half-open; the window is inclusive, so the last ends a microsecond (PostgreSQL's step) after it.
+        Instant end = window.to().plusNanos(1000);
+        for (Instant from = window.from(); from.isBefore(end); from = from.plus(REPLAY_SLICE)) {
+            Instant to = from.plus(REPLAY_SLICE).isBefore(end) ? from.plus(REPLAY_SLICE) : end;
+            Tuple slice = Tuple.of(viewer, Times.utc(from), Times.utc(to));
+            if (box != null) {
+                slice.addDouble(box[0]).addDouble(box[1]).addDouble(box[2]).addDouble(box[3]);
+            }
+            slices.add(slice);
         }
-        CursorStream.send(ctx, pool, sql, params, new ReplayWriter(), null);
+        CursorStream.send(ctx, pool, box == null ? HistorySql.REPLAY_ALL : HistorySql.REPLAY_BOX, slices,
+                new ReplayWriter(), null);
     }
 
     /** Trips ({@code trips}) or stops of one unit, read through a cursor, as a JSON array. */

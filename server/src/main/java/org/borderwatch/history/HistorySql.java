@@ -40,11 +40,11 @@ final class HistorySql {
                    ST_X(p.geom) AS lon, p.alt, p.speed, p.heading, p.accuracy, p.battery,
                    p.attributes::text AS attributes
             FROM positions p
-            WHERE p.time >= $2 AND p.time <= $3
+            WHERE p.time >= $2 AND p.time < $3
               AND p.unit_id IN (%s)%s
             ORDER BY p.time, p.unit_id COLLATE "C\"""";
 
-    /** The fixes agency $1 may see between $2 and $3, in time order (then by unit). */
+    /** The fixes agency $1 may see from $2 to before $3, in time order (then by unit). One slice of a replay. */
     static final String REPLAY_ALL = REPLAY.formatted(VISIBLE, "");
 
     /** The same within the box $4..$7 (west, south, east, north); west east of east crosses the antimeridian. */

@@ -41,6 +41,7 @@ public final class PartitionVerticle extends VerticleBase {
     private final long checkMillis;
     private Pool pool;
     private boolean running;
+    private boolean indexing;
 
     public PartitionVerticle(Database database, Config config) {
         this.database = database;
@@ -50,41 +51,52 @@ public final class PartitionVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        pool = database.pool(vertx, 1);
-        vertx.setPeriodic(checkMillis, id -> run());
+        // Two connections: building the legacy partition's index may take minutes and must not hold up a round.
+        pool = database.pool(vertx, 2);
+        vertx.setPeriodic(checkMillis, id -> run().onComplete(ar -> buildIndexes()));
         // The first round runs before the node serves, but a failure (a busy table) only waits for the next round:
-        // inserts never depend on it, the default partition takes what no day partition does.
-        return run();
+        // inserts never depend on it, the default partition takes what no day partition does. The index build that
+        // follows a migration runs in the background.
+        return run().onComplete(ar -> buildIndexes());
     }
 
-    /** One round; never fails (a failure is logged and the next round tries again). */
+    /** One round: retention, then the partitions to make; each step fails alone, logged, and is tried next round. */
     Future<Void> run() {
         if (running) {
             return Future.succeededFuture();
         }
         running = true;
         Instant now = Instant.now();
-        return retention(now)
-                .compose(v -> defaultDays())
-                .compose(late -> {
+        return attempt("retention", retention(now))
+                .compose(v -> attempt("making partitions", defaultDays().compose(late -> {
                     List<LocalDate> wanted = new ArrayList<>(late);
                     wanted.addAll(DayPartitions.ahead(now, AHEAD_DAYS));
                     Future<Void> made = Future.succeededFuture();
                     for (LocalDate day : wanted) {
-                        made = made.compose(v -> make(day));
+                        made = made.compose(v2 -> make(day));
                     }
                     return made;
-                })
-                .compose(v -> indexes())
-                .recover(e -> {
-                    if (e instanceof PgException pg && LOCK_TIMEOUT.equals(pg.getSqlState())) {
-                        LOG.warn("position partitions: a table was busy, trying again in {} s", checkMillis / 1000);
-                    } else {
-                        LOG.warn("position partitions could not be kept: {}", e.getMessage());
-                    }
-                    return Future.succeededFuture();
-                })
+                })))
                 .onComplete(ar -> running = false);
+    }
+
+    private void buildIndexes() {
+        if (indexing) {
+            return;
+        }
+        indexing = true;
+        attempt("building indexes", indexes()).onComplete(ar -> indexing = false);
+    }
+
+    private Future<Void> attempt(String what, Future<Void> step) {
+        return step.recover(e -> {
+            if (e instanceof PgException pg && LOCK_TIMEOUT.equals(pg.getSqlState())) {
+                LOG.warn("position partitions, {}: a table was busy, trying again in {} s", what, checkMillis / 1000);
+            } else {
+                LOG.warn("position partitions, {} failed: {}", what, e.getMessage());
+            }
+            return Future.succeededFuture();
+        });
     }
 
     private Future<Void> retention(Instant now) {
