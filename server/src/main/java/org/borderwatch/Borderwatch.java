@@ -12,6 +12,7 @@ import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
 import org.borderwatch.dispatch.ArrivalVerticle;
+import org.borderwatch.history.PartitionVerticle;
 import org.borderwatch.http.HttpVerticle;
 import org.borderwatch.auth.AuthService;
 import org.borderwatch.auth.Sharing;
@@ -83,7 +84,9 @@ public final class Borderwatch {
 
     private Future<?> deploy(Doors node, Pool registryPool) {
         Config config = node.config();
-        return deploy(core, new TrackVerticle(node.database(), node.units(), config, node.cluster(), node.metrics()))
+        return deploy(core, new PartitionVerticle(node.database(), config))
+                .compose(id -> deploy(core, new TrackVerticle(node.database(), node.units(), config, node.cluster(),
+                        node.metrics())))
                 .compose(id -> deploy(core, new SilenceVerticle(node.database(), config, node.metrics())))
                 .compose(id -> deploy(core, new ArrivalVerticle(node.database(), config.arrivalMeters(),
                         node.metrics())))

@@ -59,6 +59,14 @@ import java.util.Map;
  * @param arrivalMeters     {@code BW_ARRIVAL_METERS}: an assigned unit this close to its alert has arrived
  * @param etaKmh            {@code BW_ETA_KMH}: the speed an ETA assumes per unit type when the unit reports none
  *                          (or crawls), {@code type:km/h} pairs
+ * @param retentionDays     {@code BW_RETENTION_DAYS}: positions older than this many days are dropped, a whole day's
+ *                          partition at a time; 0 keeps them forever
+ * @param trackGapSeconds   {@code BW_TRACK_GAP_SECONDS}: a silence longer than this between two fixes splits a
+ *                          history track into two lines, and ends a trip
+ * @param historyMaxDays    {@code BW_HISTORY_MAX_DAYS}: the longest time window one history request may ask for, so
+ *                          one request cannot read a year of a whole floor
+ * @param partitionCheckSeconds {@code BW_PARTITION_CHECK_SECONDS}: how often a node makes the position partitions of
+ *                          the coming days and applies retention (also once at start)
  */
 public record Config(
         int httpPort,
@@ -92,7 +100,11 @@ public record Config(
         int incidentMeters,
         int incidentSeconds,
         int arrivalMeters,
-        Map<String, Double> etaKmh) {
+        Map<String, Double> etaKmh,
+        int retentionDays,
+        int trackGapSeconds,
+        int historyMaxDays,
+        int partitionCheckSeconds) {
 
     /** ETA speeds when BW_ETA_KMH names none: a patrol car on tracks, a walker, a patrol boat, a small drone. */
     public static final String DEFAULT_ETA_KMH = "vehicle:50,foot:5,boat:30,drone:60";
@@ -142,7 +154,11 @@ public record Config(
                 intVar(env, "BW_INCIDENT_METERS", 500),
                 intVar(env, "BW_INCIDENT_SECONDS", 300),
                 intVar(env, "BW_ARRIVAL_METERS", 100),
-                etaVar(stringVar(env, "BW_ETA_KMH", DEFAULT_ETA_KMH)));
+                etaVar(stringVar(env, "BW_ETA_KMH", DEFAULT_ETA_KMH)),
+                atLeast(env, "BW_RETENTION_DAYS", 0, 0),
+                atLeast(env, "BW_TRACK_GAP_SECONDS", 300, 1),
+                atLeast(env, "BW_HISTORY_MAX_DAYS", 31, 1),
+                atLeast(env, "BW_PARTITION_CHECK_SECONDS", 3600, 1));
     }
 
     private static String stringVar(Map<String, String> env, String name, String fallback) {
@@ -160,6 +176,14 @@ public record Config(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'", e);
         }
+    }
+
+    private static int atLeast(Map<String, String> env, String name, int fallback, int min) {
+        int value = intVar(env, name, fallback);
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
+        }
+        return value;
     }
 
     private static double positiveDoubleVar(Map<String, String> env, String name, double fallback) {

@@ -25,6 +25,7 @@ import org.borderwatch.db.DatabaseProbe;
 import org.borderwatch.dispatch.DispatchApi;
 import org.borderwatch.geofence.GeofenceApi;
 import org.borderwatch.geofence.GeofenceStore;
+import org.borderwatch.history.HistoryApi;
 import org.borderwatch.ingest.PositionApi;
 import org.borderwatch.ingest.PositionIngest;
 import org.borderwatch.live.LiveHub;
@@ -58,6 +59,8 @@ public final class HttpVerticle extends VerticleBase {
     private final Drain drain;
     private Pool pool;
     private DatabaseProbe probe;
+    /** History queries and exports hold a connection for as long as their answer streams: a pool of their own. */
+    private Pool historyPool;
     private HttpServer server;
 
     public HttpVerticle(Config config, Database database, UnitRegistry registry, Metrics metrics,
@@ -75,6 +78,7 @@ public final class HttpVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         pool = database.pool(vertx, 4);
+        historyPool = database.pool(vertx, 4);
         UnitStore units = new UnitStore(vertx, pool, registry, config.staleSeconds());
         probe = new DatabaseProbe(database);
         metrics.gauge("bw_database_up", "1 while this node reaches PostgreSQL (probed every second), else 0",
@@ -122,6 +126,7 @@ public final class HttpVerticle extends VerticleBase {
         new WebhookApi(pool, new WebhookTargets(config.webhookAllowPrivate())).mount(router);
         new AlertSockets(vertx, pool, metrics, sharing, drain).mount(router);
         new SharingApi(vertx, pool, sharing).mount(router);
+        new HistoryApi(historyPool, registry, sharing, config).mount(router);
         live.mount(router);
         router.route("/api/*").handler(ctx -> Responses.fail(ctx, ApiException.notFound("route")));
         router.route("/api/*").failureHandler(Responses::onFailure);
@@ -145,6 +150,6 @@ public final class HttpVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-        return closed.compose(v -> probe.stop()).compose(v -> pool.close());
+        return closed.compose(v -> probe.stop()).compose(v -> pool.close()).compose(v -> historyPool.close());
     }
 }

@@ -95,4 +95,17 @@ class ConfigTest {
         assertThat(options.getDatabase()).isEqualTo("track");
         assertThatThrownBy(() -> Database.fromUrl("mysql://x@y/z")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void historySettingsHaveTheContractsDefaultsAndRefuseNonsense() {
+        Config defaults = Config.from(Map.of());
+        assertThat(defaults.retentionDays()).isZero();
+        assertThat(defaults.trackGapSeconds()).isEqualTo(300);
+        assertThat(defaults.historyMaxDays()).isEqualTo(31);
+        assertThat(Config.from(Map.of("BW_RETENTION_DAYS", "90")).retentionDays()).isEqualTo(90);
+        assertThatThrownBy(() -> Config.from(Map.of("BW_RETENTION_DAYS", "-1")))
+                .hasMessageContaining("BW_RETENTION_DAYS");
+        assertThatThrownBy(() -> Config.from(Map.of("BW_TRACK_GAP_SECONDS", "0")))
+                .hasMessageContaining("BW_TRACK_GAP_SECONDS");
+    }
 }

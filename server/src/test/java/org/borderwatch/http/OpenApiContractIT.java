@@ -100,7 +100,9 @@ class OpenApiContractIT {
 
     /**
      * The document as vertx-openapi reads it. Its 5.0 line cannot load a request body in a media type it has no
-     * parser for, so NDJSON is left out here: this test validates responses, never requests.
+     * parser for, so NDJSON is left out here: this test validates responses, never requests. Nor does it take
+     * responses in the export formats (GPX, KML, CSV, NDJSON, GeoJSON's own type): those are left out too and
+     * remembered in {@link #EXPORTS}, where {@link #conform} checks them itself.
      */
     private static JsonObject loadDocument() throws Exception {
         Map<String, Object> yaml = new Yaml().load(Files.readString(DOCUMENT));
@@ -109,13 +111,41 @@ class OpenApiContractIT {
         for (String path : paths.fieldNames()) {
             JsonObject item = paths.getJsonObject(path);
             for (String method : item.fieldNames()) {
-                if (item.getValue(method) instanceof JsonObject op && op.getJsonObject("requestBody") != null) {
+                if (!(item.getValue(method) instanceof JsonObject op)) {
+                    continue;
+                }
+                if (op.getJsonObject("requestBody") != null) {
                     op.getJsonObject("requestBody").getJsonObject("content").remove("application/x-ndjson");
+                }
+                JsonObject responses = op.getJsonObject("responses", new JsonObject());
+                for (String status : responses.fieldNames()) {
+                    JsonObject content = responses.getValue(status) instanceof JsonObject response
+                            ? response.getJsonObject("content") : null;
+                    if (content == null) {
+                        continue;
+                    }
+                    for (String type : Set.copyOf(content.fieldNames())) {
+                        if (type != null && EXPORT_TYPES.contains(type)) {
+                            content.remove(type);
+                            EXPORTS.computeIfAbsent(op.getString("operationId") + " " + status,
+                                    key -> new TreeSet<>()).add(type);
+                        }
+                    }
+                    if (content.isEmpty()) {
+                        // Only export formats: the validator still needs the status, with no body to check.
+                        responses.getJsonObject(status).remove("content");
+                    }
                 }
             }
         }
         return new JsonObject(document.encode()); // plain JSON all the way down, as the library reads it
     }
+
+    /** Media types the validator has no parser for; answers in them are held to the document by {@link #conform}. */
+    private static final Set<String> EXPORT_TYPES = Set.of("application/geo+json", "application/gpx+xml",
+            "application/vnd.google-earth.kml+xml", "text/csv", "application/x-ndjson");
+    /** Export media types the document declares, by "operationId status". */
+    private static final Map<String, Set<String>> EXPORTS = new TreeMap<>();
 
     private String user(String username, String role) throws Exception {
         call(HttpMethod.POST, "/api/v1/users", admin, new JsonObject().put("username", username)
@@ -190,8 +220,19 @@ class OpenApiContractIT {
         Map<String, String> headerMap = new HashMap<>();
         headers.forEach(header -> headerMap.put(header.getKey(), header.getValue()));
         boolean empty = body == null || body.length() == 0;
-        ValidatableResponse response = ValidatableResponse.create(status, headerMap, empty ? null : body,
-                mediaType(headers.get("Content-Type")));
+        String type = mediaType(headers.get("Content-Type"));
+        if (type != null && EXPORT_TYPES.contains(type)) {
+            assertThat(EXPORTS.getOrDefault(operation.getOperationId() + " " + status, Set.of()))
+                    .as("%s %s answered %d in %s, which %s does not declare", method, uri, status, type, DOCUMENT)
+                    .contains(type);
+            if (type.equals("application/geo+json")) {
+                type = "application/json"; // the same schema is declared for both; validate the body by it
+            } else {
+                seen.computeIfAbsent(operation.getOperationId(), id -> new TreeSet<>()).add(status);
+                return;
+            }
+        }
+        ValidatableResponse response = ValidatableResponse.create(status, headerMap, empty ? null : body, type);
         try {
             TestNode.await(validator.validate(response, operation.getOperationId()));
         } catch (ExecutionException e) {
@@ -632,6 +673,51 @@ class OpenApiContractIT {
         badRequest("action", HttpMethod.GET, "/api/v1/audit?action=teleport", admin, null);
         expect(401, HttpMethod.GET, "/api/v1/audit", null, null);
         expect(403, HttpMethod.GET, "/api/v1/audit", viewer, null);
+    }
+
+    @Test
+    @Order(6)
+    void history() throws Exception {
+        String window = "from=" + recent(3600) + "&to=" + recent(0);
+        String tracks = "/api/v1/history/tracks?unitIds=UAV-07,TRK-01&" + window;
+        JsonObject collection = expect(200, HttpMethod.GET, tracks, viewer, null).bodyAsJsonObject();
+        assertThat(collection.getJsonArray("features")).hasSize(2);
+        expect(200, HttpMethod.GET, tracks + "&simplify=5&format=geojson", viewer, null);
+        for (String format : List.of("gpx", "kml", "csv")) {
+            assertThat(expect(200, HttpMethod.GET, tracks + "&format=" + format, viewer, null)
+                    .getHeader("Content-Disposition")).startsWith("attachment;");
+        }
+        badRequest("to", HttpMethod.GET, "/api/v1/history/tracks?unitIds=UAV-07&from=" + recent(3600), viewer, null);
+        badRequest("format", HttpMethod.GET, tracks + "&format=shp", viewer, null);
+        expect(404, HttpMethod.GET, "/api/v1/history/tracks?unitIds=GHOST-1&" + window, viewer, null);
+        expect(401, HttpMethod.GET, tracks, null, null);
+        expect(403, HttpMethod.GET, tracks, uavKey, null);
+
+        JsonObject zone = new JsonObject().put("geometry", square("Zone").getJsonObject("geometry"))
+                .put("from", recent(3600)).put("to", recent(0));
+        expect(200, HttpMethod.POST, "/api/v1/history/within", viewer, zone);
+        expect(200, HttpMethod.POST, "/api/v1/history/within?format=gpx", viewer, zone);
+        expect(200, HttpMethod.POST, "/api/v1/history/within?format=geojson", viewer, zone);
+        badRequest("geometry", HttpMethod.POST, "/api/v1/history/within", viewer, zone.copy().put("geometry",
+                new JsonObject().put("type", "Point").put("coordinates", new JsonArray().add(-106.4).add(31.7))));
+        expect(401, HttpMethod.POST, "/api/v1/history/within", null, zone);
+        expect(403, HttpMethod.POST, "/api/v1/history/within", uavKey, zone);
+
+        String replay = "/api/v1/history/replay?" + window;
+        assertThat(expect(200, HttpMethod.GET, replay + "&bbox=-107,31,-106,32", viewer, null).bodyAsString())
+                .contains("\"unitId\":\"UAV-07\"");
+        badRequest("bbox", HttpMethod.GET, replay + "&bbox=west", viewer, null);
+        expect(401, HttpMethod.GET, replay, null, null);
+        expect(403, HttpMethod.GET, replay, uavKey, null);
+
+        for (String report : List.of("trips", "stops")) {
+            String uri = "/api/v1/history/" + report + "?unitId=UAV-07&" + window;
+            expect(200, HttpMethod.GET, uri + "&stopSpeed=0.5&stopSeconds=120", viewer, null);
+            badRequest("stopSeconds", HttpMethod.GET, uri + "&stopSeconds=-3", viewer, null);
+            expect(404, HttpMethod.GET, "/api/v1/history/" + report + "?unitId=GHOST-1&" + window, viewer, null);
+            expect(401, HttpMethod.GET, uri, null, null);
+            expect(403, HttpMethod.GET, uri, uavKey, null);
+        }
     }
 
     @Test

@@ -1,0 +1,193 @@
+package org.borderwatch.history;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PreparedStatement;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowStream;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
+import org.borderwatch.http.Responses;
+import org.borderwatch.ops.LogLimit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Streams one query's rows into a response through a {@link RowWriter}: a cursor fetches {@value #FETCH} rows at a
+ * time, the output goes out in chunks of about {@value #CHUNK_BYTES} bytes, and the cursor pauses while the client is
+ * slower than the database, so the memory a request holds stays flat whatever the size of the answer.
+ *
+ * <p>The status is sent with the first chunk: a failure before it (a bad zone PostGIS refuses, the database down) is
+ * an ordinary JSON error; a failure after it can only cut the response short, which the client sees as a broken
+ * transfer rather than a complete file.
+ */
+final class CursorStream {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CursorStream.class);
+    private static final LogLimit BROKEN = new LogLimit(LOG, "history streams", 10);
+    static final int FETCH = 2000;
+    static final int CHUNK_BYTES = 64 * 1024;
+
+    private final RoutingContext ctx;
+    private final HttpServerResponse response;
+    private final RowWriter writer;
+    private final String attachment;
+    private SqlConnection conn;
+    private Transaction tx;
+    private RowStream<Row> rows;
+    private Buffer out = Buffer.buffer(CHUNK_BYTES + 1024);
+    private boolean started;
+    private boolean done;
+
+    private CursorStream(RoutingContext ctx, RowWriter writer, String attachment) {
+        this.ctx = ctx;
+        this.response = ctx.response();
+        this.writer = writer;
+        this.attachment = attachment;
+    }
+
+    /**
+     * Answers {@code ctx} with {@code sql}'s rows as {@code writer} writes them; {@code attachment}, when not null, is
+     * the file name a browser saves the answer under.
+     */
+    static void send(RoutingContext ctx, Pool pool, String sql, Tuple params, RowWriter writer, String attachment) {
+        send(ctx, pool, sql, List.of(params), writer, attachment);
+    }
+
+    /**
+     * The same for a query run once per parameter set, one after the other, into one answer: a long window read as
+     * consecutive slices, so the database sorts one slice at a time and the first byte leaves after the first.
+     */
+    static void send(RoutingContext ctx, Pool pool, String sql, List<Tuple> slices, RowWriter writer,
+                     String attachment) {
+        new CursorStream(ctx, writer, attachment).start(pool, sql, slices.iterator());
+    }
+
+    private void start(Pool pool, String sql, Iterator<Tuple> slices) {
+        // A client that goes away ends the query: the cursor is closed and the connection returned.
+        response.closeHandler(v -> finish(null));
+        writer.head(out);
+        pool.getConnection()
+                .compose(c -> {
+                    conn = c;
+                    // A cursor lives as long as its transaction; this one only reads.
+                    return done ? gone() : c.begin();
+                })
+                .compose(t -> {
+                    tx = t;
+                    return done ? gone() : conn.prepare(sql);
+                })
+                .onSuccess(statement -> {
+                    if (done) {
+                        release();
+                        return;
+                    }
+                    next(statement, slices);
+                })
+                .onFailure(this::finish);
+    }
+
+    /** Streams the next slice's rows, or ends the answer after the last. */
+    private void next(PreparedStatement statement, Iterator<Tuple> slices) {
+        if (!slices.hasNext()) {
+            writer.tail(out);
+            finish(null);
+            return;
+        }
+        rows = statement.createStream(FETCH, slices.next());
+        rows.exceptionHandler(this::finish);
+        rows.endHandler(v -> {
+            if (!done) {
+                next(statement, slices);
+            }
+        });
+        rows.handler(this::row);
+    }
+
+    private void row(Row row) {
+        if (done) {
+            return;
+        }
+        writer.row(row, out);
+        if (out.length() >= CHUNK_BYTES) {
+            flush();
+            if (response.writeQueueFull()) {
+                rows.pause();
+                response.drainHandler(v -> {
+                    if (!done) {
+                        rows.resume();
+                    }
+                });
+            }
+        }
+    }
+
+    private void flush() {
+        if (!started) {
+            started = true;
+            headers().setChunked(true);
+        }
+        response.write(out);
+        out = Buffer.buffer(CHUNK_BYTES + 1024);
+    }
+
+    private HttpServerResponse headers() {
+        response.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, writer.contentType());
+        if (attachment != null) {
+            response.putHeader("Content-Disposition", "attachment; filename=\"" + attachment + "\"");
+        }
+        return response;
+    }
+
+    /** Ends the response (with the rest, or the error) and gives back the cursor and the connection, once. */
+    private void finish(Throwable failure) {
+        if (done) {
+            return;
+        }
+        done = true;
+        if (failure == null && !response.closed() && !response.ended()) {
+            if (started) {
+                response.end(out);
+            } else {
+                headers().end(out);
+            }
+        } else if (failure != null && !response.closed() && !response.ended()) {
+            if (started) {
+                BROKEN.warn("{} {} cut short after it began: {}", ctx.request().method(), ctx.request().path(),
+                        failure.getMessage());
+                response.reset();
+            } else {
+                Responses.fail(ctx, failure);
+            }
+        }
+        out = null;
+        release();
+    }
+
+    /** The client left while the query was being set up: what was set up so far goes back. */
+    private <T> Future<T> gone() {
+        release();
+        return Future.failedFuture("the client went away");
+    }
+
+    /** Closes the cursor, ends the transaction and returns the connection; what is not there yet is left alone. */
+    private void release() {
+        RowStream<Row> stream = rows;
+        Transaction transaction = tx;
+        SqlConnection connection = conn;
+        rows = null;
+        tx = null;
+        conn = null;
+        Future<Void> closed = stream == null ? Future.succeededFuture() : stream.close();
+        closed.eventually(() -> transaction == null ? Future.succeededFuture() : transaction.rollback())
+                .eventually(() -> connection == null ? Future.succeededFuture() : connection.close());
+    }
+}

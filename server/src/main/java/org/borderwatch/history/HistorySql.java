@@ -1,0 +1,155 @@
+package org.borderwatch.history;
+
+/**
+ * Statements of the history endpoints (API.md §11). Every one filters by what the viewer may see with the SQL twin of
+ * the visibility rule ({@code bw_sees_unit}, sql/V003), asked once per unit rather than once per row, and bounds time
+ * so that only the partitions of the window are read.
+ */
+final class HistorySql {
+
+    /** The units agency $1 may see. */
+    private static final String VISIBLE = """
+            SELECT u.id FROM units u WHERE bw_sees_unit($1, u.agency, u.type, u.id)""";
+
+    /** The zone of a zone query, $2 as GeoJSON, flat, in WGS 84. */
+    private static final String ZONE = "ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON($2)), 4326)";
+
+    /** What PostGIS thinks of a submitted zone before it is used. */
+    static final String INSPECT_ZONE = """
+            SELECT ST_IsEmpty(g) AS empty, ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason,
+                   ST_NPoints(g) AS points,
+                   ST_XMin(g) AS xmin, ST_XMax(g) AS xmax, ST_YMin(g) AS ymin, ST_YMax(g) AS ymax
+            FROM (SELECT ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON($1)), 4326) AS g) s""";
+
+    /** Which units agency $1 may see had fixes inside zone $2 between $3 and $4: first, last and how many. */
+    static final String WITHIN = """
+            SELECT p.unit_id, min(p.time) AS first, max(p.time) AS last, count(*) AS fixes
+            FROM positions p
+            WHERE p.time >= $3 AND p.time <= $4
+              AND ST_Intersects(p.geom, %s)
+              AND p.unit_id IN (%s)
+            GROUP BY p.unit_id
+            ORDER BY p.unit_id COLLATE "C\"""".formatted(ZONE, VISIBLE);
+
+    /**
+     * Columns are read by position ({@link ReplayWriter}), times as epoch milliseconds: a replay decodes hundreds of
+     * thousands of rows, and a number is cheaper to decode than a timestamp.
+     */
+    private static final String REPLAY = """
+            SELECT p.unit_id, (extract(epoch FROM p.time) * 1000)::int8 AS time_ms, ST_Y(p.geom) AS lat,
+                   ST_X(p.geom) AS lon, p.alt, p.speed, p.heading, p.accuracy, p.battery,
+                   p.attributes::text AS attributes
+            FROM positions p
+            WHERE p.time >= $2 AND p.time < $3
+              AND p.unit_id IN (%s)%s
+            ORDER BY p.time, p.unit_id COLLATE "C\"""";
+
+    /** The fixes agency $1 may see from $2 to before $3, in time order (then by unit). One slice of a replay. */
+    static final String REPLAY_ALL = REPLAY.formatted(VISIBLE, "");
+
+    /** The same within the box $4..$7 (west, south, east, north); west east of east crosses the antimeridian. */
+    static final String REPLAY_BOX = REPLAY.formatted(VISIBLE, """
+
+              AND CASE WHEN $4::float8 <= $6::float8
+                       THEN p.geom && ST_MakeEnvelope($4::float8, $5::float8, $6::float8, $7::float8, 4326)
+                       ELSE p.geom && ST_MakeEnvelope($4::float8, $5::float8, 180, $7::float8, 4326)
+                            OR p.geom && ST_MakeEnvelope(-180, $5::float8, $6::float8, $7::float8, 4326) END""");
+
+    /** One unit's fixes $1 between $2 and $3 in time order, for trips and stops. */
+    static final String MOTION = """
+            SELECT time, ST_Y(geom) AS lat, ST_X(geom) AS lon, speed
+            FROM positions
+            WHERE unit_id = $1 AND time >= $2 AND time <= $3
+            ORDER BY time""";
+
+    /**
+     * Fixes of the units $2 between $3 and $4: the source of track exports. The caller has checked that agency $1
+     * sees each unit; the query holds to it as well.
+     */
+    static final String TRACK_SOURCE = """
+            SELECT unit_id, time, geom, alt, speed, heading
+            FROM positions
+            WHERE unit_id = ANY($2::text[]) AND time >= $3 AND time <= $4
+              AND unit_id IN (%s)""".formatted(VISIBLE);
+
+    /** Fixes inside zone $2 between $3 and $4 of the units agency $1 may see: the source of zone exports. */
+    static final String ZONE_SOURCE = """
+            SELECT p.unit_id, p.time, p.geom, p.alt, p.speed, p.heading
+            FROM positions p
+            WHERE p.time >= $3 AND p.time <= $4
+              AND ST_Intersects(p.geom, %s)
+              AND p.unit_id IN (%s)""".formatted(ZONE, VISIBLE);
+
+    private HistorySql() {
+    }
+
+    /**
+     * The vertices of tracks made of {@code source}'s fixes, one row each, in the order the exporters write them: by
+     * unit, line ({@code seg}, a new one after a silence longer than $5 seconds) and time ({@code idx} within the
+     * line). Each row carries its line's first and last time ({@code seg_start}, {@code seg_end}) and the unit's last
+     * line number ({@code last_seg}), which the writers need before the line's vertices.
+     *
+     * <p>With {@code simplify}, each line is simplified by Douglas-Peucker ({@code ST_Simplify}, which keeps M, unlike
+     * the GEOS-based ST_SimplifyPreserveTopology) to a tolerance of $6 metres, measured in the UTM zone of the line's
+     * start; M carries the vertex number, so the kept vertices are the original fixes, with their own times and
+     * coordinates, not reprojected ones. A line never collapses below two vertices.
+     *
+     * <p>Columns, read by position ({@link Vertex#of}): part, unit_id, seg, idx, time_ms, lon, lat, alt, speed,
+     * heading, seg_start_ms, seg_end_ms, last_seg; times as epoch milliseconds.
+     *
+     * <p>With {@code twoParts}, every vertex comes twice: first with {@code part} 0 for the coordinates, then, after
+     * all of the unit's, with {@code part} 1 for its times. GeoJSON has the times apart from the coordinates, and this
+     * way PostgreSQL orders them, not the server's memory.
+     */
+    static String vertices(String source, boolean simplify, boolean twoParts) {
+        String kept = simplify ? """
+                ,
+                lines AS (
+                    SELECT unit_id, seg,
+                           ST_SetSRID(ST_MakeLine(ST_MakePointM(ST_X(geom), ST_Y(geom), idx) ORDER BY idx), 4326)
+                               AS line
+                    FROM numbered
+                    GROUP BY unit_id, seg
+                ),
+                kept AS (
+                    SELECT l.unit_id, l.seg, ST_M(d.geom)::bigint AS idx
+                    FROM lines l
+                    CROSS JOIN LATERAL (SELECT CASE WHEN ST_Y(ST_StartPoint(l.line)) >= 0 THEN 32600 ELSE 32700 END
+                                               + least(60, greatest(1, floor((ST_X(ST_StartPoint(l.line)) + 180) / 6)
+                                                                       ::int + 1)) AS srid) utm
+                    CROSS JOIN LATERAL ST_DumpPoints(CASE WHEN ST_NPoints(l.line) > 2
+                        THEN ST_Simplify(ST_Transform(l.line, utm.srid), $6, true) ELSE l.line END) d
+                )""" : "";
+        String join = simplify ? "JOIN kept k ON k.unit_id = n.unit_id AND k.seg = n.seg AND k.idx = n.idx" : "";
+        String parts = twoParts
+                ? "(SELECT 0 AS part, * FROM vertices UNION ALL SELECT 1 AS part, * FROM vertices)"
+                : "(SELECT 0 AS part, * FROM vertices)";
+        return """
+                WITH source AS (%s),
+                broken AS (
+                    SELECT unit_id, time, geom, alt, speed, heading,
+                           CASE WHEN time - lag(time) OVER (PARTITION BY unit_id ORDER BY time)
+                                     > make_interval(secs => $5) THEN 1 ELSE 0 END AS breaks
+                    FROM source
+                ),
+                segmented AS (
+                    SELECT *, sum(breaks) OVER (PARTITION BY unit_id ORDER BY time) AS seg FROM broken
+                ),
+                numbered AS (
+                    SELECT unit_id, seg, row_number() OVER (PARTITION BY unit_id, seg ORDER BY time) AS idx,
+                           time, geom, alt, speed, heading
+                    FROM segmented
+                )%s,
+                vertices AS MATERIALIZED (
+                    SELECT n.unit_id, n.seg, n.idx, (extract(epoch FROM n.time) * 1000)::int8 AS time_ms,
+                           ST_X(n.geom) AS lon, ST_Y(n.geom) AS lat, n.alt, n.speed, n.heading,
+                           (extract(epoch FROM min(n.time) OVER line) * 1000)::int8 AS seg_start_ms,
+                           (extract(epoch FROM max(n.time) OVER line) * 1000)::int8 AS seg_end_ms,
+                           max(n.seg) OVER (PARTITION BY n.unit_id) AS last_seg
+                    FROM numbered n %s
+                    WINDOW line AS (PARTITION BY n.unit_id, n.seg)
+                )
+                SELECT * FROM %s passes
+                ORDER BY unit_id COLLATE "C", part, seg, idx""".formatted(source, kept, join, parts);
+    }
+}
