@@ -21,8 +21,10 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -109,11 +111,22 @@ public final class TestNode {
         return fresh(Map.of());
     }
 
-    public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /**
+     * A port nobody listens on, never one handed out before in this JVM: a test takes several (MQTT, CoT, then the
+     * node's HTTP) before any is bound, and the kernel may offer a free port twice; an HTTP request sent to the CoT
+     * port then fails with a closed connection.
+     */
+    public static synchronized int freePort() throws IOException {
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
         }
     }
+
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
     public static <T> T await(Future<T> future) throws Exception {
         return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
