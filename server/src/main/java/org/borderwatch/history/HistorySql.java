@@ -21,39 +21,52 @@ final class HistorySql {
                    ST_XMin(g) AS xmin, ST_XMax(g) AS xmax, ST_YMin(g) AS ymin, ST_YMax(g) AS ymax
             FROM (SELECT ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON($1)), 4326) AS g) s""";
 
+    /**
+     * The window's fixes are read in a subquery of their own ({@code OFFSET 0} keeps PostgreSQL from merging it), and
+     * only then matched against the visible units: else the planner likes to probe positions once per unit through
+     * the primary key, thousands of index scans and random reads, where reading the window through the BRIN index on
+     * time is one sequential pass (measured at 100 million rows: 17.5 s against a few hundred ms for a day's zone
+     * query, see BENCHMARKS.md).
+     */
+    private static final String FENCE = "OFFSET 0";
+
     /** Which units agency $1 may see had fixes inside zone $2 between $3 and $4: first, last and how many. */
     static final String WITHIN = """
-            SELECT p.unit_id, min(p.time) AS first, max(p.time) AS last, count(*) AS fixes
-            FROM positions p
-            WHERE p.time >= $3 AND p.time <= $4
-              AND ST_Intersects(p.geom, %s)
-              AND p.unit_id IN (%s)
-            GROUP BY p.unit_id
-            ORDER BY p.unit_id COLLATE "C\"""".formatted(ZONE, VISIBLE);
+            SELECT f.unit_id, min(f.time) AS first, max(f.time) AS last, count(*) AS fixes
+            FROM (SELECT p.unit_id, p.time
+                  FROM positions p
+                  WHERE p.time >= $3 AND p.time <= $4 AND ST_Intersects(p.geom, %s)
+                  %s) f
+            WHERE f.unit_id IN (%s)
+            GROUP BY f.unit_id
+            ORDER BY f.unit_id COLLATE "C\"""".formatted(ZONE, FENCE, VISIBLE);
 
     /**
      * Columns are read by position ({@link ReplayWriter}), times as epoch milliseconds: a replay decodes hundreds of
      * thousands of rows, and a number is cheaper to decode than a timestamp.
      */
     private static final String REPLAY = """
-            SELECT p.unit_id, (extract(epoch FROM p.time) * 1000)::int8 AS time_ms, ST_Y(p.geom) AS lat,
-                   ST_X(p.geom) AS lon, p.alt, p.speed, p.heading, p.accuracy, p.battery,
-                   p.attributes::text AS attributes
-            FROM positions p
-            WHERE p.time >= $2 AND p.time < $3
-              AND p.unit_id IN (%s)%s
-            ORDER BY p.time, p.unit_id COLLATE "C\"""";
+            SELECT f.unit_id, (extract(epoch FROM f.time) * 1000)::int8 AS time_ms, ST_Y(f.geom) AS lat,
+                   ST_X(f.geom) AS lon, f.alt, f.speed, f.heading, f.accuracy, f.battery,
+                   f.attributes::text AS attributes
+            FROM (SELECT p.unit_id, p.time, p.geom, p.alt, p.speed, p.heading, p.accuracy, p.battery, p.attributes
+                  FROM positions p
+                  WHERE p.time >= $2 AND p.time < $3%s
+                  %s) f
+            WHERE f.unit_id IN (%s)
+            ORDER BY f.time, f.unit_id COLLATE "C\"""";
 
     /** The fixes agency $1 may see from $2 to before $3, in time order (then by unit). One slice of a replay. */
-    static final String REPLAY_ALL = REPLAY.formatted(VISIBLE, "");
+    static final String REPLAY_ALL = REPLAY.formatted("", FENCE, VISIBLE);
 
     /** The same within the box $4..$7 (west, south, east, north); west east of east crosses the antimeridian. */
-    static final String REPLAY_BOX = REPLAY.formatted(VISIBLE, """
+    static final String REPLAY_BOX = REPLAY.formatted("""
 
-              AND CASE WHEN $4::float8 <= $6::float8
-                       THEN p.geom && ST_MakeEnvelope($4::float8, $5::float8, $6::float8, $7::float8, 4326)
-                       ELSE p.geom && ST_MakeEnvelope($4::float8, $5::float8, 180, $7::float8, 4326)
-                            OR p.geom && ST_MakeEnvelope(-180, $5::float8, $6::float8, $7::float8, 4326) END""");
+                    AND CASE WHEN $4::float8 <= $6::float8
+                             THEN p.geom && ST_MakeEnvelope($4::float8, $5::float8, $6::float8, $7::float8, 4326)
+                             ELSE p.geom && ST_MakeEnvelope($4::float8, $5::float8, 180, $7::float8, 4326)
+                                  OR p.geom && ST_MakeEnvelope(-180, $5::float8, $6::float8, $7::float8, 4326) END""",
+            FENCE, VISIBLE);
 
     /** One unit's fixes $1 between $2 and $3 in time order, for trips and stops. */
     static final String MOTION = """
@@ -74,11 +87,12 @@ final class HistorySql {
 
     /** Fixes inside zone $2 between $3 and $4 of the units agency $1 may see: the source of zone exports. */
     static final String ZONE_SOURCE = """
-            SELECT p.unit_id, p.time, p.geom, p.alt, p.speed, p.heading
-            FROM positions p
-            WHERE p.time >= $3 AND p.time <= $4
-              AND ST_Intersects(p.geom, %s)
-              AND p.unit_id IN (%s)""".formatted(ZONE, VISIBLE);
+            SELECT f.unit_id, f.time, f.geom, f.alt, f.speed, f.heading
+            FROM (SELECT p.unit_id, p.time, p.geom, p.alt, p.speed, p.heading
+                  FROM positions p
+                  WHERE p.time >= $3 AND p.time <= $4 AND ST_Intersects(p.geom, %s)
+                  %s) f
+            WHERE f.unit_id IN (%s)""".formatted(ZONE, FENCE, VISIBLE);
 
     private HistorySql() {
     }
