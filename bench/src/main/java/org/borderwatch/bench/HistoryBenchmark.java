@@ -285,7 +285,7 @@ public final class HistoryBenchmark {
         explain(pool, "zone", HistoryPlans.within(), Tuple.of("root", box.encode(), Times.utc(hour),
                 Times.utc(hourEnd)));
         explain(pool, "replay", HistoryPlans.replay(), Tuple.of("root", Times.utc(hour),
-                Times.utc(hour.plus(Duration.ofMinutes(15)))));
+                Times.utc(hour.plus(Duration.ofMinutes(5)))));
         explain(pool, "zone-day", HistoryPlans.within(), Tuple.of("root", box.encode(), Times.utc(dayStart),
                 Times.utc(dayEnd)));
         explain(pool, "gpx", HistoryPlans.track(false), Tuple.of("root", new String[]{unit}, Times.utc(dayStart),
