@@ -122,7 +122,8 @@ public final class HistoryBenchmark {
 
     private static void load(Pool pool, long rows, LocalDate firstDay, boolean reuse) throws Exception {
         long present = await(pool.query("SELECT count(*) FROM positions").execute()).iterator().next().getLong(0);
-        if (reuse && present == rows) {
+        long generated = rows / DAYS / UNITS * UNITS * DAYS;
+        if (reuse && present == generated) {
             note("reusing the %,d positions already loaded", present);
             return;
         }
@@ -178,7 +179,7 @@ public final class HistoryBenchmark {
 
     // ---- queries ----
 
-    private record Timing(double firstMs, double medianMs, double maxMs, long bytes, double firstByteMs) {
+    private record Timing(double firstMs, double medianMs, double maxMs, long bytes, Timing firstByte) {
     }
 
     private static void queries(Vertx vertx, Pool pool, String dbUrl, LocalDate firstDay) throws Exception {
@@ -265,14 +266,13 @@ public final class HistoryBenchmark {
         // Not a target: what a long zone query costs without a spatial index on positions (see the ingest figures).
         JsonObject dayZone = zone.copy().put("from", dayStart.toString()).put("to", dayEnd.toString());
         report("one-day zone query, 10 km x 10 km (for scale)", time(http, HttpMethod.POST,
-                "/api/v1/history/within", token, dayZone.encode()));
+                "/api/v1/history/within", token, dayZone.encode(), 2));
 
         String replay = "/api/v1/history/replay?from=" + hour + "&to=" + hourEnd;
         long rssBefore = peakRssMb(node);
         Timing t3 = time(http, HttpMethod.GET, replay, token, null);
         long lines = count(http, replay, token);
-        report("one-hour replay, every unit, first byte (" + lines + " positions)",
-                new Timing(t3.firstByteMs, t3.firstByteMs, t3.firstByteMs, t3.bytes, t3.firstByteMs));
+        report("one-hour replay, every unit, first byte (" + lines + " positions)", t3.firstByte());
         report("one-hour replay, every unit, whole (" + t3.bytes / 1024 / 1024 + " MB NDJSON)", t3);
         note("  node JVM: -Xmx%dm; peak resident memory %,d MB before the replays, %,d MB after %d of them",
                 NODE_HEAP_MB, rssBefore, peakRssMb(node), RUNS + 2);
@@ -285,7 +285,7 @@ public final class HistoryBenchmark {
         explain(pool, "zone", HistoryPlans.within(), Tuple.of("root", box.encode(), Times.utc(hour),
                 Times.utc(hourEnd)));
         explain(pool, "replay", HistoryPlans.replay(), Tuple.of("root", Times.utc(hour),
-                Times.utc(hour.plus(Duration.ofMinutes(15)))));
+                Times.utc(hour.plus(Duration.ofMinutes(5)))));
         explain(pool, "zone-day", HistoryPlans.within(), Tuple.of("root", box.encode(), Times.utc(dayStart),
                 Times.utc(dayEnd)));
         explain(pool, "gpx", HistoryPlans.track(false), Tuple.of("root", new String[]{unit}, Times.utc(dayStart),
@@ -314,13 +314,18 @@ public final class HistoryBenchmark {
                 .compose(HttpClientResponse::body)).toString();
     }
 
-    /** The first of {@link #RUNS} + 1 runs, and the median and max of the others; bytes are counted, not kept. */
+    /** The first of {@code runs} + 1 runs, and the median and max of the others; bytes are counted, not kept. */
     private static Timing time(HttpClient http, HttpMethod method, String uri, String token, String body)
             throws Exception {
-        double[] ms = new double[RUNS + 1];
-        double firstByte = 0;
+        return time(http, method, uri, token, body, RUNS);
+    }
+
+    private static Timing time(HttpClient http, HttpMethod method, String uri, String token, String body, int runs)
+            throws Exception {
+        double[] ms = new double[runs + 1];
+        double[] firstBytes = new double[runs + 1];
         long bytes = 0;
-        for (int run = 0; run <= RUNS; run++) {
+        for (int run = 0; run <= runs; run++) {
             long[] firstChunk = {0};
             long[] count = {0};
             long started = System.nanoTime();
@@ -343,14 +348,22 @@ public final class HistoryBenchmark {
                         return done.future();
                     }));
             ms[run] = (System.nanoTime() - started) / 1e6;
-            if (run == RUNS) {
-                firstByte = (firstChunk[0] - started) / 1e6;
-            }
+            firstBytes[run] = (firstChunk[0] - started) / 1e6;
             bytes = count[0];
         }
-        double[] warm = Arrays.copyOfRange(ms, 1, ms.length);
+        return new Timing(ms[0], median(ms), max(ms), bytes,
+                new Timing(firstBytes[0], median(firstBytes), max(firstBytes), 0, null));
+    }
+
+    /** Of the runs after the first. */
+    private static double median(double[] runs) {
+        double[] warm = Arrays.copyOfRange(runs, 1, runs.length);
         Arrays.sort(warm);
-        return new Timing(ms[0], warm[warm.length / 2], warm[warm.length - 1], bytes, firstByte);
+        return warm[warm.length / 2];
+    }
+
+    private static double max(double[] runs) {
+        return Arrays.stream(runs, 1, runs.length).max().orElse(0);
     }
 
     /** Lines of a streamed answer, counted as they pass. */
@@ -392,8 +405,8 @@ public final class HistoryBenchmark {
      */
     private static void ingest(Pool pool) throws Exception {
         int batch = 5_000;
-        int batches = 100;
-        int rounds = 5;
+        int batches = 200;
+        int rounds = 3;
         Instant midnight = LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
         await(pool.query(HistoryBenchSql.INGEST_TABLES).execute());
         for (int d = -1; d <= 0; d++) {
@@ -433,54 +446,47 @@ public final class HistoryBenchmark {
             }
             tuples.add(Tuple.tuple(List.of(ids, times, geoms, alt, speed, heading, accuracy, battery, attributes)));
         }
+        List<String> tables = List.of("ingest_flat", "ingest_parted", "ingest_gist");
+        Map<String, String> statements = new java.util.HashMap<>();
+        tables.forEach(table -> statements.put(table, HistoryBenchSql.store(table)));
         List<Double> ratios = new ArrayList<>();
         List<Double> gistRatios = new ArrayList<>();
-        double bestFlat = 0;
-        double bestParted = 0;
-        double bestGist = 0;
-        List<String> order = new ArrayList<>(List.of("ingest_flat", "ingest_parted", "ingest_gist"));
         for (int round = 0; round < rounds; round++) {
             await(pool.query("TRUNCATE ingest_flat, ingest_parted, ingest_gist").execute());
             await(pool.query("CHECKPOINT").execute());
-            // Rotate which goes first, so none always meets a freshly checkpointed disk.
-            Map<String, Double> rate = new java.util.HashMap<>();
-            for (String table : order) {
-                rate.put(table, write(pool, table, tuples, batch));
+            // Batch by batch in turn, the first table changing each batch: the machine's other load, checkpoints
+            // and autovacuum fall on all three alike, which a run per table in a row would not ensure.
+            Map<String, Long> nanos = new java.util.HashMap<>();
+            for (int b = 0; b < tuples.size(); b++) {
+                for (int t = 0; t < tables.size(); t++) {
+                    String table = tables.get((b + t) % tables.size());
+                    Tuple tuple = tuples.get(b);
+                    long started = System.nanoTime();
+                    int stored = await(pool.withTransaction(conn -> conn.preparedQuery(statements.get(table))
+                            .execute(tuple))).rowCount();
+                    nanos.merge(table, System.nanoTime() - started, Long::sum);
+                    if (stored != batch) {
+                        throw new IllegalStateException(table + " stored " + stored + " of " + batch);
+                    }
+                }
             }
-            java.util.Collections.rotate(order, 1);
-            double flat = rate.get("ingest_flat");
-            double parted = rate.get("ingest_parted");
-            double gist = rate.get("ingest_gist");
+            double rows = (double) tuples.size() * batch;
+            double flat = rows / (nanos.get("ingest_flat") / 1e9);
+            double parted = rows / (nanos.get("ingest_parted") / 1e9);
+            double gist = rows / (nanos.get("ingest_gist") / 1e9);
             ratios.add(parted / flat);
             gistRatios.add(gist / parted);
-            bestFlat = Math.max(bestFlat, flat);
-            bestParted = Math.max(bestParted, parted);
-            bestGist = Math.max(bestGist, gist);
-            System.out.printf("  ingest round %d: plain %,.0f rows/s, partitioned %,.0f rows/s (ratio %.3f), "
-                    + "partitioned with GiST %,.0f rows/s%n", round + 1, flat, parted, parted / flat, gist);
+            note("  ingest round %d: plain %,.0f rows/s, partitioned %,.0f rows/s (ratio %.3f), partitioned with "
+                    + "a GiST index on geom %,.0f rows/s (%.2f of partitioned)", round + 1, flat, parted,
+                    parted / flat, gist, gist / parted);
         }
         ratios.sort(Double::compare);
         gistRatios.sort(Double::compare);
-        note("  ingest, the server's batched write (%,d rows x %d batches per table and round, %d rounds): plain "
-                        + "%,.0f rows/s, partitioned %,.0f rows/s (best of each); ratio partitioned/plain, median of "
-                        + "rounds %.3f (min %.3f, max %.3f)", batch, batches, rounds, bestFlat, bestParted,
-                ratios.get(ratios.size() / 2), ratios.get(0), ratios.get(ratios.size() - 1));
-        note("  with a GiST index on geom as well: %,.0f rows/s (best), ratio to partitioned without it, median %.3f "
-                + "(min %.3f, max %.3f)", bestGist, gistRatios.get(gistRatios.size() / 2), gistRatios.get(0),
-                gistRatios.get(gistRatios.size() - 1));
+        note("  ingest, the server's batched write, %,d rows per statement, %,d rows per table and round, %d rounds: "
+                        + "partitioned/plain median %.3f (min %.3f, max %.3f); with GiST/without, median %.3f",
+                batch, batch * tuples.size(), rounds, ratios.get(ratios.size() / 2), ratios.get(0),
+                ratios.get(ratios.size() - 1), gistRatios.get(gistRatios.size() / 2));
         await(pool.query("DROP TABLE ingest_flat, ingest_parted, ingest_gist").execute());
-    }
-
-    private static double write(Pool pool, String table, List<Tuple> tuples, int batch) throws Exception {
-        String sql = HistoryBenchSql.store(table);
-        long started = System.nanoTime();
-        for (Tuple tuple : tuples) {
-            int stored = await(pool.withTransaction(conn -> conn.preparedQuery(sql).execute(tuple))).rowCount();
-            if (stored != batch) {
-                throw new IllegalStateException(table + " stored " + stored + " of " + batch);
-            }
-        }
-        return (double) tuples.size() * batch / ((System.nanoTime() - started) / 1e9);
     }
 
     // ---- migration ----

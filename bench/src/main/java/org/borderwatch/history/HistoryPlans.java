@@ -19,7 +19,7 @@ public final class HistoryPlans {
         return HistorySql.WITHIN;
     }
 
-    /** One slice of a replay (the server reads 15 minutes per query): $1 viewer, $2 from, $3 before. */
+    /** One slice of a replay (the server reads 5 minutes per query): $1 viewer, $2 from, $3 before. */
     public static String replay() {
         return HistorySql.REPLAY_ALL;
     }

@@ -5,10 +5,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Cursor;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PreparedStatement;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowStream;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
@@ -21,9 +22,14 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * Streams one query's rows into a response through a {@link RowWriter}: a cursor fetches {@value #FETCH} rows at a
- * time, the output goes out in chunks of about {@value #CHUNK_BYTES} bytes, and the cursor pauses while the client is
- * slower than the database, so the memory a request holds stays flat whatever the size of the answer.
+ * Streams a query's rows into a response through a {@link RowWriter}: a cursor reads {@value #FETCH} rows at a time,
+ * the output goes out in chunks of about {@value #CHUNK_BYTES} bytes, and no more is read while the client is slower
+ * than the database, so the memory a request holds stays flat whatever the size of the answer: the batch being
+ * written and, at most, the one read ahead.
+ *
+ * <p>A query may run once per parameter set ("slices" of a long window), one after the other into one answer. While
+ * a batch is written the next is already being read, also across slices, so PostgreSQL sorts the next slice while
+ * the node writes this one.
  *
  * <p>The status is sent with the first chunk: a failure before it (a bad zone PostGIS refuses, the database down) is
  * an ordinary JSON error; a failure after it can only cut the response short, which the client sees as a broken
@@ -42,7 +48,11 @@ final class CursorStream {
     private final String attachment;
     private SqlConnection conn;
     private Transaction tx;
-    private RowStream<Row> rows;
+    private PreparedStatement statement;
+    private Iterator<Tuple> slices;
+    /** The slice being read, and the batch read ahead (of it or of the next slice). */
+    private Cursor cursor;
+    private Future<RowSet<Row>> ahead;
     private Buffer out = Buffer.buffer(CHUNK_BYTES + 1024);
     private boolean started;
     private boolean done;
@@ -71,7 +81,8 @@ final class CursorStream {
         new CursorStream(ctx, writer, attachment).start(pool, sql, slices.iterator());
     }
 
-    private void start(Pool pool, String sql, Iterator<Tuple> slices) {
+    private void start(Pool pool, String sql, Iterator<Tuple> parameterSets) {
+        slices = parameterSets;
         // A client that goes away ends the query: the cursor is closed and the connection returned.
         response.closeHandler(v -> finish(null));
         writer.head(out);
@@ -85,49 +96,67 @@ final class CursorStream {
                     tx = t;
                     return done ? gone() : conn.prepare(sql);
                 })
-                .onSuccess(statement -> {
+                .onSuccess(prepared -> {
                     if (done) {
                         release();
                         return;
                     }
-                    next(statement, slices);
+                    statement = prepared;
+                    ahead = readAhead();
+                    pump();
                 })
                 .onFailure(this::finish);
     }
 
-    /** Streams the next slice's rows, or ends the answer after the last. */
-    private void next(PreparedStatement statement, Iterator<Tuple> slices) {
-        if (!slices.hasNext()) {
-            writer.tail(out);
-            finish(null);
-            return;
+    /**
+     * Reads the next batch: more of the current slice, or the first of the next one (closing the finished cursor).
+     * Succeeds with null when every slice is read.
+     */
+    private Future<RowSet<Row>> readAhead() {
+        if (cursor != null && cursor.hasMore()) {
+            return cursor.read(FETCH);
         }
-        rows = statement.createStream(FETCH, slices.next());
-        rows.exceptionHandler(this::finish);
-        rows.endHandler(v -> {
-            if (!done) {
-                next(statement, slices);
-            }
-        });
-        rows.handler(this::row);
+        Future<Void> closed = cursor == null ? Future.succeededFuture() : cursor.close();
+        cursor = null;
+        if (!slices.hasNext()) {
+            return closed.map(v -> null);
+        }
+        Cursor next = statement.cursor(slices.next());
+        cursor = next;
+        return closed.compose(v -> next.read(FETCH));
     }
 
-    private void row(Row row) {
-        if (done) {
-            return;
-        }
-        writer.row(row, out);
-        if (out.length() >= CHUNK_BYTES) {
-            flush();
-            if (response.writeQueueFull()) {
-                rows.pause();
-                response.drainHandler(v -> {
-                    if (!done) {
-                        rows.resume();
-                    }
-                });
+    /** Writes the batch read ahead while the next one is read, until the client falls behind or all is written. */
+    private void pump() {
+        ahead.onComplete(ar -> {
+            if (done) {
+                return;
             }
-        }
+            if (ar.failed()) {
+                finish(ar.cause());
+                return;
+            }
+            RowSet<Row> batch = ar.result();
+            if (batch == null) {
+                writer.tail(out);
+                finish(null);
+                return;
+            }
+            ahead = readAhead();
+            for (Row row : batch) {
+                writer.row(row, out);
+                if (out.length() >= CHUNK_BYTES) {
+                    flush();
+                }
+            }
+            if (response.writeQueueFull()) {
+                response.drainHandler(v -> pump());
+            } else {
+                // Through the event loop, not a nested call: the read ahead is often complete by now, and a month
+                // of batches must not become a month-deep stack.
+                ctx.vertx().runOnContext(v -> pump());
+            }
+        });
     }
 
     private void flush() {
@@ -178,16 +207,20 @@ final class CursorStream {
         return Future.failedFuture("the client went away");
     }
 
-    /** Closes the cursor, ends the transaction and returns the connection; what is not there yet is left alone. */
+    /**
+     * Ends the transaction (which closes any cursor) and returns the connection, after the read in flight, if any,
+     * has come back; what is not there yet is left alone.
+     */
     private void release() {
-        RowStream<Row> stream = rows;
+        Future<?> pending = ahead == null ? Future.succeededFuture() : ahead;
         Transaction transaction = tx;
         SqlConnection connection = conn;
-        rows = null;
+        ahead = null;
+        cursor = null;
         tx = null;
         conn = null;
-        Future<Void> closed = stream == null ? Future.succeededFuture() : stream.close();
-        closed.eventually(() -> transaction == null ? Future.succeededFuture() : transaction.rollback())
+        pending.<Void>transform(ar -> Future.succeededFuture())
+                .eventually(() -> transaction == null ? Future.succeededFuture() : transaction.rollback())
                 .eventually(() -> connection == null ? Future.succeededFuture() : connection.close());
     }
 }

@@ -3,6 +3,9 @@ package org.borderwatch.history;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * NDJSON, one position per line in time order, shaped as {@code POST /api/v1/positions} takes them (API.md §4): a
  * field the fix did not report is absent, so a replay can be posted again as it is.
@@ -12,6 +15,8 @@ final class ReplayWriter implements RowWriter {
     static final String CONTENT_TYPE = "application/x-ndjson";
 
     private final IsoTimes times = new IsoTimes();
+    /** Unit ids as JSON strings, made once per unit rather than once per line (bounded by the units there are). */
+    private final Map<String, String> quoted = new HashMap<>();
 
     @Override
     public String contentType() {
@@ -24,17 +29,17 @@ final class ReplayWriter implements RowWriter {
 
     @Override
     public void row(Row row, Buffer out) {
-        // Columns by position, as HistorySql.REPLAY selects them.
+        // Columns by position, as HistorySql.REPLAY selects them; numbers arrive as JSON-ready text.
         StringBuilder line = new StringBuilder(200)
-                .append("{\"unitId\":").append(Text.json(row.getString(0)))
+                .append("{\"unitId\":").append(quoted.computeIfAbsent(row.getString(0), Text::json))
                 .append(",\"time\":\"").append(times.format(row.getLong(1)))
-                .append("\",\"lat\":").append(row.getDouble(2).doubleValue())
-                .append(",\"lon\":").append(row.getDouble(3).doubleValue());
-        optional(line, "alt", row.getDouble(4));
-        optional(line, "speed", row.getDouble(5));
-        optional(line, "heading", row.getDouble(6));
-        optional(line, "accuracy", row.getDouble(7));
-        optional(line, "battery", row.getDouble(8));
+                .append("\",\"lat\":").append(row.getString(2))
+                .append(",\"lon\":").append(row.getString(3));
+        optional(line, "alt", row.getString(4));
+        optional(line, "speed", row.getString(5));
+        optional(line, "heading", row.getString(6));
+        optional(line, "accuracy", row.getString(7));
+        optional(line, "battery", row.getString(8));
         String attributes = row.getString(9);
         if (attributes != null) {
             line.append(",\"attributes\":").append(attributes);
@@ -42,9 +47,9 @@ final class ReplayWriter implements RowWriter {
         out.appendString(line.append("}\n").toString());
     }
 
-    private static void optional(StringBuilder line, String name, Double value) {
+    private static void optional(StringBuilder line, String name, String value) {
         if (value != null) {
-            line.append(",\"").append(name).append("\":").append(value.doubleValue());
+            line.append(",\"").append(name).append("\":").append(value);
         }
     }
 

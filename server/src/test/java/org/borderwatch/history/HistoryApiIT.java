@@ -322,6 +322,41 @@ class HistoryApiIT {
     }
 
     @Test
+    void aClientThatLeavesMidStreamGivesItsDatabaseConnectionBack() throws Exception {
+        Instant start = T0.minusSeconds(86_400);
+        node.sql("INSERT INTO positions (unit_id, time, geom) SELECT 'UAV-07', $1::timestamptz "
+                + "+ make_interval(secs => i), ST_SetSRID(ST_MakePoint(-106 + i * 1e-6, 31), 4326) "
+                + "FROM generate_series(1, 80000) AS i", java.time.OffsetDateTime.parse(start.toString()));
+        String uri = "/api/v1/history/replay?from=" + start + "&to=" + start.plusSeconds(80_000);
+        io.vertx.core.http.HttpClient client = node.vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+                .setDefaultHost("127.0.0.1").setDefaultPort(node.port).setKeepAlive(false));
+        // More walk-outs than the history pool has connections: a leak would leave the last requests waiting.
+        for (int i = 0; i < 6; i++) {
+            io.vertx.core.Promise<Void> gotSome = io.vertx.core.Promise.promise();
+            TestNode.await(client.request(new io.vertx.core.http.RequestOptions().setURI(uri)
+                            .putHeader("Authorization", "Bearer " + admin))
+                    .compose(request -> request.send()).map(response -> {
+                        response.handler(chunk -> {
+                            if (gotSome.tryComplete()) {
+                                response.request().connection().close();
+                            }
+                        });
+                        return null;
+                    }));
+            TestNode.await(gotSome.future());
+        }
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (node.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                + "AND state = 'idle in transaction'") > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(node.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                + "AND state = 'idle in transaction'")).as("transactions left open by abandoned streams").isZero();
+        assertThat(ndjson(node.get("/api/v1/history/replay?" + window(0, 3600), admin))).hasSize(175);
+        TestNode.await(client.close());
+    }
+
+    @Test
     void tripsAndStopsFollowTheUnitsSpeed() throws Exception {
         HttpResponse<Buffer> stops = node.get("/api/v1/history/stops?unitId=PV-01&" + window(0, 3600), admin);
         assertThat(stops.statusCode()).as(stops.bodyAsString()).isEqualTo(200);

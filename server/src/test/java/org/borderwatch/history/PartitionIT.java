@@ -121,7 +121,8 @@ class PartitionIT {
                     + DayPartitions.start(day) + "') TO ('" + DayPartitions.start(day.plusDays(1)) + "')");
         }
         String insert = "INSERT INTO positions (unit_id, time, geom) SELECT 'UAV-07', $1::timestamptz + "
-                + "make_interval(mins => i), ST_SetSRID(ST_MakePoint(-106.4, 31.7), 4326) FROM generate_series(1, $2) i";
+                + "make_interval(mins => i), ST_SetSRID(ST_MakePoint(-106.4, 31.7), 4326) "
+                + "FROM generate_series(1, $2) i";
         first.sql(insert, noon(old), 3);
         first.sql(insert, noon(kept), 2);
         first.sql(insert, noon(stray), 1);
