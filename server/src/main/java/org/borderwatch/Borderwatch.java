@@ -11,6 +11,7 @@ import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
 import org.borderwatch.db.Database;
 import org.borderwatch.http.HttpVerticle;
+import org.borderwatch.ingest.Admission;
 import org.borderwatch.auth.AuthService;
 import org.borderwatch.auth.Sharing;
 import org.borderwatch.ingest.Doors;
@@ -23,6 +24,7 @@ import org.borderwatch.tls.Tls;
 import org.borderwatch.track.PositionBatch;
 import org.borderwatch.track.TrackVerticle;
 import org.borderwatch.track.UnitRegistry;
+import org.borderwatch.track.WriteLoad;
 
 /** One node: the verticles and the few objects they share, deployed in dependency order. */
 public final class Borderwatch {
@@ -46,24 +48,27 @@ public final class Borderwatch {
         metrics.gauge("bw_cluster_members", "Members of the cluster as this node sees it", cluster::size);
         metrics.gauge("bw_units_owned", "Units whose positions this node orders and evaluates",
                 () -> registry.ids().stream().filter(cluster::owns).count());
+        WriteLoad writes = new WriteLoad();
+        Admission admission = new Admission(Admission.Limits.of(config), writes, metrics);
         return registry.load(vertx)
                 .compose(r -> new Sharing(registryPool, registry).load(vertx))
                 .compose(sharing -> AuthService.create(vertx, registryPool, registry, config.tokenTtlSeconds())
                         .compose(auth -> auth.bootstrapAdmin(config.adminPassword()).map(auth))
-                        .map(auth -> new Doors(config, registry, cluster, auth, sharing, database, metrics)))
-                .compose(doors -> deploy(vertx, doors, registryPool))
+                        .map(auth -> new Doors(config, registry, cluster, auth, sharing, database, metrics,
+                                admission)))
+                .compose(doors -> deploy(vertx, doors, registryPool, writes))
                 .mapEmpty();
     }
 
-    private static Future<?> deploy(Vertx vertx, Doors node, Pool registryPool) {
+    private static Future<?> deploy(Vertx vertx, Doors node, Pool registryPool, WriteLoad writes) {
         Config config = node.config();
         return vertx.deployVerticle(new TrackVerticle(node.database(), node.units(), config, node.cluster(),
-                        node.metrics()))
+                        node.metrics(), writes))
                 .compose(id -> vertx.deployVerticle(new SilenceVerticle(node.database(), config, node.metrics())))
                 .compose(id -> vertx.deployVerticle(new WebhookVerticle(node.database(), node.metrics(),
                         new WebhookTargets(config.webhookAllowPrivate()), config.webhookRetryHours())))
                 .compose(id -> vertx.deployVerticle(new HttpVerticle(config, node.database(), node.units(),
-                        node.metrics(), node.cluster(), node.auth(), node.sharing())))
+                        node.metrics(), node.cluster(), node.auth(), node.sharing(), node.admission())))
                 .compose(id -> deviceProtocols(vertx, node))
                 .compose(id -> config.simulatorUnits() > 0
                         ? vertx.deployVerticle(new SimulatorVerticle(config, registryPool, node.units()))

@@ -47,6 +47,21 @@ import java.util.Map;
  *                          check (a relay down) raise one grouped alert naming them, not one alert each
  * @param escalateSeconds   {@code BW_ESCALATE_SECONDS}: a critical alert unacknowledged this long raises an
  *                          {@code escalated} alert; 0 turns escalation off
+ * @param admission         {@code BW_ADMISSION}: {@code off} lets every position request in, as before admission
+ *                          control (for comparison in benchmarks); anything else, or unset, is on
+ * @param maxInflightRequests {@code BW_MAX_INFLIGHT_REQUESTS}: position requests (HTTP, OsmAnd, MQTT publishes, CoT
+ *                          events) a node works on at once; more get 503 before their body is read. Single-fix
+ *                          requests share commits, so this is high: it bounds connection state, not latency
+ * @param maxInflightBytes  {@code BW_MAX_INFLIGHT_BYTES}: body bytes of the position requests a node works on at
+ *                          once, before the next one gets 503 (bounds the memory that bodies and their positions
+ *                          take; a larger body goes in whenever there is room at all)
+ * @param deviceMaxInflightRequests {@code BW_DEVICE_MAX_INFLIGHT_REQUESTS}: requests one device key has in flight;
+ *                          more get 429 (MQTT and CoT: wait, unacknowledged)
+ * @param deviceMaxInflightBytes {@code BW_DEVICE_MAX_INFLIGHT_BYTES}: body bytes one device key may have in flight
+ *                          before its next request gets 429
+ * @param maxQueueWaitMillis {@code BW_MAX_QUEUE_WAIT_MS}: while the commit queue holds more than the writer commits in
+ *                          this time (by its recent pace), new position requests get 503: this bounds how long an
+ *                          accepted request waits, whatever the offered load
  */
 public record Config(
         int httpPort,
@@ -75,10 +90,23 @@ public record Config(
         boolean webhookAllowPrivate,
         double webhookRetryHours,
         int silenceGroupMin,
-        int escalateSeconds) {
+        int escalateSeconds,
+        boolean admission,
+        int maxInflightRequests,
+        long maxInflightBytes,
+        int deviceMaxInflightRequests,
+        long deviceMaxInflightBytes,
+        int maxQueueWaitMillis) {
 
     /** The database {@code ./run.sh} provisions: a project-local cluster on port 55432. */
     public static final String LOCAL_DB_URL = "postgresql://borderwatch:borderwatch@127.0.0.1:55432/borderwatch";
+
+    /** Defaults of the admission bounds, chosen by measurement (BENCHMARKS.md, "Overload"). */
+    static final int DEFAULT_MAX_INFLIGHT_REQUESTS = 2048;
+    static final int DEFAULT_MAX_INFLIGHT_BYTES = 16 * 1024 * 1024;
+    static final int DEFAULT_DEVICE_MAX_INFLIGHT_REQUESTS = 8;
+    static final int DEFAULT_DEVICE_MAX_INFLIGHT_BYTES = 4 * 1024 * 1024;
+    static final int DEFAULT_MAX_QUEUE_WAIT_MS = 500;
 
     /** True when a certificate is configured: every listener but the plain device ports then speaks TLS. */
     public boolean tls() {
@@ -117,7 +145,13 @@ public record Config(
                 Boolean.parseBoolean(stringVar(env, "BW_WEBHOOK_ALLOW_PRIVATE", "false")),
                 positiveDoubleVar(env, "BW_WEBHOOK_RETRY_HOURS", 24),
                 intVar(env, "BW_SILENCE_GROUP_MIN", 10),
-                intVar(env, "BW_ESCALATE_SECONDS", 0));
+                intVar(env, "BW_ESCALATE_SECONDS", 0),
+                !"off".equalsIgnoreCase(stringVar(env, "BW_ADMISSION", "on")),
+                positiveIntVar(env, "BW_MAX_INFLIGHT_REQUESTS", DEFAULT_MAX_INFLIGHT_REQUESTS),
+                positiveIntVar(env, "BW_MAX_INFLIGHT_BYTES", DEFAULT_MAX_INFLIGHT_BYTES),
+                positiveIntVar(env, "BW_DEVICE_MAX_INFLIGHT_REQUESTS", DEFAULT_DEVICE_MAX_INFLIGHT_REQUESTS),
+                positiveIntVar(env, "BW_DEVICE_MAX_INFLIGHT_BYTES", DEFAULT_DEVICE_MAX_INFLIGHT_BYTES),
+                positiveIntVar(env, "BW_MAX_QUEUE_WAIT_MS", DEFAULT_MAX_QUEUE_WAIT_MS));
     }
 
     private static String stringVar(Map<String, String> env, String name, String fallback) {
@@ -135,6 +169,14 @@ public record Config(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'", e);
         }
+    }
+
+    private static int positiveIntVar(Map<String, String> env, String name, int fallback) {
+        int value = intVar(env, name, fallback);
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be a positive integer, got '" + value + "'");
+        }
+        return value;
     }
 
     private static double positiveDoubleVar(Map<String, String> env, String name, double fallback) {

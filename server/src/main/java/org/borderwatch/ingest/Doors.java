@@ -10,5 +10,5 @@ import org.borderwatch.track.UnitRegistry;
 
 /** The node's services every device door is built from, handed over once by {@code Borderwatch.deploy}. */
 public record Doors(Config config, UnitRegistry units, ClusterView cluster, AuthService auth, Sharing sharing,
-                    Database database, Metrics metrics) {
+                    Database database, Metrics metrics, Admission admission) {
 }

@@ -17,6 +17,7 @@ import org.borderwatch.auth.Principal;
 import org.borderwatch.auth.Role;
 import org.borderwatch.feed.Feed;
 import org.borderwatch.http.ApiException;
+import org.borderwatch.ingest.AdmissionQueue;
 import org.borderwatch.ingest.DoorVerticle;
 import org.borderwatch.ingest.Doors;
 import org.borderwatch.ops.LogLimit;
@@ -45,10 +46,13 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
     /** A position with its attributes fits many times over; larger packets are refused by the decoder. */
     private static final int MAX_MESSAGE_BYTES = 64 * 1024;
     private static final long FLUSH_INTERVAL_MS = 100;
+    /** Publishes of one connection waiting for admission before it counts as a flood and is closed. */
+    static final int MAX_WAITING = 256;
 
     private final Set<MqttSubscriber> subscribers = new HashSet<>();
     private final LogLimit logs = new LogLimit(LOG, "MQTT", 30);
     private OpenConnections open;
+    private AdmissionQueue admission;
 
     public MqttVerticle(Doors doors) {
         super(doors);
@@ -57,6 +61,7 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
     @Override
     protected Future<?> open() {
         open = OpenConnections.listen(vertx);
+        admission = new AdmissionQueue(vertx, doors.admission());
         doors.metrics().gauge("bw_mqtt_subscribers", "MQTT users subscribed on this node", subscribers::size);
         return feed(this)
                 .compose(feed -> {
@@ -91,7 +96,8 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
             Runnable forget = open.add(principal, null, () -> close(endpoint, principal, "access revoked"));
             MqttSubscriber subscriber = principal.role() == Role.DEVICE ? null
                     : new MqttSubscriber(endpoint, doors.sharing().visibility(principal));
-            endpoint.publishHandler(message -> publish(endpoint, principal, message));
+            int[] waiting = {0};
+            endpoint.publishHandler(message -> publish(endpoint, principal, message, waiting));
             endpoint.publishReleaseHandler(endpoint::publishComplete);
             endpoint.subscribeHandler(message -> subscribe(subscriber, endpoint, message));
             endpoint.unsubscribeHandler(message -> {
@@ -129,25 +135,45 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
         }
     }
 
-    private void publish(MqttEndpoint endpoint, Principal principal, MqttPublishMessage message) {
+    private void publish(MqttEndpoint endpoint, Principal principal, MqttPublishMessage message, int[] waiting) {
         Matcher topic = POSITION_TOPIC.matcher(message.topicName());
         if (!topic.matches()) {
             close(endpoint, principal, "publishes to " + message.topicName() + ", not units/{unitId}/position");
             return;
         }
+        if (++waiting[0] > MAX_WAITING) {
+            close(endpoint, principal, "publishes faster than its positions become durable: " + MAX_WAITING
+                    + " wait for admission");
+            return;
+        }
+        // Admission before the payload is parsed; while the node or this device is at a bound, the publish waits
+        // unacknowledged, and a QoS 1 client stops at its in-flight window.
+        admission.acquire(principal.role() == Role.DEVICE ? principal.name() : null, message.payload().length())
+                .onSuccess(ticket -> {
+                    waiting[0]--;
+                    if (endpoint.isConnected()) {
+                        store(endpoint, principal, message, topic).onComplete(ar -> ticket.release());
+                    } else {
+                        ticket.release();
+                    }
+                });
+    }
+
+    private Future<Void> store(MqttEndpoint endpoint, Principal principal, MqttPublishMessage message,
+                               Matcher topic) {
         JsonObject item;
         try {
             item = message.payload().toJsonObject();
             item.put("unitId", item.getValue("unitId", topic.group(1)));
         } catch (DecodeException | ClassCastException e) {
             close(endpoint, principal, "sent a payload that is not a JSON object");
-            return;
+            return Future.succeededFuture();
         }
         if (!topic.group(1).equals(item.getValue("unitId"))) {
             close(endpoint, principal, "sent unit " + item.getValue("unitId") + " on the topic of " + topic.group(1));
-            return;
+            return Future.succeededFuture();
         }
-        Future.succeededFuture(item)
+        return Future.succeededFuture(item)
                 .map(json -> parser.parse(json, 0))
                 .compose(position -> ingest.submit(principal, List.of(position)))
                 .onSuccess(n -> {
@@ -158,7 +184,8 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
                     }
                 })
                 .onFailure(e -> close(endpoint, principal, e instanceof ApiException api ? api.toJson().encode()
-                        : "position not stored: " + e.getMessage()));
+                        : "position not stored: " + e.getMessage()))
+                .mapEmpty();
     }
 
     /** No acknowledgement: a device that retries after reconnecting re-sends, and duplicates are stored once. */
