@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code BW_DEVICE_MAX_INFLIGHT_REQUESTS} requests and less than {@code BW_DEVICE_MAX_INFLIGHT_BYTES} of body bytes in
  * flight (else 429), and while the node has fewer than {@code BW_MAX_INFLIGHT_REQUESTS} requests and less than
  * {@code BW_MAX_INFLIGHT_BYTES} in flight and its commit queue holds less than the writer commits in
- * {@code BW_MAX_QUEUE_WAIT_MS} (at least two full group commits, at most {@code BW_QUEUE_MAX} positions; else 503).
+ * {@code BW_MAX_QUEUE_WAIT_MS} (at least one full group commit, so commits stay full; at most {@code BW_QUEUE_MAX}
+ * positions; else 503).
  * A refusal costs a header's worth of CPU, so under overload the node spends itself on what it accepted: goodput
  * stays near the peak, and an accepted request waits about the queue wait plus one commit, whatever the offered load.
  * The byte bounds are "less than": a body larger than a bound goes in whenever there is room at all, so no size the
@@ -44,7 +45,7 @@ public final class Admission {
         public static Limits of(Config config) {
             return new Limits(config.admission(), config.maxInflightRequests(), config.maxInflightBytes(),
                     config.deviceMaxInflightRequests(), config.deviceMaxInflightBytes(), config.maxQueueWaitMillis(),
-                    2 * config.batchMaxPositions(), config.queueMaxPositions());
+                    config.batchMaxPositions(), config.queueMaxPositions());
         }
     }
 

@@ -17,7 +17,7 @@ class AdmissionTest {
 
     private Admission admission(int nodeRequests, long nodeBytes, int deviceRequests, long deviceBytes) {
         return new Admission(new Admission.Limits(true, nodeRequests, nodeBytes, deviceRequests, deviceBytes, 500,
-                10_000, 100_000), writes, metrics);
+                5_000, 100_000), writes, metrics);
     }
 
     private static ApiException refusal(Runnable admit) {
@@ -95,9 +95,9 @@ class AdmissionTest {
     }
 
     @Test
-    void theCommitQueueMayHoldWhatTheWriterCommitsInTheWaitButAtLeastTwoFullCommits() {
+    void theCommitQueueMayHoldWhatTheWriterCommitsInTheWaitButAtLeastOneFullCommit() {
         Admission admission = admission(100, 16 * MIB, 8, 4 * MIB);
-        assertThat(admission.queueBound()).as("no pace known yet: the floor").isEqualTo(10_000);
+        assertThat(admission.queueBound()).as("no pace known yet: one full commit").isEqualTo(5_000);
 
         writes.committed(5_000, 100_000_000); // 50,000 positions/s
         assertThat(admission.queueBound()).as("half a second of commits").isEqualTo(25_000);
