@@ -34,6 +34,11 @@ class LargeBodiesIT {
     /** About 7.5 MB of JSON per body, the size that stalled the event loop for most of a second before. */
     private static final int PER_BODY = 55_000;
     private static final long PROBE_MS = 10;
+    /**
+     * Generous: with these bodies parsed on the event loop (and the writer sharing it) the node added 12 s to the p99
+     * here; parsed on a worker, 0 to 0.35 s on a two-core machine with a load average of 10 to 13 from other work.
+     */
+    private static final long MAX_ADDED_MS = 500;
 
     private TestNode node;
     private Vertx probeVertx;
@@ -118,7 +123,8 @@ class LargeBodiesIT {
         assertThat(health).as("probes answered while the bodies were posted").hasSizeGreaterThan(100);
         assertThat(healthP99 - controlP99).as("what the node's event loop adds to the p99 of /health/live, in ms "
                 + "(/health/live p99 %d, max %d; control p99 %d, max %d; %d probes)", healthP99,
-                percentile(health, 100), controlP99, percentile(controls, 100), health.size()).isLessThan(200);
+                percentile(health, 100), controlP99, percentile(controls, 100), health.size())
+                .isLessThan(MAX_ADDED_MS);
     }
 
     /** One probe pair, then the next when it is due; a late pair records the ones it stood for. */
