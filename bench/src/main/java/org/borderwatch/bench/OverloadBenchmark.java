@@ -47,6 +47,8 @@ public final class OverloadBenchmark {
     private static final int CONNECTIONS = 512;
     private static final Path RESULTS = Path.of("bench", "results");
     private static final long STARTED = System.nanoTime();
+    /** The machine's load average when the run began: other work on it weighs on every figure. */
+    private static final String LOAD_AT_START = loadAverage();
 
     private OverloadBenchmark() {
     }
@@ -69,8 +71,9 @@ public final class OverloadBenchmark {
         String javaOpts = System.getenv().getOrDefault("BW_BENCH_JAVA_OPTS", ServerProcess.DEFAULT_JAVA_OPTS);
         System.out.printf(Locale.ROOT, "%d units, %d geofences, %d positions (%d bytes) per request; node JVM: %s;"
                         + " %d s measured per phase after %d s warm-up; %d cores here, shared with PostgreSQL and "
-                        + "the load generator%n", IngestBenchmark.UNITS, FENCES, IngestBenchmark.BATCH,
-                bodies.bodyBytes(), javaOpts, seconds, WARMUP_S, Runtime.getRuntime().availableProcessors());
+                        + "the load generator; load average %s%n", IngestBenchmark.UNITS, FENCES, IngestBenchmark.BATCH,
+                bodies.bodyBytes(), javaOpts, seconds, WARMUP_S, Runtime.getRuntime().availableProcessors(),
+                LOAD_AT_START);
 
         List<LoadPhase.Result> search = new ArrayList<>();
         List<LoadPhase.Result> on = new ArrayList<>();
@@ -153,6 +156,16 @@ public final class OverloadBenchmark {
         }
     }
 
+    /** The 1, 5 and 15 minute load averages of {@code /proc/loadavg}, or "unknown". */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
     /** Minutes and seconds since the start, to see where a run spends its time. */
     private static String clock() {
         long s = (System.nanoTime() - STARTED) / 1_000_000_000;
@@ -194,7 +207,8 @@ public final class OverloadBenchmark {
                 .put("benchmark", "overload")
                 .put("when", Instant.now().toString())
                 .put("machine", new JsonObject().put("cores", Runtime.getRuntime().availableProcessors())
-                        .put("note", "node, PostgreSQL and load generator share these cores"))
+                        .put("note", "node, PostgreSQL and load generator share these cores")
+                        .put("loadAverageAtStart", LOAD_AT_START).put("loadAverageAtEnd", loadAverage()))
                 .put("nodeJavaOptions", javaOpts)
                 .put("workload", new JsonObject().put("units", IngestBenchmark.UNITS).put("geofences", FENCES)
                         .put("positionsPerRequest", IngestBenchmark.BATCH).put("measuredSecondsPerPhase", seconds)
