@@ -2,7 +2,7 @@
 # Borderwatch: provision what is missing, build, and start one node on :${BW_HTTP_PORT:-8080} with the
 # simulator on. Any BW_* variable you set (see README / API.md section 2) is passed to the server.
 #   BW_REBUILD=1 ./run.sh     force a rebuild even when the jar looks up to date
-#   JAVA_OPTS="-Xmx1g" ./run.sh
+#   JAVA_OPTS="-Xmx2g" ./run.sh   JVM options; without a heap size of their own the node gets -Xmx1g
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -68,5 +68,13 @@ cat <<BANNER
 
 BANNER
 
-# shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-exec java ${JAVA_OPTS:-} -jar "${jar}"
+# A heap bound unless JAVA_OPTS names one: without it the JVM may grow to a quarter of the machine's memory and
+# keep it. Admission control keeps the node's working set far below 1 GB even at five times the load it sustains
+# (BENCHMARKS.md); a node that runs out of memory anyway exits rather than limp on.
+java_opts="${JAVA_OPTS:-}"
+if [[ ${java_opts} != *-Xmx* && ${java_opts} != *MaxRAM* ]]; then
+    java_opts="-Xmx1g -XX:+ExitOnOutOfMemoryError ${java_opts}"
+fi
+
+# shellcheck disable=SC2086 # java_opts is a list of options
+exec java ${java_opts} -jar "${jar}"

@@ -67,6 +67,21 @@ import java.util.Map;
  *                          one request cannot read a year of a whole floor
  * @param partitionCheckSeconds {@code BW_PARTITION_CHECK_SECONDS}: how often a node makes the position partitions of
  *                          the coming days and applies retention (also once at start)
+ * @param admission         {@code BW_ADMISSION}: {@code off} lets every position request in, as before admission
+ *                          control (for comparison in benchmarks); anything else, or unset, is on
+ * @param maxInflightRequests {@code BW_MAX_INFLIGHT_REQUESTS}: position requests (HTTP, OsmAnd, MQTT publishes, CoT
+ *                          events) a node works on at once; more get 503 before their body is read. Single-fix
+ *                          requests share commits, so this is high: it bounds connection state, not latency
+ * @param maxInflightBytes  {@code BW_MAX_INFLIGHT_BYTES}: body bytes of the position requests a node works on at
+ *                          once, before the next one gets 503 (bounds the memory that bodies and their positions
+ *                          take; a larger body goes in whenever there is room at all)
+ * @param deviceMaxInflightRequests {@code BW_DEVICE_MAX_INFLIGHT_REQUESTS}: requests one device key has in flight;
+ *                          more get 429 (MQTT and CoT: wait, unacknowledged)
+ * @param deviceMaxInflightBytes {@code BW_DEVICE_MAX_INFLIGHT_BYTES}: body bytes one device key may have in flight
+ *                          before its next request gets 429
+ * @param maxQueueWaitMillis {@code BW_MAX_QUEUE_WAIT_MS}: while the commit queue holds more than the writer commits in
+ *                          this time (by its recent pace), new position requests get 503: this bounds how long an
+ *                          accepted request waits, whatever the offered load
  */
 public record Config(
         int httpPort,
@@ -104,13 +119,26 @@ public record Config(
         int retentionDays,
         int trackGapSeconds,
         int historyMaxDays,
-        int partitionCheckSeconds) {
+        int partitionCheckSeconds,
+        boolean admission,
+        int maxInflightRequests,
+        long maxInflightBytes,
+        int deviceMaxInflightRequests,
+        long deviceMaxInflightBytes,
+        int maxQueueWaitMillis) {
 
     /** ETA speeds when BW_ETA_KMH names none: a patrol car on tracks, a walker, a patrol boat, a small drone. */
     public static final String DEFAULT_ETA_KMH = "vehicle:50,foot:5,boat:30,drone:60";
 
     /** The database {@code ./run.sh} provisions: a project-local cluster on port 55432. */
     public static final String LOCAL_DB_URL = "postgresql://borderwatch:borderwatch@127.0.0.1:55432/borderwatch";
+
+    /** Defaults of the admission bounds, chosen by measurement (BENCHMARKS.md, "Overload"). */
+    static final int DEFAULT_MAX_INFLIGHT_REQUESTS = 2048;
+    static final int DEFAULT_MAX_INFLIGHT_BYTES = 16 * 1024 * 1024;
+    static final int DEFAULT_DEVICE_MAX_INFLIGHT_REQUESTS = 8;
+    static final int DEFAULT_DEVICE_MAX_INFLIGHT_BYTES = 4 * 1024 * 1024;
+    static final int DEFAULT_MAX_QUEUE_WAIT_MS = 500;
 
     /** True when a certificate is configured: every listener but the plain device ports then speaks TLS. */
     public boolean tls() {
@@ -158,7 +186,13 @@ public record Config(
                 atLeast(env, "BW_RETENTION_DAYS", 0, 0),
                 atLeast(env, "BW_TRACK_GAP_SECONDS", 300, 1),
                 atLeast(env, "BW_HISTORY_MAX_DAYS", 31, 1),
-                atLeast(env, "BW_PARTITION_CHECK_SECONDS", 3600, 1));
+                atLeast(env, "BW_PARTITION_CHECK_SECONDS", 3600, 1),
+                !"off".equalsIgnoreCase(stringVar(env, "BW_ADMISSION", "on")),
+                atLeast(env, "BW_MAX_INFLIGHT_REQUESTS", DEFAULT_MAX_INFLIGHT_REQUESTS, 1),
+                atLeast(env, "BW_MAX_INFLIGHT_BYTES", DEFAULT_MAX_INFLIGHT_BYTES, 1),
+                atLeast(env, "BW_DEVICE_MAX_INFLIGHT_REQUESTS", DEFAULT_DEVICE_MAX_INFLIGHT_REQUESTS, 1),
+                atLeast(env, "BW_DEVICE_MAX_INFLIGHT_BYTES", DEFAULT_DEVICE_MAX_INFLIGHT_BYTES, 1),
+                atLeast(env, "BW_MAX_QUEUE_WAIT_MS", DEFAULT_MAX_QUEUE_WAIT_MS, 1));
     }
 
     private static String stringVar(Map<String, String> env, String name, String fallback) {

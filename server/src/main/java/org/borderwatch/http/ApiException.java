@@ -11,17 +11,20 @@ public class ApiException extends RuntimeException {
     private final String field;
     private final Integer index;
     private final Long retryAfterSeconds;
+    private final String reason;
 
     public ApiException(int status, String error, String field, Integer index) {
-        this(status, error, field, index, null);
+        this(status, error, field, index, null, null);
     }
 
-    private ApiException(int status, String error, String field, Integer index, Long retryAfterSeconds) {
+    private ApiException(int status, String error, String field, Integer index, Long retryAfterSeconds,
+                         String reason) {
         super(error, null, false, false);
         this.status = status;
         this.field = field;
         this.index = index;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.reason = reason;
     }
 
     public static ApiException badRequest(String error, String field) {
@@ -55,7 +58,15 @@ public class ApiException extends RuntimeException {
 
     /** 429: the client must wait {@code retryAfterSeconds} (sent as {@code Retry-After}) before it tries again. */
     public static ApiException tooManyRequests(String why, long retryAfterSeconds) {
-        return new ApiException(429, why, null, null, retryAfterSeconds);
+        return new ApiException(429, why, null, null, retryAfterSeconds, null);
+    }
+
+    /**
+     * Refused before the work by admission control: 429 (the device's bound) or 503 (the node's), with
+     * {@code Retry-After} and {@code reason} naming the bound in the body, e.g. {@code node-bytes}.
+     */
+    public static ApiException overloaded(int status, String why, String reason, long retryAfterSeconds) {
+        return new ApiException(status, why, null, null, retryAfterSeconds, reason);
     }
 
     /** 503: the server cannot take this now; the client tries again after {@code retryAfterSeconds}. */
@@ -79,6 +90,9 @@ public class ApiException extends RuntimeException {
         }
         if (index != null) {
             body.put("index", index);
+        }
+        if (reason != null) {
+            body.put("reason", reason);
         }
         return body;
     }

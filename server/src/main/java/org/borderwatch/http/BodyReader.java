@@ -10,6 +10,8 @@ import io.vertx.ext.web.impl.RoutingContextInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.LongConsumer;
+
 /**
  * Reads every {@code /api} request body into {@code ctx.body()} before the routes run, in place of Vert.x's
  * BodyHandler. That one decodes form encodings, and {@code curl -d '{json}'} sends JSON labelled as a form, which
@@ -18,6 +20,12 @@ import org.slf4j.LoggerFactory;
  * coded; the limit counts inflated bytes, so a small compressed bomb is a 413 like a large plain body.
  */
 public final class BodyReader implements Handler<RoutingContext> {
+
+    /**
+     * A route may put a {@link LongConsumer} under this key before the body is read: it is told the body's length
+     * (inflated) as it grows, e.g. to count it against admission control's bounds.
+     */
+    public static final String BYTES_READ = "bw.body.bytesRead";
 
     private static final Logger LOG = LoggerFactory.getLogger(BodyReader.class);
     /** A declared length is only a claim: buffers grow with the bytes that really arrive. */
@@ -62,7 +70,8 @@ public final class BodyReader implements Handler<RoutingContext> {
                 && request.version() != HttpVersion.HTTP_1_0) {
             request.response().writeContinue();
         }
-        Reading reading = new Reading(ctx, inflater, (int) Math.min(Math.max(declared, 0), MAX_PREALLOCATED));
+        Reading reading = new Reading(ctx, inflater, (int) Math.min(Math.max(declared, 0), MAX_PREALLOCATED),
+                ctx.get(BYTES_READ));
         request.handler(reading::chunk);
         request.endHandler(v -> reading.end());
         request.exceptionHandler(reading::broken);
@@ -92,7 +101,7 @@ public final class BodyReader implements Handler<RoutingContext> {
     }
 
     /** After an early answer the rest of the body is read and dropped, so the connection can serve the next one. */
-    private static void discardRest(HttpServerRequest request) {
+    public static void discardRest(HttpServerRequest request) {
         if (!request.isEnded()) {
             request.handler(chunk -> { });
             request.endHandler(null);
@@ -107,12 +116,14 @@ public final class BodyReader implements Handler<RoutingContext> {
         private final RoutingContext ctx;
         private final BodyInflater inflater;
         private final Buffer body;
+        private final LongConsumer bytesRead;
         private boolean done;
 
-        Reading(RoutingContext ctx, BodyInflater inflater, int initialSize) {
+        Reading(RoutingContext ctx, BodyInflater inflater, int initialSize, LongConsumer bytesRead) {
             this.ctx = ctx;
             this.inflater = inflater;
             this.body = Buffer.buffer(Math.max(initialSize, 256));
+            this.bytesRead = bytesRead;
         }
 
         void chunk(Buffer chunk) {
@@ -135,6 +146,9 @@ public final class BodyReader implements Handler<RoutingContext> {
                 throw tooLarge();
             }
             body.appendBytes(bytes, 0, length);
+            if (bytesRead != null) {
+                bytesRead.accept(body.length());
+            }
         }
 
         void end() {

@@ -2,6 +2,7 @@ package org.borderwatch.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -26,6 +27,7 @@ import org.borderwatch.dispatch.DispatchApi;
 import org.borderwatch.geofence.GeofenceApi;
 import org.borderwatch.geofence.GeofenceStore;
 import org.borderwatch.history.HistoryApi;
+import org.borderwatch.ingest.Admission;
 import org.borderwatch.ingest.PositionApi;
 import org.borderwatch.ingest.PositionIngest;
 import org.borderwatch.live.LiveHub;
@@ -46,8 +48,10 @@ import org.slf4j.LoggerFactory;
 public final class HttpVerticle extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
-    /** Larger requests (inflated) get 413: JSON bodies are decoded on the event loop, so this bounds each stall. */
+    /** Larger requests (inflated) get 413: this bounds each body's memory (large ones are parsed on a worker). */
     private static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
+    /** Threads that parse large position bodies: one per core, so a burst of them cannot crowd out the loops. */
+    private static final int PARSER_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     private final Config config;
     private final Database database;
@@ -57,14 +61,16 @@ public final class HttpVerticle extends VerticleBase {
     private final AuthService auth;
     private final Sharing sharing;
     private final Drain drain;
+    private final Admission admission;
     private Pool pool;
+    private WorkerExecutor parsers;
     private DatabaseProbe probe;
     /** History queries and exports hold a connection for as long as their answer streams: a pool of their own. */
     private Pool historyPool;
     private HttpServer server;
 
     public HttpVerticle(Config config, Database database, UnitRegistry registry, Metrics metrics,
-                        ClusterView cluster, AuthService auth, Sharing sharing, Drain drain) {
+                        ClusterView cluster, AuthService auth, Sharing sharing, Drain drain, Admission admission) {
         this.config = config;
         this.database = database;
         this.registry = registry;
@@ -73,12 +79,14 @@ public final class HttpVerticle extends VerticleBase {
         this.auth = auth;
         this.sharing = sharing;
         this.drain = drain;
+        this.admission = admission;
     }
 
     @Override
     public Future<?> start() {
         pool = database.pool(vertx, 4);
         historyPool = database.pool(vertx, 4);
+        parsers = vertx.createSharedWorkerExecutor("bw-position-parser", PARSER_THREADS);
         UnitStore units = new UnitStore(vertx, pool, registry, config.staleSeconds());
         probe = new DatabaseProbe(database);
         metrics.gauge("bw_database_up", "1 while this node reaches PostgreSQL (probed every second), else 0",
@@ -113,12 +121,14 @@ public final class HttpVerticle extends VerticleBase {
                 .end(metrics.render()));
         router.route().handler(drain.gate());
 
+        PositionApi positions = new PositionApi(new PositionIngest(vertx, registry, cluster), admission, parsers);
+        positions.mountAdmission(router);
         router.route("/api/*").handler(new BodyReader(MAX_BODY_BYTES));
         router.route("/api/*").handler(new Audit(pool, metrics));
         new AuthApi(auth).mount(router);
         new UserApi(vertx, pool, auth).mount(router);
         new AuditApi(pool).mount(router);
-        new PositionApi(new PositionIngest(vertx, registry, cluster)).mount(router);
+        positions.mount(router);
         new UnitApi(units, registry, sharing).mount(router);
         new GeofenceApi(vertx, new GeofenceStore(pool, config.geofenceMaxAreaKm2())).mount(router);
         new AlertApi(vertx, pool).mount(router);
@@ -150,6 +160,7 @@ public final class HttpVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-        return closed.compose(v -> probe.stop()).compose(v -> pool.close()).compose(v -> historyPool.close());
+        return closed.compose(v -> probe.stop()).compose(v -> parsers.close()).compose(v -> pool.close())
+                .compose(v -> historyPool.close());
     }
 }

@@ -14,5 +14,5 @@ import org.borderwatch.track.UnitRegistry;
  * is the node's stopping state, which every door obeys.
  */
 public record Doors(Config config, UnitRegistry units, ClusterView cluster, AuthService auth, Sharing sharing,
-                    Database database, Metrics metrics, Drain drain) {
+                    Database database, Metrics metrics, Drain drain, Admission admission) {
 }

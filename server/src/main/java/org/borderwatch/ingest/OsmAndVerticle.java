@@ -66,10 +66,16 @@ public final class OsmAndVerticle extends DoorVerticle {
             ctx.fail(405);
             return;
         }
-        if (declaredTooLarge(request.getHeader(HttpHeaders.CONTENT_LENGTH))) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        boolean[] keepConnection = {false};
+        if (declaredTooLarge(length)) {
             tooLarge(ctx);
-        } else if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
-            ctx.response().writeContinue();
+        } else if (admitted(ctx, request, length)) {
+            if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+                ctx.response().writeContinue();
+            }
+        } else {
+            keepConnection[0] = true; // refused before the body: it is small, read and dropped below
         }
         Buffer body = Buffer.buffer();
         long[] discarded = {0};
@@ -87,12 +93,38 @@ public final class OsmAndVerticle extends DoorVerticle {
             }
         });
         request.end().onSuccess(v -> {
-            if (ctx.response().ended()) {
-                request.connection().close(); // after a 413: the answer is out, the body read
-            } else {
+            if (!ctx.response().ended()) {
                 store(ctx, request, body);
+            } else if (!keepConnection[0]) {
+                request.connection().close(); // after a 413: the answer is out, the body read
             }
         });
+    }
+
+    /**
+     * Admission control on the request's head (the key in the query string is the device, as Traccar Client sends
+     * it): true when the request may go on; else it was answered 429 or 503 with {@code Retry-After}.
+     */
+    private boolean admitted(RoutingContext ctx, HttpServerRequest request, String length) {
+        Admission.Ticket ticket;
+        try {
+            ticket = doors.admission().admit(deviceKey(request), PositionApi.declaredLength(length));
+        } catch (ApiException refused) {
+            Responses.fail(ctx, refused);
+            return false;
+        }
+        ctx.addEndHandler(ar -> ticket.release());
+        return true;
+    }
+
+    /** The key in the query string, or null (a key in a body, or a query the decoder will refuse with its 400). */
+    private static String deviceKey(HttpServerRequest request) {
+        try {
+            String key = request.getParam("id");
+            return key != null ? key : request.getParam("deviceid");
+        } catch (RuntimeException malformed) {
+            return null;
+        }
     }
 
     private static boolean declaredTooLarge(String length) {

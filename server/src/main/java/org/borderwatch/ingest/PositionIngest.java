@@ -94,8 +94,11 @@ public final class PositionIngest {
 
     private Future<Integer> route(List<Position> positions) {
         Map<String, List<Position>> byOwner = new LinkedHashMap<>();
+        // A backfill holds thousands of fixes of a few units: each unit's owner is worked out once.
+        Map<String, List<Position>> byUnit = new HashMap<>();
         for (Position p : positions) {
-            byOwner.computeIfAbsent(cluster.owner(p.unitId()), node -> new ArrayList<>()).add(p);
+            byUnit.computeIfAbsent(p.unitId(), unit -> byOwner.computeIfAbsent(cluster.owner(unit),
+                    node -> new ArrayList<>())).add(p);
         }
         List<Future<Integer>> parts = new ArrayList<>();
         byOwner.forEach((node, part) -> parts.add(node.equals(cluster.self()) ? local(part) : forward(node, part)));

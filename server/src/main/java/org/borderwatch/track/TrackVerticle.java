@@ -78,10 +78,11 @@ public final class TrackVerticle extends VerticleBase {
     private final Map<String, UnitFences> state = new HashMap<>();
     private final Map<String, Geofence> fences = new HashMap<>();
     private final BatchTuples tuples = new BatchTuples();
+    /** Positions waiting for a commit and the pace of commits, which admission control reads on other threads. */
+    private final WriteLoad load;
     private Pool pool;
     /** The verticle is stopping: new requests are answered 503 at once, those queued are still committed. */
     private boolean stopping;
-    private int queued;
     private boolean flushing;
     /** Newest fence revision announced to this node (V002): fences with a newer one are not known here yet. */
     private long knownRevision;
@@ -96,15 +97,17 @@ public final class TrackVerticle extends VerticleBase {
     private record Outcome(Map<String, UnitFences> staged, Map<String, Position> newest, List<JsonObject> alerts) {
     }
 
-    public TrackVerticle(Database database, UnitRegistry units, Config config, ClusterView cluster, Metrics metrics) {
+    public TrackVerticle(Database database, UnitRegistry units, Config config, ClusterView cluster, Metrics metrics,
+                         WriteLoad load) {
         this.database = database;
+        this.load = load;
         this.units = units;
         this.config = config;
         this.cluster = cluster;
         this.storedCounter = metrics.counter("bw_positions_committed_total", "Positions committed to PostGIS");
         this.batchCounter = metrics.counter("bw_batches_committed_total", "Group commits");
         this.alertCounter = metrics.counter("bw_geofence_alerts_total", "Enter, exit and dwell alerts raised");
-        metrics.gauge("bw_ingest_queue_positions", "Positions waiting for a commit", () -> queued);
+        metrics.gauge("bw_ingest_queue_positions", "Positions waiting for a commit", load::queued);
     }
 
     @Override
@@ -186,12 +189,12 @@ public final class TrackVerticle extends VerticleBase {
             message.fail(OVERLOADED, "the node is stopping, retry shortly");
             return;
         }
-        if (queued + positions.size() > config.queueMaxPositions()) {
+        if (load.queued() + positions.size() > config.queueMaxPositions()) {
             message.fail(OVERLOADED, "ingest queue is full, retry shortly");
             return;
         }
         queue.add(new Pending(positions, message));
-        queued += positions.size();
+        load.add(positions.size());
         flush();
     }
 
@@ -206,7 +209,11 @@ public final class TrackVerticle extends VerticleBase {
             work = rebaseline(changedFences.poll());
         } else {
             List<Pending> taken = isolated.isEmpty() ? take() : List.of(isolated.poll());
-            work = commit(taken).onFailure(e -> failed(taken, e));
+            long started = System.nanoTime();
+            work = commit(taken)
+                    .onSuccess(v -> load.committed(taken.stream().mapToInt(p -> p.positions().size()).sum(),
+                            System.nanoTime() - started))
+                    .onFailure(e -> failed(taken, e));
         }
         work.onComplete(ar -> {
             flushing = false;
@@ -256,7 +263,7 @@ public final class TrackVerticle extends VerticleBase {
             taken.add(next);
             count += next.positions().size();
         }
-        queued -= count;
+        load.add(-count);
         return taken;
     }
 

@@ -79,6 +79,29 @@ class ConfigTest {
     }
 
     @Test
+    void admissionControlIsOnWithItsBoundsUnlessTurnedOff() {
+        Config config = Config.from(Map.of());
+        assertThat(config.admission()).isTrue();
+        assertThat(config.maxInflightRequests()).isEqualTo(Config.DEFAULT_MAX_INFLIGHT_REQUESTS);
+        assertThat(config.maxInflightBytes()).isEqualTo(Config.DEFAULT_MAX_INFLIGHT_BYTES);
+        assertThat(config.deviceMaxInflightRequests()).isEqualTo(Config.DEFAULT_DEVICE_MAX_INFLIGHT_REQUESTS);
+        assertThat(config.deviceMaxInflightBytes()).isEqualTo(Config.DEFAULT_DEVICE_MAX_INFLIGHT_BYTES);
+        assertThat(config.maxQueueWaitMillis()).isEqualTo(Config.DEFAULT_MAX_QUEUE_WAIT_MS);
+
+        Config tuned = Config.from(Map.of("BW_ADMISSION", "OFF", "BW_MAX_INFLIGHT_REQUESTS", "64",
+                "BW_MAX_INFLIGHT_BYTES", "1048576", "BW_DEVICE_MAX_INFLIGHT_REQUESTS", "2",
+                "BW_DEVICE_MAX_INFLIGHT_BYTES", "65536", "BW_MAX_QUEUE_WAIT_MS", "250"));
+        assertThat(tuned.admission()).isFalse();
+        assertThat(tuned.maxInflightRequests()).isEqualTo(64);
+        assertThat(tuned.maxInflightBytes()).isEqualTo(1_048_576);
+        assertThat(tuned.deviceMaxInflightRequests()).isEqualTo(2);
+        assertThat(tuned.deviceMaxInflightBytes()).isEqualTo(65_536);
+        assertThat(tuned.maxQueueWaitMillis()).isEqualTo(250);
+        assertThatThrownBy(() -> Config.from(Map.of("BW_MAX_INFLIGHT_BYTES", "0")))
+                .hasMessageContaining("BW_MAX_INFLIGHT_BYTES");
+    }
+
+    @Test
     void aBadNumberNamesTheVariable() {
         assertThatThrownBy(() -> Config.from(Map.of("BW_HTTP_PORT", "eighty")))
                 .hasMessageContaining("BW_HTTP_PORT");

@@ -18,6 +18,7 @@ import io.vertx.openapi.contract.Path;
 import io.vertx.openapi.validation.ResponseValidator;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatableResponse;
+import org.borderwatch.RawRequest;
 import org.borderwatch.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -315,6 +316,15 @@ class OpenApiContractIT {
         seen.computeIfAbsent(operation.getOperationId(), id -> new TreeSet<>()).add(400);
     }
 
+    /** Waits up to 10 s for a line of {@code /metrics}. */
+    private void awaitMetric(String line) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!TestNode.await(node.http.get("/metrics").send()).bodyAsString().contains("\n" + line + "\n")) {
+            assertThat(System.currentTimeMillis()).as("/metrics shows %s", line).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
     private static String recent(int secondsAgo) {
         return Instant.now().minusSeconds(secondsAgo).truncatedTo(ChronoUnit.MILLIS).toString();
     }
@@ -384,6 +394,14 @@ class OpenApiContractIT {
                 gzip(fix("UAV-07", recent(6), 31.7, -106.4).encode())));
         expect(415, HttpMethod.POST, "/api/v1/positions", uavKey, new Encoded("br",
                 Buffer.buffer(fix("UAV-07", recent(6), 31.7, -106.4).encode())));
+        // A device with more body bytes in flight than its bound (4 MiB by default) is refused before the body.
+        try (RawRequest held = RawRequest.open(node.port, "POST", "/api/v1/positions", uavKey, 5_000_000, "[")) {
+            awaitMetric("bw_admission_inflight_bytes 5000000");
+            JsonObject busy = expect(429, HttpMethod.POST, "/api/v1/positions", uavKey,
+                    fix("UAV-07", recent(7), 31.7, -106.4)).bodyAsJsonObject();
+            assertThat(busy.getString("reason")).isEqualTo("device-bytes");
+        }
+        awaitMetric("bw_admission_inflight_bytes 0");
         // Above the 16 MiB limit; the node answers before reading it all.
         expect(413, HttpMethod.POST, "/api/v1/positions", uavKey,
                 Buffer.buffer(new byte[16 * 1024 * 1024 + 1]));

@@ -123,9 +123,9 @@ final class CotConnection {
                     .onSuccess(device -> signedIn(device, event.uid()))
                     .onFailure(e -> close("not authenticated: send <auth><cot username password/></auth> first, "
                             + "or use the device key as uid"))
-                    .compose(device -> report(event), e -> Future.succeededFuture());
+                    .compose(device -> report(event, xml.length()), e -> Future.succeededFuture());
         }
-        return report(event);
+        return report(event, xml.length());
     }
 
     private Future<Void> authenticate(CotMessage.Auth auth) {
@@ -166,8 +166,8 @@ final class CotConnection {
         door.joined(this);
     }
 
-    /** Stores the event as a fix of the client's unit when it is the client's own position report. */
-    private Future<Void> report(CotEvent event) {
+    /** Stores the event ({@code bytes} long on the wire) as a fix of the client's unit when it is its own report. */
+    private Future<Void> report(CotEvent event, int bytes) {
         if (principal.role() != Role.DEVICE) {
             door.ignored(); // a watch-only client's own marker or chat: not a fix of any unit
             return Future.succeededFuture();
@@ -182,9 +182,21 @@ final class CotConnection {
         JsonObject position;
         try {
             position = event.toPosition(principal.unitId());
+        } catch (ApiException | IllegalArgumentException e) {
+            close(e instanceof ApiException api ? api.toJson().encode() : e.getMessage());
+            return Future.succeededFuture();
+        }
+        // Admission control: while the node or this device is at a bound, the next message waits its turn here, and
+        // with enough of them waiting the socket is no longer read.
+        return door.admit(principal, bytes).map(ticket -> {
+            if (closed) {
+                ticket.release();
+                return null;
+            }
             inFlight++;
             reading();
             door.submit(principal, position).onComplete(ar -> {
+                ticket.release();
                 inFlight--;
                 reading();
                 if (ar.failed()) {
@@ -192,10 +204,8 @@ final class CotConnection {
                             : "position not stored: " + ar.cause().getMessage());
                 }
             });
-        } catch (ApiException | IllegalArgumentException e) {
-            close(e instanceof ApiException api ? api.toJson().encode() : e.getMessage());
-        }
-        return Future.succeededFuture();
+            return null;
+        });
     }
 
     /** The node stops: no more events are read, those read are still handled and their positions acknowledged. */

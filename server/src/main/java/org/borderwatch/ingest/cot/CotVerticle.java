@@ -11,8 +11,11 @@ import io.vertx.core.net.NetSocket;
 import org.borderwatch.auth.DeviceKeys;
 import org.borderwatch.auth.OpenConnections;
 import org.borderwatch.auth.Principal;
+import org.borderwatch.auth.Role;
 import org.borderwatch.auth.Visibility;
 import org.borderwatch.feed.Feed;
+import org.borderwatch.ingest.Admission;
+import org.borderwatch.ingest.AdmissionQueue;
 import org.borderwatch.ingest.DoorVerticle;
 import org.borderwatch.ingest.Doors;
 import org.borderwatch.ops.LogLimit;
@@ -47,6 +50,7 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
     private final Set<CotConnection> connections = new HashSet<>();
     private final LogLimit logs = new LogLimit(LOG, "CoT", 30);
     private OpenConnections open;
+    private AdmissionQueue admission;
     private LongAdder ignored;
     private LongAdder dropped;
     private CotEncoder encoder;
@@ -60,6 +64,7 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
     @Override
     protected Future<?> open() {
         open = OpenConnections.listen(vertx);
+        admission = new AdmissionQueue(vertx, doors.admission());
         encoder = new CotEncoder(doors.config().staleSeconds());
         ignored = doors.metrics().counter("bw_cot_ignored_total",
                 "CoT events received that are no fix of the sender's unit (markers, chat, watch-only clients)");
@@ -163,6 +168,11 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
         return DeviceKeys.principal(doors.units(), key);
     }
 
+    /** A ticket once admission control lets a device's message in (waiting while the node or device is at a bound). */
+    Future<Admission.Ticket> admit(Principal principal, long bytes) {
+        return admission.acquire(principal.role() == Role.DEVICE ? principal.name() : null, bytes);
+    }
+
     Future<Integer> submit(Principal principal, JsonObject position) {
         return Future.succeededFuture(position)
                 .map(json -> parser.parse(json, 0))
@@ -200,20 +210,38 @@ public final class CotVerticle extends DoorVerticle implements Feed.Listener {
             dropped.increment();
             return;
         }
+        // Over UDP nobody can be asked to wait: at the node's bounds a datagram is dropped before it is parsed.
+        Admission.Ticket ticket = doors.admission().poll(null, packet.data().length());
+        if (ticket == null) {
+            dropped.increment();
+            return;
+        }
+        try {
+            datagram(packet, ticket);
+        } catch (RuntimeException e) {
+            ticket.release();
+            throw e;
+        }
+    }
+
+    private void datagram(DatagramPacket packet, Admission.Ticket ticket) {
         CotEvent event;
         try {
             event = CotEvent.parse(packet.data().toString(StandardCharsets.UTF_8).strip());
         } catch (IllegalArgumentException e) {
+            ticket.release();
             dropDatagram(packet, e.getMessage());
             return;
         }
         if (event.isPing()) {
+            ticket.release();
             return;
         }
         udpInFlight++;
         devices(event.uid())
                 .compose(device -> submit(device, event.toPosition(device.unitId())))
                 .onComplete(ar -> {
+                    ticket.release();
                     udpInFlight--;
                     if (ar.failed()) {
                         dropDatagram(packet, ar.cause().getMessage());

@@ -22,6 +22,7 @@ import org.borderwatch.dispatch.Detection;
 import org.borderwatch.dispatch.Detections;
 import org.borderwatch.feed.Feed;
 import org.borderwatch.http.ApiException;
+import org.borderwatch.ingest.AdmissionQueue;
 import org.borderwatch.ingest.DoorVerticle;
 import org.borderwatch.ingest.Doors;
 import org.borderwatch.ops.LogLimit;
@@ -54,12 +55,15 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
     /** A position with its attributes fits many times over; larger packets are refused by the decoder. */
     private static final int MAX_MESSAGE_BYTES = 64 * 1024;
     private static final long FLUSH_INTERVAL_MS = 100;
+    /** Publishes of one connection waiting for admission before it counts as a flood and is closed. */
+    static final int MAX_WAITING = 256;
 
     private final Set<MqttSubscriber> subscribers = new HashSet<>();
     private final Set<MqttEndpoint> endpoints = new HashSet<>();
     private final LogLimit logs = new LogLimit(LOG, "MQTT", 30);
     private OpenConnections open;
     private Detections detections;
+    private AdmissionQueue admission;
 
     public MqttVerticle(Doors doors) {
         super(doors);
@@ -71,6 +75,7 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
         Pool pool = doors.database().pool(vertx, 2);
         onStop(pool::close);
         detections = new Detections(vertx, pool, doors.sharing(), doors.config());
+        admission = new AdmissionQueue(vertx, doors.admission());
         doors.metrics().gauge("bw_mqtt_subscribers", "MQTT users subscribed on this node", subscribers::size);
         return feed(this)
                 .compose(feed -> {
@@ -113,7 +118,8 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
             Principal principal = ar.result();
             Runnable forget = open.add(principal, null, () -> close(endpoint, principal, "access revoked"));
             MqttSubscriber subscriber = new MqttSubscriber(endpoint, doors.sharing().visibility(principal));
-            endpoint.publishHandler(message -> publish(endpoint, principal, message));
+            int[] waiting = {0};
+            endpoint.publishHandler(message -> publish(endpoint, principal, message, waiting));
             endpoint.publishReleaseHandler(endpoint::publishComplete);
             endpoint.subscribeHandler(message -> subscribe(subscriber, endpoint, message));
             endpoint.unsubscribeHandler(message -> {
@@ -158,7 +164,7 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
         return "units/" + unitId + "/tasks";
     }
 
-    private void publish(MqttEndpoint endpoint, Principal principal, MqttPublishMessage message) {
+    private void publish(MqttEndpoint endpoint, Principal principal, MqttPublishMessage message, int[] waiting) {
         if (doors.drain().draining()) {
             return; // not taken, so not acknowledged: the device keeps it and sends it again
         }
@@ -173,24 +179,45 @@ public final class MqttVerticle extends DoorVerticle implements Feed.Listener {
                     + ", not units/{unitId}/position or units/{unitId}/detection");
             return;
         }
+        if (++waiting[0] > MAX_WAITING) {
+            close(endpoint, principal, "publishes faster than its positions become durable: " + MAX_WAITING
+                    + " wait for admission");
+            return;
+        }
+        // Admission before the payload is parsed; while the node or this device is at a bound, the publish waits
+        // unacknowledged, and a QoS 1 client stops at its in-flight window.
+        admission.acquire(principal.role() == Role.DEVICE ? principal.name() : null, message.payload().length())
+                .onSuccess(ticket -> {
+                    waiting[0]--;
+                    if (endpoint.isConnected()) {
+                        store(endpoint, principal, message, topic).onComplete(ar -> ticket.release());
+                    } else {
+                        ticket.release();
+                    }
+                });
+    }
+
+    private Future<Void> store(MqttEndpoint endpoint, Principal principal, MqttPublishMessage message,
+                               Matcher topic) {
         JsonObject item;
         try {
             item = message.payload().toJsonObject();
             item.put("unitId", item.getValue("unitId", topic.group(1)));
         } catch (DecodeException | ClassCastException e) {
             close(endpoint, principal, "sent a payload that is not a JSON object");
-            return;
+            return Future.succeededFuture();
         }
         if (!topic.group(1).equals(item.getValue("unitId"))) {
             close(endpoint, principal, "sent unit " + item.getValue("unitId") + " on the topic of " + topic.group(1));
-            return;
+            return Future.succeededFuture();
         }
-        Future.succeededFuture(item)
+        return Future.succeededFuture(item)
                 .map(json -> parser.parse(json, 0))
                 .compose(position -> submit(principal, List.of(position)))
                 .onSuccess(n -> acknowledge(endpoint, message))
                 .onFailure(e -> close(endpoint, principal, e instanceof ApiException api ? api.toJson().encode()
-                        : "position not stored: " + e.getMessage()));
+                        : "position not stored: " + e.getMessage()))
+                .mapEmpty();
     }
 
     /** The node stops: the positions taken are acknowledged by now (see {@code Drain}), so every client goes. */
