@@ -9,6 +9,8 @@ import org.borderwatch.alert.WebhookVerticle;
 import org.borderwatch.bus.LocalCodec;
 import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
+import org.borderwatch.contact.ContactBatch;
+import org.borderwatch.contact.ContactVerticle;
 import org.borderwatch.db.Database;
 import org.borderwatch.dispatch.ArrivalVerticle;
 import org.borderwatch.http.HttpVerticle;
@@ -39,6 +41,7 @@ public final class Borderwatch {
             return Future.failedFuture(e);
         }
         vertx.eventBus().registerDefaultCodec(PositionBatch.class, new LocalCodec<>(PositionBatch.class));
+        vertx.eventBus().registerDefaultCodec(ContactBatch.class, new LocalCodec<>(ContactBatch.class));
         Database database = Database.fromUrl(config.dbUrl());
         Metrics metrics = new Metrics();
         Pool registryPool = database.pool(vertx, 2);
@@ -60,6 +63,7 @@ public final class Borderwatch {
         Config config = node.config();
         return vertx.deployVerticle(new TrackVerticle(node.database(), node.units(), config, node.cluster(),
                         node.metrics()))
+                .compose(id -> vertx.deployVerticle(new ContactVerticle(node.database(), config, node.metrics())))
                 .compose(id -> vertx.deployVerticle(new SilenceVerticle(node.database(), config, node.metrics())))
                 .compose(id -> vertx.deployVerticle(new ArrivalVerticle(node.database(), config.arrivalMeters(),
                         node.metrics())))

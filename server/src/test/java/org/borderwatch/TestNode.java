@@ -67,7 +67,8 @@ public final class TestNode {
         Pool pool = database.pool(vertx, 1);
         try {
             await(pool.query("TRUNCATE users, units, positions, unit_state, geofences, geofence_state, alerts, "
-                    + "webhooks, webhook_deliveries, shares, revoked_tokens, login_failures, detections")
+                    + "webhooks, webhook_deliveries, shares, revoked_tokens, login_failures, detections, contacts, "
+                    + "contact_positions, contact_fence_state")
                     .execute());
             await(pool.query("DELETE FROM agencies WHERE id <> 'root'").execute());
         } finally {

@@ -59,6 +59,16 @@ import java.util.Map;
  * @param arrivalMeters     {@code BW_ARRIVAL_METERS}: an assigned unit this close to its alert has arrived
  * @param etaKmh            {@code BW_ETA_KMH}: the speed an ETA assumes per unit type when the unit reports none
  *                          (or crawls), {@code type:km/h} pairs
+ * @param adsbSbs           {@code BW_ADSB_SBS}: {@code host:port} of a BaseStation (SBS-1) feed, as dump1090 and
+ *                          readsb serve on 30003; the node connects to it as a client. Null = no ADS-B feed
+ * @param aisUdpPort        {@code BW_AIS_UDP_PORT}: UDP port taking AIS NMEA ({@code !AIVDM}) sentences, as AIS
+ *                          receivers and dispatchers forward them; 0 = off
+ * @param contactStaleSeconds {@code BW_CONTACT_STALE_SECONDS}: silence after which a contact is stale; it leaves the
+ *                          live picture at five times that
+ * @param contactRetentionHours {@code BW_CONTACT_RETENTION_HOURS}: contact fixes (trails) older than this are purged
+ * @param contactQueueMax   {@code BW_CONTACT_QUEUE_MAX}: contact fixes waiting for a commit before reports get 503
+ *                          (a feed drops them)
+ * @param contactFeedAgency {@code BW_CONTACT_FEED_AGENCY}: the agency the ADS-B and AIS feeds' contacts belong to
  */
 public record Config(
         int httpPort,
@@ -92,7 +102,13 @@ public record Config(
         int incidentMeters,
         int incidentSeconds,
         int arrivalMeters,
-        Map<String, Double> etaKmh) {
+        Map<String, Double> etaKmh,
+        String adsbSbs,
+        int aisUdpPort,
+        int contactStaleSeconds,
+        int contactRetentionHours,
+        int contactQueueMax,
+        String contactFeedAgency) {
 
     /** ETA speeds when BW_ETA_KMH names none: a patrol car on tracks, a walker, a patrol boat, a small drone. */
     public static final String DEFAULT_ETA_KMH = "vehicle:50,foot:5,boat:30,drone:60";
@@ -142,7 +158,48 @@ public record Config(
                 intVar(env, "BW_INCIDENT_METERS", 500),
                 intVar(env, "BW_INCIDENT_SECONDS", 300),
                 intVar(env, "BW_ARRIVAL_METERS", 100),
-                etaVar(stringVar(env, "BW_ETA_KMH", DEFAULT_ETA_KMH)));
+                etaVar(stringVar(env, "BW_ETA_KMH", DEFAULT_ETA_KMH)),
+                hostPortVar(env, "BW_ADSB_SBS"),
+                intVar(env, "BW_AIS_UDP_PORT", 0),
+                positiveIntVar(env, "BW_CONTACT_STALE_SECONDS", 60),
+                positiveIntVar(env, "BW_CONTACT_RETENTION_HOURS", 48),
+                positiveIntVar(env, "BW_CONTACT_QUEUE_MAX", 20_000),
+                stringVar(env, "BW_CONTACT_FEED_AGENCY", "root"));
+    }
+
+    /** The host of {@link #adsbSbs}; null when no ADS-B feed is configured. */
+    public String adsbHost() {
+        return adsbSbs == null ? null : adsbSbs.substring(0, adsbSbs.lastIndexOf(':'));
+    }
+
+    /** The port of {@link #adsbSbs}; 0 when no ADS-B feed is configured. */
+    public int adsbPort() {
+        return adsbSbs == null ? 0 : Integer.parseInt(adsbSbs.substring(adsbSbs.lastIndexOf(':') + 1));
+    }
+
+    private static String hostPortVar(Map<String, String> env, String name) {
+        String value = stringVar(env, name, null);
+        if (value == null) {
+            return null;
+        }
+        int colon = value.lastIndexOf(':');
+        try {
+            int port = Integer.parseInt(value.substring(colon + 1));
+            if (colon > 0 && port > 0 && port < 65536 && value.chars().noneMatch(c -> c <= ' ')) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the message below
+        }
+        throw new IllegalArgumentException(name + " must be host:port, e.g. 127.0.0.1:30003, got '" + value + "'");
+    }
+
+    private static int positiveIntVar(Map<String, String> env, String name, int fallback) {
+        int value = intVar(env, name, fallback);
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be a positive whole number, got " + value);
+        }
+        return value;
     }
 
     private static String stringVar(Map<String, String> env, String name, String fallback) {

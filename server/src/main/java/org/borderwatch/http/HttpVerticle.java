@@ -20,6 +20,9 @@ import org.borderwatch.auth.SharingApi;
 import org.borderwatch.auth.UserApi;
 import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
+import org.borderwatch.contact.ContactApi;
+import org.borderwatch.contact.ContactIngest;
+import org.borderwatch.contact.ContactStore;
 import org.borderwatch.db.Database;
 import org.borderwatch.dispatch.DispatchApi;
 import org.borderwatch.geofence.GeofenceApi;
@@ -71,10 +74,12 @@ public final class HttpVerticle extends VerticleBase {
     public Future<?> start() {
         pool = database.pool(vertx, 4);
         UnitStore units = new UnitStore(vertx, pool, registry, config.staleSeconds());
-        LiveHub live = new LiveHub(vertx, units, config.staleSeconds(), metrics, sharing);
+        ContactStore contacts = new ContactStore(pool);
+        LiveHub live = new LiveHub(vertx, units, config.staleSeconds(), contacts, config.contactStaleSeconds(),
+                metrics, sharing);
         return live.start()
                 .compose(v -> {
-                    Router router = router(auth, units, live);
+                    Router router = router(auth, units, contacts, live);
                     HttpServerOptions options = Tls.server(config, new HttpServerOptions()
                             .setCompressionSupported(true));
                     return vertx.createHttpServer(options)
@@ -87,7 +92,7 @@ public final class HttpVerticle extends VerticleBase {
                 });
     }
 
-    private Router router(AuthService auth, UnitStore units, LiveHub live) {
+    private Router router(AuthService auth, UnitStore units, ContactStore contacts, LiveHub live) {
         Router router = Router.router(vertx);
         router.route().handler(new SecurityHeaders(config.tls(), config.tileOrigin()));
         router.get("/health/live").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "up")));
@@ -109,6 +114,7 @@ public final class HttpVerticle extends VerticleBase {
         new GeofenceApi(vertx, new GeofenceStore(pool, config.geofenceMaxAreaKm2())).mount(router);
         new AlertApi(vertx, pool).mount(router);
         new DispatchApi(vertx, pool, registry, sharing, config).mount(router);
+        new ContactApi(new ContactIngest(vertx), contacts, registry, config.contactStaleSeconds()).mount(router);
         new WebhookApi(pool, new WebhookTargets(config.webhookAllowPrivate())).mount(router);
         new AlertSockets(vertx, pool, metrics, sharing).mount(router);
         new SharingApi(vertx, pool, sharing).mount(router);

@@ -13,6 +13,7 @@ import org.borderwatch.auth.OpenConnections;
 import org.borderwatch.auth.Role;
 import org.borderwatch.auth.Sharing;
 import org.borderwatch.auth.Visibility;
+import org.borderwatch.contact.ContactStore;
 import org.borderwatch.feed.Feed;
 import org.borderwatch.http.Responses;
 import org.borderwatch.ops.Metrics;
@@ -25,14 +26,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code WS /ws/live}: a snapshot, then positions coalesced per client at most every 100 ms, plus alerts, geofence
- * changes and status changes as they happen. Runs on the HTTP verticle's event loop; one event-bus consumer per
+ * {@code WS /ws/live}: a snapshot, then positions coalesced per client at most every 100 ms, contacts at most every
+ * 500 ms, plus alerts, geofence changes and status changes as they happen. Runs on the HTTP verticle's event loop; one event-bus consumer per
  * address serves every socket of the node.
  */
 public final class LiveHub implements Feed.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveHub.class);
     static final long FRAME_INTERVAL_MS = 100;
+    /** Contacts come coalesced less often: ADS-B moves hundreds of them a second, and none of them is ours. */
+    static final long CONTACT_FRAME_INTERVAL_MS = 500;
     static final int MAX_CLIENT_MESSAGE_CHARS = 4096;
     static final int MAX_CLIENT_MESSAGES_PER_SECOND = 20;
     /** Close code for a socket whose token or user was revoked: policy violation; the app signs in again. */
@@ -45,10 +48,11 @@ public final class LiveHub implements Feed.Listener {
     private final Set<LiveClient> clients = new HashSet<>();
     private OpenConnections open;
 
-    public LiveHub(Vertx vertx, UnitStore units, int staleSeconds, Metrics metrics, Sharing sharing) {
+    public LiveHub(Vertx vertx, UnitStore units, int staleSeconds, ContactStore contacts, int contactStaleSeconds,
+                   Metrics metrics, Sharing sharing) {
         this.vertx = vertx;
         this.sharing = sharing;
-        this.feed = new Feed(vertx, units, staleSeconds);
+        this.feed = new Feed(vertx, units, staleSeconds).trackContacts(contacts, contactStaleSeconds);
         this.metrics = metrics;
         metrics.gauge("bw_live_clients", "Maps connected to /ws/live on this node", clients::size);
     }
@@ -58,6 +62,7 @@ public final class LiveHub implements Feed.Listener {
         open = OpenConnections.listen(vertx);
         feed.listen(this);
         vertx.setPeriodic(FRAME_INTERVAL_MS, id -> clients.forEach(LiveClient::flush));
+        vertx.setPeriodic(CONTACT_FRAME_INTERVAL_MS, id -> clients.forEach(LiveClient::flushContacts));
         return feed.start();
     }
 
@@ -129,10 +134,17 @@ public final class LiveHub implements Feed.Listener {
         return values;
     }
 
+    /**
+     * The units, then the contacts the client may see inside its box; the contacts frame is marked
+     * {@code "snapshot":true}: the whole picture, so the map drops contacts it holds and this one lacks.
+     */
     private void sendSnapshot(LiveClient client) {
         JsonArray visible = new JsonArray();
         feed.units().stream().filter(client::sees).forEach(visible::add);
         client.send(new JsonObject().put("type", "snapshot").put("units", visible));
+        JsonArray contacts = new JsonArray();
+        feed.contacts().stream().filter(client::seesContact).forEach(contacts::add);
+        client.send(new JsonObject().put("type", "contacts").put("contacts", contacts).put("snapshot", true));
     }
 
     @Override
@@ -184,6 +196,13 @@ public final class LiveHub implements Feed.Listener {
     @Override
     public void alertUpdated(JsonObject alert) {
         alert(alert);
+    }
+
+    @Override
+    public void contacts(List<JsonObject> contacts) {
+        for (JsonObject contact : contacts) {
+            clients.forEach(c -> c.offerContact(contact));
+        }
     }
 
     @Override
