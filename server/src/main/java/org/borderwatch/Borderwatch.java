@@ -10,6 +10,8 @@ import org.borderwatch.bus.LocalCodec;
 import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
 import org.borderwatch.contact.ContactBatch;
+import org.borderwatch.contact.ContactIngest;
+import org.borderwatch.contact.ContactStore;
 import org.borderwatch.contact.ContactVerticle;
 import org.borderwatch.db.Database;
 import org.borderwatch.dispatch.ArrivalVerticle;
@@ -18,10 +20,13 @@ import org.borderwatch.auth.AuthService;
 import org.borderwatch.auth.Sharing;
 import org.borderwatch.ingest.Doors;
 import org.borderwatch.ingest.OsmAndVerticle;
+import org.borderwatch.ingest.adsb.SbsFeedVerticle;
+import org.borderwatch.ingest.ais.AisFeedVerticle;
 import org.borderwatch.ingest.cot.CotVerticle;
 import org.borderwatch.ingest.mqtt.MqttVerticle;
 import org.borderwatch.ops.Metrics;
 import org.borderwatch.sim.SimulatorVerticle;
+import org.borderwatch.sim.TrafficVerticle;
 import org.borderwatch.tls.Tls;
 import org.borderwatch.track.PositionBatch;
 import org.borderwatch.track.TrackVerticle;
@@ -74,7 +79,48 @@ public final class Borderwatch {
                 .compose(id -> deviceProtocols(vertx, node))
                 .compose(id -> config.simulatorUnits() > 0
                         ? vertx.deployVerticle(new SimulatorVerticle(config, registryPool, node.units()))
-                        : Future.succeededFuture());
+                        : Future.succeededFuture())
+                .compose(id -> contactFeeds(vertx, node, registryPool));
+    }
+
+    /**
+     * The ADS-B (SBS-1) and AIS feeds, each when configured. With the simulator on, an unconfigured one is fed by the
+     * simulator's own generators on local ports, through the same feed code a real receiver uses.
+     */
+    private static Future<?> contactFeeds(Vertx vertx, Doors doors, Pool registryPool) {
+        Config config = doors.config();
+        boolean simulate = config.simulatorUnits() > 0;
+        if (config.adsbSbs() == null && config.aisUdpPort() == 0 && !simulate) {
+            return Future.succeededFuture();
+        }
+        ContactIngest ingest = new ContactIngest(vertx);
+        String agency = config.contactFeedAgency();
+        Future<Integer> aisPort = ContactStore.agencyExists(registryPool, agency).compose(exists -> {
+            if (!exists) {
+                return Future.failedFuture(new IllegalArgumentException("BW_CONTACT_FEED_AGENCY names no agency: "
+                        + agency));
+            }
+            if (config.aisUdpPort() == 0 && !simulate) {
+                return Future.succeededFuture(0);
+            }
+            AisFeedVerticle ais = new AisFeedVerticle(config.aisUdpPort(), agency, ingest, doors.metrics());
+            return vertx.deployVerticle(ais).map(id -> ais.port());
+        });
+        return aisPort.compose(port -> {
+            if (!simulate) {
+                return Future.succeededFuture(0);
+            }
+            TrafficVerticle traffic = new TrafficVerticle(config.adsbSbs() == null,
+                    config.aisUdpPort() == 0 ? port : 0);
+            return vertx.deployVerticle(traffic).map(id -> traffic.sbsPort());
+        }).compose(simulatedSbs -> {
+            if (config.adsbSbs() != null) {
+                return vertx.deployVerticle(new SbsFeedVerticle(config.adsbHost(), config.adsbPort(), agency, ingest,
+                        doors.metrics()));
+            }
+            return simulate ? vertx.deployVerticle(new SbsFeedVerticle("127.0.0.1", simulatedSbs, agency, ingest,
+                    doors.metrics())) : Future.succeededFuture();
+        });
     }
 
     /** MQTT, OsmAnd and Cursor-on-Target listeners, each unless its port is 0 (CoT: unless both of its are). */

@@ -206,6 +206,16 @@ public final class TestNode {
         return await(http.get(path).bearerTokenAuthentication(token).send());
     }
 
+    /** The value of an unlabelled metric from {@code GET /metrics}. */
+    public double metric(String name) throws Exception {
+        for (String row : await(http.get("/metrics").send()).bodyAsString().split("\n")) {
+            if (row.startsWith(name + " ")) {
+                return Double.parseDouble(row.substring(name.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no metric " + name);
+    }
+
     public RowSet<Row> sql(String query, Object... params) throws Exception {
         return await(db.preparedQuery(query).execute(Tuple.wrap(params)));
     }

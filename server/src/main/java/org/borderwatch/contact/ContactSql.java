@@ -209,6 +209,8 @@ final class ContactSql {
     /** Every contact of every agency with a fix in the last $1 seconds: the live picture a node starts with. */
     static final String RECENT = "SELECT " + COLUMNS + " FROM contacts WHERE time > now() - make_interval(secs => $1)";
 
+    static final String AGENCY = "SELECT 1 FROM agencies WHERE id = $1";
+
     /** Contact $1, if agency $2 may see it. */
     static final String VISIBLE = "SELECT id FROM contacts WHERE id = $1 AND bw_sees_agency($2, agency)";
 

@@ -82,6 +82,11 @@ public final class ContactStore {
         });
     }
 
+    /** Whether agency {@code id} exists: the feeds' contacts belong to one (BW_CONTACT_FEED_AGENCY). */
+    public static Future<Boolean> agencyExists(Pool pool, String id) {
+        return pool.preparedQuery(ContactSql.AGENCY).execute(Tuple.of(id)).map(rows -> rows.size() > 0);
+    }
+
     /** Whether contact {@code id} exists and agency {@code viewer} may see it. */
     Future<Boolean> visible(String id, String viewer) {
         return pool.preparedQuery(ContactSql.VISIBLE).execute(Tuple.of(id, viewer)).map(rows -> rows.size() > 0);

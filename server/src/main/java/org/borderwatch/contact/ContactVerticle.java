@@ -227,7 +227,7 @@ public final class ContactVerticle extends VerticleBase {
                         + LogLimit.clip(pg.getErrorMessage()));
             }
         } else {
-            LOG.error("contact commit of {} reports failed; they get 500", taken.size(), e);
+            log.warn("contact commit of {} reports failed; they get 500", taken.size(), e);
             taken.forEach(p -> p.message().fail(500, "could not store contacts"));
         }
     }

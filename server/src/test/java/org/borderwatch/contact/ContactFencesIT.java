@@ -2,6 +2,7 @@ package org.borderwatch.contact;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -33,6 +34,8 @@ class ContactFencesIT {
     private static final String PASSWORD = "correct-horse-battery";
 
     private TestNode node;
+    /** Held for the test: a client the collector takes can drop a handshake in flight. */
+    private WebSocketClient webSockets;
     private String admin;
     private final List<WebSocket> sockets = new ArrayList<>();
 
@@ -70,7 +73,7 @@ class ContactFencesIT {
 
     private BlockingQueue<JsonObject> alertStream(String token) throws Exception {
         BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
-        sockets.add(TestNode.await(node.vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
+        sockets.add(TestNode.await(client().connect(new WebSocketConnectOptions()
                         .setHost("127.0.0.1").setPort(node.port).setURI("/ws/alerts?access_token=" + token))
                 .onSuccess(s -> s.textMessageHandler(text -> frames.add(new JsonObject(text))))));
         return frames;
@@ -228,5 +231,12 @@ class ContactFencesIT {
         kinds.getJsonObject("properties").put("contactKinds", new JsonArray().add("submarine"));
         assertThat(node.post("/api/v1/geofences", admin, kinds).bodyAsJsonObject().getString("field"))
                 .isEqualTo("contactKinds");
+    }
+
+    private WebSocketClient client() {
+        if (webSockets == null) {
+            webSockets = node.vertx.createWebSocketClient();
+        }
+        return webSockets;
     }
 }

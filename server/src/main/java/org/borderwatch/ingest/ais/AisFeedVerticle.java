@@ -63,7 +63,8 @@ public final class AisFeedVerticle extends VerticleBase {
         vertx.setPeriodic(SWEEP_MS, id -> tracks.sweep(Instant.now()));
         socket = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(1 << 20));
         socket.handler(this::onDatagram);
-        return socket.listen(port, "0.0.0.0").onSuccess(s -> {
+        // A free port is the simulator's: it stays on this host. A configured one takes receivers from the network.
+        return socket.listen(port, port == 0 ? "127.0.0.1" : "0.0.0.0").onSuccess(s -> {
             actualPort = s.localAddress().port();
             LOG.info("AIS feed listening on UDP port {}", actualPort);
         });
