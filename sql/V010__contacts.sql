@@ -15,7 +15,7 @@ CREATE TABLE contacts (
     agency      text NOT NULL REFERENCES agencies (id) ON DELETE CASCADE,
     kind        text CHECK (kind IN ('person', 'vehicle', 'vessel', 'aircraft')),
     name        text,                                   -- callsign, vessel name: what a map labels it with
-    time        timestamptz NOT NULL,                   -- of the newest fix; -infinity while a first commit is in flight
+    time        timestamptz NOT NULL,                   -- of the newest fix; -infinity while its first commit runs
     lat         double precision NOT NULL,
     lon         double precision NOT NULL,
     alt         double precision,                       -- metres (ADS-B: barometric altitude)

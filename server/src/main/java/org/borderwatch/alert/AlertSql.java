@@ -100,8 +100,8 @@ final class AlertSql {
 
     /**
      * Raises {@code escalated} for each critical alert left unacknowledged longer than $1 seconds, once (a unique
-     * index on {@code escalates}, so every node may run this); it copies the alert's unit (or contact), place and fence and names
-     * it in {@code escalates}. Oldest first, a bounded number per check.
+     * index on {@code escalates}, so every node may run this); it copies the alert's unit (or contact), place and fence
+     * and names it in {@code escalates}. Oldest first, a bounded number per check.
      */
     static final String ESCALATE = """
             WITH due AS (

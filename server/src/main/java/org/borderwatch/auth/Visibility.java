@@ -38,8 +38,8 @@ public final class Visibility {
     }
 
     /**
-     * An alert is as visible as the unit or contact it is about; a grouped alert ({@code units}) only to whoever sees every unit
-     * it names, so no one learns of another agency's units through it.
+     * An alert is as visible as the unit or contact it is about; a grouped alert ({@code units}) only to whoever sees
+     * every unit it names, so no one learns of another agency's units through it.
      */
     public boolean seesAlert(JsonObject alert) {
         if (alert.getString("contactId") != null) {

@@ -19,7 +19,8 @@ final class ContactSql {
         return "(CASE WHEN " + g + ".properties ? 'maxAltitudeMeters' AND " + alt + " IS NOT NULL"
                 + " AND " + alt + " > (" + g + ".properties ->> 'maxAltitudeMeters')::float8 THEN false"
                 + " WHEN " + g + ".properties ? 'contactKinds'"
-                + " AND (" + kind + " IS NULL OR NOT (" + g + ".properties -> 'contactKinds') ? " + kind + ") THEN false"
+                + " AND (" + kind + " IS NULL OR NOT (" + g + ".properties -> 'contactKinds') ? " + kind + "))"
+                + " THEN false"
                 + " WHEN " + g + ".kind = 'polygon' THEN ST_Intersects(" + g + ".geom, " + p + ")"
                 + " ELSE ST_DWithin(" + g + ".shape, " + p + "::geography, " + g + ".radius_m) END)";
     }
@@ -99,7 +100,8 @@ final class ContactSql {
             ),
             verdicts AS (
                 SELECT f.id, f.time, f.lat, f.lon, f.agency, c.fence_id, g.id IS NOT NULL AS live,
-                       CASE WHEN g.id IS NULL THEN false ELSE\s""" + inside("g", "f.geom", "f.alt", "f.known_kind") + """
+                       CASE WHEN g.id IS NULL THEN false
+                            ELSE\s""" + inside("g", "f.geom", "f.alt", "f.known_kind") + """
                         END AS inside,
                        EXISTS (SELECT 1 FROM contact_fence_state s
                                WHERE s.contact_id = f.id AND s.geofence_id = c.fence_id) AS held
@@ -112,7 +114,10 @@ final class ContactSql {
                 FROM verdicts v
             ),
             changed AS (SELECT * FROM steps WHERE live AND inside <> was),
-            after AS (SELECT DISTINCT ON (id, fence_id) id, fence_id, inside, held FROM steps ORDER BY id, fence_id, time DESC),
+            after AS (
+                SELECT DISTINCT ON (id, fence_id) id, fence_id, inside, held FROM steps
+                ORDER BY id, fence_id, time DESC
+            ),
             gone AS (
                 DELETE FROM contact_fence_state s USING after a
                 WHERE s.contact_id = a.id AND s.geofence_id = a.fence_id AND a.held AND NOT a.inside

@@ -11,6 +11,7 @@ import org.borderwatch.Times;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** Reads contacts: the live picture, a search by time and area, and a contact's trail. */
 public final class ContactStore {
@@ -60,7 +61,7 @@ public final class ContactStore {
      * everywhere), newest first, as a GeoJSON FeatureCollection; {@code status} judges each from its time.
      */
     Future<JsonObject> search(String viewer, Instant since, double[] bbox, int limit,
-                              java.util.function.Function<Instant, String> status) {
+                              Function<Instant, String> status) {
         Tuple params = Tuple.of(Times.utc(since), viewer)
                 .addValue(bbox == null ? null : bbox[0]).addValue(bbox == null ? null : bbox[1])
                 .addValue(bbox == null ? null : bbox[2]).addValue(bbox == null ? null : bbox[3])

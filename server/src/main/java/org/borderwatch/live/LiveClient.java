@@ -42,7 +42,7 @@ final class LiveClient {
         return visibility.seesUnit(unit.getString("id")) && inBox(unit);
     }
 
-    /** Is the contact this map's to see (its agency's or shared with it, API.md §9) and inside its area of interest? */
+    /** Is the contact this map's to see (its agency's or shared with it, API.md §9) and inside its box? */
     boolean seesContact(JsonObject contact) {
         return visibility.seesContactOf(contact.getString("agency")) && inBox(contact);
     }

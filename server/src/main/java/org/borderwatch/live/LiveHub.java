@@ -27,8 +27,8 @@ import java.util.Set;
 
 /**
  * {@code WS /ws/live}: a snapshot, then positions coalesced per client at most every 100 ms, contacts at most every
- * 500 ms, plus alerts, geofence changes and status changes as they happen. Runs on the HTTP verticle's event loop; one event-bus consumer per
- * address serves every socket of the node.
+ * 500 ms, plus alerts, geofence changes and status changes as they happen. Runs on the HTTP verticle's event loop;
+ * one event-bus consumer per address serves every socket of the node.
  */
 public final class LiveHub implements Feed.Listener {
 

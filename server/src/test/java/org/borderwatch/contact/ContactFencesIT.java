@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +62,8 @@ class ContactFencesIT {
     }
 
     private void report(JsonObject... contacts) throws Exception {
-        HttpResponse<Buffer> response = node.post("/api/v1/contacts", admin, new JsonArray(List.of((Object[]) contacts)));
+        HttpResponse<Buffer> response = node.post("/api/v1/contacts", admin,
+                new JsonArray(List.of((Object[]) contacts)));
         assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(202);
     }
 
@@ -113,7 +115,7 @@ class ContactFencesIT {
         assertThat(stored).hasSize(1);
         assertThat(stored.getJsonObject(0).getString("id")).isEqualTo(alert.getString("id"));
         assertThat(node.count("SELECT count(*) FROM alerts WHERE geofence_id = $1::uuid",
-                java.util.UUID.fromString(unitsFence))).as("a units fence ignores contacts").isZero();
+                UUID.fromString(unitsFence))).as("a units fence ignores contacts").isZero();
 
         // Leaving raises one exit; a unit crossing the contacts fence raises nothing there, the units fence's enter.
         report(contact("adsb", "A1B2C3", t.plusSeconds(3), 31.85, -106.45).put("alt", 320.0));

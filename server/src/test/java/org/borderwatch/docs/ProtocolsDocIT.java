@@ -48,6 +48,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.borderwatch.ingest.cot.TakClient.type;
 import static org.borderwatch.ingest.cot.TakClient.uid;
 
@@ -352,7 +353,7 @@ class ProtocolsDocIT {
         }
         assertThat(node.awaitCount(2, "SELECT count(*) FROM contacts")).isEqualTo(2);
         Row vessel = node.sql("SELECT lat, lon FROM contacts WHERE id = 'ais:477553000'").iterator().next();
-        assertThat(vessel.getDouble("lat")).isCloseTo(47.582833, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(vessel.getDouble("lat")).isCloseTo(47.582833, within(1e-6));
         TestNode.await(map.close());
         TestNode.await(client.close());
         TestNode.await(receiver.close());

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * With the simulator on, a new floor sees air and sea traffic within seconds: the simulator's SBS-1 server and AIS
@@ -61,8 +62,8 @@ class TrafficIT {
         double[] out = plane.at(leg / 2);
         double[] back = plane.at(leg * 1.5);
 
-        assertThat(out[0]).isCloseTo(back[0], org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(out[0]).isCloseTo(back[0], within(1e-6));
         assertThat(Math.abs(out[2] - back[2])).as("opposite courses").isCloseTo(180.0,
-                org.assertj.core.api.Assertions.within(1e-6));
+                within(1e-6));
     }
 }

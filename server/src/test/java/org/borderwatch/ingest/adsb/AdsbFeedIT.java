@@ -2,6 +2,7 @@ package org.borderwatch.ingest.adsb;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.sqlclient.Row;
@@ -98,8 +99,8 @@ class AdsbFeedIT {
     }
 
     /** A contacts fence around El Paso with a ceiling of 600 m. */
-    private static io.vertx.core.json.JsonObject zone() {
-        io.vertx.core.json.JsonObject fence = Fixtures.square("Restricted airspace");
+    private static JsonObject zone() {
+        JsonObject fence = Fixtures.square("Restricted airspace");
         fence.getJsonObject("properties").put("targets", new JsonArray().add("contacts"))
                 .put("maxAltitudeMeters", 600);
         return fence;

@@ -30,8 +30,8 @@ class SbsMessageTest {
         assertThat(ident.callsign()).isEqualTo("RJA1118");
         assertThat(ident.hasPosition()).isFalse();
 
-        SbsMessage position = SbsMessage.parse(
-                "MSG,3,1,1,738065,1,2008/11/28,23:48:18.611,2008/11/28,23:53:19.161,,36000,,,51.45735,1.02826,,,0,0,0,0");
+        SbsMessage position = SbsMessage.parse("MSG,3,1,1,738065,1,2008/11/28,23:48:18.611,2008/11/28,23:53:19.161,"
+                + ",36000,,,51.45735,1.02826,,,0,0,0,0");
         assertThat(position.altitude()).isEqualTo(36000);
         assertThat(position.lat()).isEqualTo(51.45735);
         assertThat(position.lon()).isEqualTo(1.02826);

@@ -213,7 +213,8 @@ class AisDecoderTest {
         // One payload character changed in flight: the checksum catches it.
         assertThatThrownBy(() -> decoder.accept("!AIVDM,1,1,,B,177KQJ5000G?tO`K>RA1wUbN0TKI,0*5C", NOW))
                 .hasMessageContaining("checksum");
-        for (String broken : List.of("", "garbage", "$GPRMC,213950.00,A,5250.53669,N,00542.34920,E,0.020,,070420,,,A*7D",
+        for (String broken : List.of("", "garbage",
+                "$GPRMC,213950.00,A,5250.53669,N,00542.34920,E,0.020,,070420,,,A*7D",
                 "!AIVDM,1,1,,B,177KQJ5000G?tO`K>RA1wUbN0TKH,0", "!AIVDM,3,4,,B,177KQJ,0*" + cs("AIVDM,3,4,,B,177KQJ,0"),
                 "!AIVDM,1,1,,B,17~KQJ,0*" + cs("AIVDM,1,1,,B,17~KQJ,0"), "!AIVDM,1,1,,B,,0*" + cs("AIVDM,1,1,,B,,0"),
                 "!AIVDM,1,1,,B,177KQJ,7*" + cs("AIVDM,1,1,,B,177KQJ,7"), "\\s:station*00\\")) {
