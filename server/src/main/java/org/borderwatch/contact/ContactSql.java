@@ -19,7 +19,7 @@ final class ContactSql {
         return "(CASE WHEN " + g + ".properties ? 'maxAltitudeMeters' AND " + alt + " IS NOT NULL"
                 + " AND " + alt + " > (" + g + ".properties ->> 'maxAltitudeMeters')::float8 THEN false"
                 + " WHEN " + g + ".properties ? 'contactKinds'"
-                + " AND (" + kind + " IS NULL OR NOT (" + g + ".properties -> 'contactKinds') ? " + kind + "))"
+                + " AND (" + kind + " IS NULL OR NOT (" + g + ".properties -> 'contactKinds') ? " + kind + ")"
                 + " THEN false"
                 + " WHEN " + g + ".kind = 'polygon' THEN ST_Intersects(" + g + ".geom, " + p + ")"
                 + " ELSE ST_DWithin(" + g + ".shape, " + p + "::geography, " + g + ".radius_m) END)";
@@ -66,32 +66,40 @@ final class ContactSql {
                 INSERT INTO contact_positions (contact_id, time, lat, lon, alt, speed, heading)
                 SELECT id, time, lat, lon, alt, speed, heading FROM owned
                 ON CONFLICT DO NOTHING
-                RETURNING contact_id, time
             ),
+            -- Stored now (not in the trail before this statement: the contacts are locked, so nobody else adds to
+            -- it) and newer than the contact's last. An index probe per fix, not a join of two CTEs, which carry no
+            -- row estimates and would be planned as a nested loop.
             fresh AS (
                 SELECT o.*, ST_SetSRID(ST_MakePoint(o.lon, o.lat), 4326) AS geom
-                FROM owned o JOIN stored s ON s.contact_id = o.id AND s.time = o.time
+                FROM owned o
                 WHERE o.time > o.prior_time
+                  AND NOT EXISTS (SELECT 1 FROM contact_positions p WHERE p.contact_id = o.id AND p.time = o.time)
             ),
-            newest AS (SELECT DISTINCT ON (id) * FROM fresh ORDER BY id, time DESC),
-            described AS (
-                SELECT id, (array_agg(kind ORDER BY time DESC) FILTER (WHERE kind IS NOT NULL))[1] AS kind,
-                       (array_agg(name ORDER BY time DESC) FILTER (WHERE name IS NOT NULL))[1] AS name,
-                       (array_agg(attributes ORDER BY time DESC) FILTER (WHERE attributes IS NOT NULL))[1]
-                           AS attributes
-                FROM fresh GROUP BY id
+            -- Each contact's newest fresh fix, with the newest kind, name and attributes any of them gave, in one
+            -- pass with a window rather than a join of CTEs.
+            newest AS (
+                SELECT DISTINCT ON (id) *,
+                       (array_agg(kind) FILTER (WHERE kind IS NOT NULL) OVER w)[1] AS new_kind,
+                       (array_agg(name) FILTER (WHERE name IS NOT NULL) OVER w)[1] AS new_name,
+                       (array_agg(attributes) FILTER (WHERE attributes IS NOT NULL) OVER w)[1] AS new_attributes
+                FROM fresh
+                WINDOW w AS (PARTITION BY id ORDER BY time DESC
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+                ORDER BY id, time DESC
             ),
             latest AS (
                 UPDATE contacts c SET time = n.time, lat = n.lat, lon = n.lon, alt = n.alt, speed = n.speed,
-                    heading = n.heading, kind = coalesce(d.kind, c.kind), name = coalesce(d.name, c.name),
-                    attributes = coalesce(d.attributes::jsonb, c.attributes), reported_by = n.reporter,
+                    heading = n.heading, kind = coalesce(n.new_kind, c.kind), name = coalesce(n.new_name, c.name),
+                    attributes = coalesce(n.new_attributes::jsonb, c.attributes), reported_by = n.reporter,
                     received_at = now()
-                FROM newest n JOIN described d ON d.id = n.id
+                FROM newest n
                 WHERE c.id = n.id
                 RETURNING c.id, c.source, c.track_id, c.agency, c.kind, c.name, c.time, c.lat, c.lon, c.alt, c.speed,
                           c.heading
             ),
-            candidates AS (
+            -- Materialized: computed once, not once per fix it is joined with.
+            candidates AS MATERIALIZED (
                 SELECT f.id, g.id AS fence_id FROM fresh f
                 JOIN geofences g ON g.search && f.geom AND g.deleted_at IS NULL AND 'contacts' = ANY(g.targets)
                 UNION
@@ -114,21 +122,21 @@ final class ContactSql {
                 FROM verdicts v
             ),
             changed AS (SELECT * FROM steps WHERE live AND inside <> was),
-            after AS (
-                SELECT DISTINCT ON (id, fence_id) id, fence_id, inside, held FROM steps
+            -- After the batch a contact is inside a fence when its last crossing of it was an enter (since then),
+            -- and no longer when it was an exit, or when the fence is gone or watches contacts no more.
+            last_change AS (
+                SELECT DISTINCT ON (id, fence_id) id, fence_id, inside, time FROM changed
                 ORDER BY id, fence_id, time DESC
             ),
             gone AS (
-                DELETE FROM contact_fence_state s USING after a
-                WHERE s.contact_id = a.id AND s.geofence_id = a.fence_id AND a.held AND NOT a.inside
+                DELETE FROM contact_fence_state s
+                USING (SELECT id, fence_id FROM last_change WHERE NOT inside
+                       UNION SELECT id, fence_id FROM verdicts WHERE NOT live AND held) d
+                WHERE s.contact_id = d.id AND s.geofence_id = d.fence_id
             ),
             came AS (
                 INSERT INTO contact_fence_state (contact_id, geofence_id, entered_at)
-                SELECT a.id, a.fence_id, e.at
-                FROM after a
-                JOIN LATERAL (SELECT max(x.time) AS at FROM changed x
-                              WHERE x.id = a.id AND x.fence_id = a.fence_id AND x.inside) e ON e.at IS NOT NULL
-                WHERE a.inside
+                SELECT id, fence_id, time FROM last_change WHERE inside
                 ON CONFLICT (contact_id, geofence_id) DO UPDATE SET entered_at = excluded.entered_at
             )
             SELECT 'contact' AS what, l.id, l.source, l.track_id, l.agency, l.kind, l.name, l.time, l.lat, l.lon,

@@ -43,7 +43,11 @@ public final class ContactVerticle extends VerticleBase {
     public static final int OVERLOADED = 503;
     /** Reply failure code: the database refused a value of the report (400). */
     public static final int REFUSED = 400;
-    static final int BATCH_MAX = 5_000;
+    /**
+     * Most fixes in one commit. The fence evaluation joins a batch's fixes with the fences near its contacts, which
+     * grows with the square of the batch: small batches keep a backlog from making each commit slower.
+     */
+    static final int BATCH_MAX = 1_000;
     private static final long PURGE_INTERVAL_MS = 60_000;
     private static final long RETRY_MS = 1_000;
 
