@@ -32,8 +32,12 @@ public final class Alerts {
      * alert about a contact is as visible as the contact: to its agency and the agencies that share with it.
      */
     public static String visibleTo(String table, String viewer) {
-        return "(CASE WHEN " + table + ".contact_agency IS NOT NULL"
-                + " THEN bw_sees_agency(" + viewer + ", " + table + ".contact_agency)"
+        return visibleTo(table, table + ".contact_agency", viewer);
+    }
+
+    private static String visibleTo(String table, String contactAgency, String viewer) {
+        return "(CASE WHEN " + contactAgency + " IS NOT NULL"
+                + " THEN bw_sees_agency(" + viewer + ", " + contactAgency + ")"
                 + " ELSE NOT EXISTS (SELECT 1 FROM unnest(coalesce(" + table + ".units, ARRAY[" + table + ".unit_id]))"
                 + " AS named(id)"
                 + " WHERE NOT EXISTS (SELECT 1 FROM units u WHERE u.id = named.id"
@@ -42,14 +46,16 @@ public final class Alerts {
 
     /**
      * A CTE to follow a CTE {@code raised} that returned new alert rows: queues one delivery per matching webhook, in
-     * the same statement, so an alert and its deliveries are durable together.
+     * the same statement, so an alert and its deliveries are durable together. {@code raised} needs {@code id},
+     * {@code type}, {@code unit_id} and {@code units}; its {@code contact_agency}, when it returns one, is read by
+     * name, so a statement raising only unit alerts need not return it.
      */
     public static final String QUEUE_WEBHOOKS = """
             queued AS (
                 INSERT INTO webhook_deliveries (webhook_id, alert_id)
                 SELECT w.id, r.id FROM raised r
                 JOIN webhooks w ON (w.types IS NULL OR r.type = ANY(w.types))
-                WHERE\s""" + visibleTo("r", "w.agency") + """
+                WHERE\s""" + visibleTo("r", "(to_jsonb(r) ->> 'contact_agency')", "w.agency") + """
 
             )
             """;

@@ -104,8 +104,7 @@ final class TrackSql {
                             $19::float8[], $20::float8[])
                     AS a(type, unit_id, geofence_id, geofence_name, severity, time, lat, lon)
                 ON CONFLICT DO NOTHING
-                RETURNING id, type, unit_id, geofence_id, geofence_name, severity, time, detected_at, lat, lon, units,
-                          contact_agency
+                RETURNING id, type, unit_id, geofence_id, geofence_name, severity, time, detected_at, lat, lon, units
             ),
             """ + Alerts.QUEUE_WEBHOOKS + """
             SELECT id::text, type, unit_id, geofence_id::text, geofence_name, severity, time, detected_at, lat, lon

@@ -189,6 +189,14 @@ class ContactFencesIT {
         }
         String coast = user("coast-ops", "operator", "coast");
         String army = user("army-watch", "viewer", "army");
+        String[] hooks = new String[2];
+        for (int i = 0; i < 2; i++) {
+            String agency = i == 0 ? "coast" : "army";
+            String agencyAdmin = user(agency + "-admin", "admin", agency);
+            hooks[i] = node.post("/api/v1/webhooks", agencyAdmin, new JsonObject()
+                    .put("url", "https://soc.example.org/" + agency).put("secret", "long-enough-secret"))
+                    .bodyAsJsonObject().getString("id");
+        }
         node.createFence(fence("Harbour", "contacts"));
         BlockingQueue<JsonObject> armyStream = alertStream(army);
         BlockingQueue<JsonObject> coastStream = alertStream(coast);
@@ -202,6 +210,10 @@ class ContactFencesIT {
         assertThat(seen.getString("contactAgency")).isEqualTo("coast");
         assertThat(alerts("", coast)).hasSize(1);
         assertThat(alerts("", army)).isEmpty();
+        assertThat(node.count("SELECT count(*) FROM webhook_deliveries WHERE webhook_id = $1::uuid",
+                UUID.fromString(hooks[0]))).as("coast's webhook gets it").isEqualTo(1);
+        assertThat(node.count("SELECT count(*) FROM webhook_deliveries WHERE webhook_id = $1::uuid",
+                UUID.fromString(hooks[1]))).as("army's does not").isZero();
         assertThat(armyStream.poll(500, TimeUnit.MILLISECONDS)).isNull();
         assertThat(node.post("/api/v1/alerts/" + seen.getString("id") + "/ack", army, new JsonObject())
                 .statusCode()).as("army may not even find it").isIn(403, 404);
