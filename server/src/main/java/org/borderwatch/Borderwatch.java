@@ -12,6 +12,10 @@ import org.borderwatch.alert.WebhookVerticle;
 import org.borderwatch.bus.LocalCodec;
 import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
+import org.borderwatch.contact.ContactBatch;
+import org.borderwatch.contact.ContactIngest;
+import org.borderwatch.contact.ContactStore;
+import org.borderwatch.contact.ContactVerticle;
 import org.borderwatch.db.Database;
 import org.borderwatch.dispatch.ArrivalVerticle;
 import org.borderwatch.history.PartitionVerticle;
@@ -21,11 +25,14 @@ import org.borderwatch.auth.AuthService;
 import org.borderwatch.auth.Sharing;
 import org.borderwatch.ingest.Doors;
 import org.borderwatch.ingest.OsmAndVerticle;
+import org.borderwatch.ingest.adsb.SbsFeedVerticle;
+import org.borderwatch.ingest.ais.AisFeedVerticle;
 import org.borderwatch.ingest.cot.CotVerticle;
 import org.borderwatch.ingest.mqtt.MqttVerticle;
 import org.borderwatch.ops.Drain;
 import org.borderwatch.ops.Metrics;
 import org.borderwatch.sim.SimulatorVerticle;
+import org.borderwatch.sim.TrafficVerticle;
 import org.borderwatch.tls.Tls;
 import org.borderwatch.track.PositionBatch;
 import org.borderwatch.track.TrackVerticle;
@@ -75,6 +82,7 @@ public final class Borderwatch {
         }
         Borderwatch node = new Borderwatch(vertx);
         vertx.eventBus().registerDefaultCodec(PositionBatch.class, new LocalCodec<>(PositionBatch.class));
+        vertx.eventBus().registerDefaultCodec(ContactBatch.class, new LocalCodec<>(ContactBatch.class));
         Database database = Database.fromUrl(config.dbUrl());
         Metrics metrics = new Metrics();
         Pool registryPool = database.pool(vertx, 2);
@@ -100,6 +108,7 @@ public final class Borderwatch {
         return deploy(core, new PartitionVerticle(node.database(), config))
                 .compose(id -> vertx.deployVerticle(new TrackVerticle(node.database(), node.units(), config,
                         node.cluster(), node.metrics(), writes), WRITER).onSuccess(core::add))
+                .compose(id -> deploy(core, new ContactVerticle(node.database(), config, node.metrics())))
                 .compose(id -> deploy(core, new SilenceVerticle(node.database(), config, node.metrics())))
                 .compose(id -> deploy(core, new ArrivalVerticle(node.database(), config.arrivalMeters(),
                         node.metrics())))
@@ -110,7 +119,48 @@ public final class Borderwatch {
                 .compose(id -> deviceProtocols(node))
                 .compose(id -> config.simulatorUnits() > 0
                         ? deploy(doors, new SimulatorVerticle(config, registryPool, node.units()))
-                        : Future.succeededFuture());
+                        : Future.succeededFuture())
+                .compose(id -> contactFeeds(node, registryPool));
+    }
+
+    /**
+     * The ADS-B (SBS-1) and AIS feeds, each when configured. With the simulator on, an unconfigured one is fed by the
+     * simulator's own generators on local ports, through the same feed code a real receiver uses.
+     */
+    private Future<?> contactFeeds(Doors node, Pool registryPool) {
+        Config config = node.config();
+        boolean simulate = config.simulatorUnits() > 0;
+        if (config.adsbSbs() == null && config.aisUdpPort() == 0 && !simulate) {
+            return Future.succeededFuture();
+        }
+        ContactIngest ingest = new ContactIngest(vertx);
+        String agency = config.contactFeedAgency();
+        Future<Integer> aisPort = ContactStore.agencyExists(registryPool, agency).compose(exists -> {
+            if (!exists) {
+                return Future.failedFuture(new IllegalArgumentException("BW_CONTACT_FEED_AGENCY names no agency: "
+                        + agency));
+            }
+            if (config.aisUdpPort() == 0 && !simulate) {
+                return Future.succeededFuture(0);
+            }
+            AisFeedVerticle ais = new AisFeedVerticle(config.aisUdpPort(), agency, ingest, node.metrics());
+            return deploy(doors, ais).map(id -> ais.port());
+        });
+        return aisPort.compose(port -> {
+            if (!simulate) {
+                return Future.succeededFuture(0);
+            }
+            TrafficVerticle traffic = new TrafficVerticle(config.adsbSbs() == null,
+                    config.aisUdpPort() == 0 ? port : 0);
+            return deploy(doors, traffic).map(id -> traffic.sbsPort());
+        }).compose(simulatedSbs -> {
+            if (config.adsbSbs() != null) {
+                return deploy(doors, new SbsFeedVerticle(config.adsbHost(), config.adsbPort(), agency, ingest,
+                        node.metrics()));
+            }
+            return simulate ? deploy(doors, new SbsFeedVerticle("127.0.0.1", simulatedSbs, agency, ingest,
+                    node.metrics())) : Future.succeededFuture();
+        });
     }
 
     /** MQTT, OsmAnd and Cursor-on-Target listeners, each unless its port is 0 (CoT: unless both of its are). */

@@ -69,7 +69,8 @@ public final class TestNode {
         Pool pool = database.pool(vertx, 1);
         try {
             await(pool.query("TRUNCATE users, units, positions, unit_state, geofences, geofence_state, alerts, "
-                    + "webhooks, webhook_deliveries, shares, revoked_tokens, login_failures, detections")
+                    + "webhooks, webhook_deliveries, shares, revoked_tokens, login_failures, detections, contacts, "
+                    + "contact_positions, contact_fence_state")
                     .execute());
             await(pool.query("DELETE FROM agencies WHERE id <> 'root'").execute());
         } finally {
@@ -217,6 +218,16 @@ public final class TestNode {
 
     public HttpResponse<Buffer> get(String path, String token) throws Exception {
         return await(http.get(path).bearerTokenAuthentication(token).send());
+    }
+
+    /** The value of an unlabelled metric from {@code GET /metrics}. */
+    public double metric(String name) throws Exception {
+        for (String row : await(http.get("/metrics").send()).bodyAsString().split("\n")) {
+            if (row.startsWith(name + " ")) {
+                return Double.parseDouble(row.substring(name.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no metric " + name);
     }
 
     public RowSet<Row> sql(String query, Object... params) throws Exception {

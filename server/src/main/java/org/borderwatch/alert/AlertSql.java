@@ -100,8 +100,8 @@ final class AlertSql {
 
     /**
      * Raises {@code escalated} for each critical alert left unacknowledged longer than $1 seconds, once (a unique
-     * index on {@code escalates}, so every node may run this); it copies the alert's unit, place and fence and names
-     * it in {@code escalates}. Oldest first, a bounded number per check.
+     * index on {@code escalates}, so every node may run this); it copies the alert's unit (or contact), place and fence
+     * and names it in {@code escalates}. Oldest first, a bounded number per check.
      */
     static final String ESCALATE = """
             WITH due AS (
@@ -114,8 +114,10 @@ final class AlertSql {
             ),
             raised AS (
                 INSERT INTO alerts (type, unit_id, geofence_id, geofence_name, severity, time, lat, lon, units,
-                                    escalates)
-                SELECT 'escalated', unit_id, geofence_id, geofence_name, 'critical', time, lat, lon, units, id FROM due
+                                    escalates, contact_agency)
+                SELECT 'escalated', unit_id, geofence_id, geofence_name, 'critical', time, lat, lon, units, id,
+                       contact_agency
+                FROM due
                 ON CONFLICT DO NOTHING
                 RETURNING *
             ),

@@ -13,7 +13,7 @@ public final class Alerts {
     public static final String COLUMNS = """
             id::text, type, unit_id, geofence_id::text, geofence_name, severity, time, detected_at, lat, lon, \
             acked_by, acked_at, comment, units, escalates::text, nearest::text, detections, assigned_unit_id, \
-            assigned_by, assigned_at, arrived_at""";
+            assigned_by, assigned_at, arrived_at, contact_agency""";
 
     /**
      * {@link #COLUMNS} as agency {@code viewer} (an SQL expression such as {@code $6}) may read them: the nearest units
@@ -28,25 +28,34 @@ public final class Alerts {
 
     /**
      * SQL: may agency {@code viewer} (a parameter such as {@code $6}) see the alert in {@code table}? Only if it sees
-     * every unit the alert names (API.md §9): a grouped alert never shows one agency the units it may not see.
+     * every unit the alert names (API.md §9): a grouped alert never shows one agency the units it may not see. An
+     * alert about a contact is as visible as the contact: to its agency and the agencies that share with it.
      */
     public static String visibleTo(String table, String viewer) {
-        return "NOT EXISTS (SELECT 1 FROM unnest(coalesce(" + table + ".units, ARRAY[" + table + ".unit_id]))"
+        return visibleTo(table, table + ".contact_agency", viewer);
+    }
+
+    private static String visibleTo(String table, String contactAgency, String viewer) {
+        return "(CASE WHEN " + contactAgency + " IS NOT NULL"
+                + " THEN bw_sees_agency(" + viewer + ", " + contactAgency + ")"
+                + " ELSE NOT EXISTS (SELECT 1 FROM unnest(coalesce(" + table + ".units, ARRAY[" + table + ".unit_id]))"
                 + " AS named(id)"
                 + " WHERE NOT EXISTS (SELECT 1 FROM units u WHERE u.id = named.id"
-                + " AND bw_sees_unit(" + viewer + ", u.agency, u.type, u.id)))";
+                + " AND bw_sees_unit(" + viewer + ", u.agency, u.type, u.id))) END)";
     }
 
     /**
      * A CTE to follow a CTE {@code raised} that returned new alert rows: queues one delivery per matching webhook, in
-     * the same statement, so an alert and its deliveries are durable together.
+     * the same statement, so an alert and its deliveries are durable together. {@code raised} needs {@code id},
+     * {@code type}, {@code unit_id} and {@code units}; its {@code contact_agency}, when it returns one, is read by
+     * name, so a statement raising only unit alerts need not return it.
      */
     public static final String QUEUE_WEBHOOKS = """
             queued AS (
                 INSERT INTO webhook_deliveries (webhook_id, alert_id)
                 SELECT w.id, r.id FROM raised r
                 JOIN webhooks w ON (w.types IS NULL OR r.type = ANY(w.types))
-                WHERE\s""" + visibleTo("r", "w.agency") + """
+                WHERE\s""" + visibleTo("r", "(to_jsonb(r) ->> 'contact_agency')", "w.agency") + """
 
             )
             """;
@@ -86,6 +95,10 @@ public final class Alerts {
         }
         if (row.getColumnIndex("detections") >= 0 && row.getInteger("detections") != null) {
             alert.put("detections", row.getInteger("detections"));
+        }
+        if (row.getColumnIndex("contact_agency") >= 0 && row.getString("contact_agency") != null) {
+            // About a contact (API.md §10): its id is the unitId, and its agency decides who sees the alert.
+            alert.put("contactId", row.getString("unit_id")).put("contactAgency", row.getString("contact_agency"));
         }
         if (row.getColumnIndex("assigned_unit_id") >= 0 && row.getString("assigned_unit_id") != null) {
             alert.put("assignedUnitId", row.getString("assigned_unit_id"))

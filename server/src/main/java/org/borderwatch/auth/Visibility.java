@@ -38,10 +38,13 @@ public final class Visibility {
     }
 
     /**
-     * An alert is as visible as the unit it is about; a grouped alert ({@code units}) only to whoever sees every unit
-     * it names, so no one learns of another agency's units through it.
+     * An alert is as visible as the unit or contact it is about; a grouped alert ({@code units}) only to whoever sees
+     * every unit it names, so no one learns of another agency's units through it.
      */
     public boolean seesAlert(JsonObject alert) {
+        if (alert.getString("contactId") != null) {
+            return seesContactOf(alert.getString("contactAgency"));
+        }
         if (!seesUnit(alert.getString("unitId"))) {
             return false;
         }
@@ -84,6 +87,15 @@ public final class Visibility {
             copy.remove("assignedUnitId");
         }
         return copy;
+    }
+
+    /**
+     * A contact of agency {@code owner} (API.md §10): visible to it and to the agencies it shares units with, as its
+     * geofences are. A contact is what the agency's sensors saw, not one of its units, so a share's unit types and
+     * unit ids do not narrow it. SQL's twin: {@code bw_sees_agency}.
+     */
+    public boolean seesContactOf(String owner) {
+        return owner != null && seesGeofenceOf(owner);
     }
 
     /** A geofence of agency {@code owner}: visible to it and to the agencies it shares units with. */

@@ -21,6 +21,13 @@ public final class Addresses {
      * whole alert; maps replace the one they hold (API.md §7).
      */
     public static final String ALERT_UPDATED = "bw.alerts.updated";
+    /** Local request: a {@code ContactBatch} to group-commit; the reply is the count once durable. */
+    public static final String CONTACTS_SUBMIT = "bw.contacts.submit";
+    /**
+     * Publish: JSON array of contacts (API.md §7 "C", without status) whose newest fix moved forward; each carries its
+     * {@code agency}, which decides who sees it.
+     */
+    public static final String LIVE_CONTACTS = "bw.live.contacts";
     /** Publish: a stored detection (API.md §10 "D"), for the maps that see its sensor. */
     public static final String DETECTIONS = "bw.detections";
     /**

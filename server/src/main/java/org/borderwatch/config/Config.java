@@ -82,6 +82,16 @@ import java.util.Map;
  * @param maxQueueWaitMillis {@code BW_MAX_QUEUE_WAIT_MS}: while the commit queue holds more than the writer commits in
  *                          this time (by its recent pace), new position requests get 503: this bounds how long an
  *                          accepted request waits, whatever the offered load
+ * @param adsbSbs           {@code BW_ADSB_SBS}: {@code host:port} of a BaseStation (SBS-1) feed, as dump1090 and
+ *                          readsb serve on 30003; the node connects to it as a client. Null = no ADS-B feed
+ * @param aisUdpPort        {@code BW_AIS_UDP_PORT}: UDP port taking AIS NMEA ({@code !AIVDM}) sentences, as AIS
+ *                          receivers and dispatchers forward them; 0 = off
+ * @param contactStaleSeconds {@code BW_CONTACT_STALE_SECONDS}: silence after which a contact is stale; it leaves the
+ *                          live picture at five times that
+ * @param contactRetentionHours {@code BW_CONTACT_RETENTION_HOURS}: contact fixes (trails) older than this are purged
+ * @param contactQueueMax   {@code BW_CONTACT_QUEUE_MAX}: contact fixes waiting for a commit before reports get 503
+ *                          (a feed drops them)
+ * @param contactFeedAgency {@code BW_CONTACT_FEED_AGENCY}: the agency the ADS-B and AIS feeds' contacts belong to
  */
 public record Config(
         int httpPort,
@@ -125,7 +135,13 @@ public record Config(
         long maxInflightBytes,
         int deviceMaxInflightRequests,
         long deviceMaxInflightBytes,
-        int maxQueueWaitMillis) {
+        int maxQueueWaitMillis,
+        String adsbSbs,
+        int aisUdpPort,
+        int contactStaleSeconds,
+        int contactRetentionHours,
+        int contactQueueMax,
+        String contactFeedAgency) {
 
     /** ETA speeds when BW_ETA_KMH names none: a patrol car on tracks, a walker, a patrol boat, a small drone. */
     public static final String DEFAULT_ETA_KMH = "vehicle:50,foot:5,boat:30,drone:60";
@@ -192,7 +208,40 @@ public record Config(
                 atLeast(env, "BW_MAX_INFLIGHT_BYTES", DEFAULT_MAX_INFLIGHT_BYTES, 1),
                 atLeast(env, "BW_DEVICE_MAX_INFLIGHT_REQUESTS", DEFAULT_DEVICE_MAX_INFLIGHT_REQUESTS, 1),
                 atLeast(env, "BW_DEVICE_MAX_INFLIGHT_BYTES", DEFAULT_DEVICE_MAX_INFLIGHT_BYTES, 1),
-                atLeast(env, "BW_MAX_QUEUE_WAIT_MS", DEFAULT_MAX_QUEUE_WAIT_MS, 1));
+                atLeast(env, "BW_MAX_QUEUE_WAIT_MS", DEFAULT_MAX_QUEUE_WAIT_MS, 1),
+                hostPortVar(env, "BW_ADSB_SBS"),
+                intVar(env, "BW_AIS_UDP_PORT", 0),
+                atLeast(env, "BW_CONTACT_STALE_SECONDS", 60, 1),
+                atLeast(env, "BW_CONTACT_RETENTION_HOURS", 48, 1),
+                atLeast(env, "BW_CONTACT_QUEUE_MAX", 20_000, 1),
+                stringVar(env, "BW_CONTACT_FEED_AGENCY", "root"));
+    }
+
+    /** The host of {@link #adsbSbs}; null when no ADS-B feed is configured. */
+    public String adsbHost() {
+        return adsbSbs == null ? null : adsbSbs.substring(0, adsbSbs.lastIndexOf(':'));
+    }
+
+    /** The port of {@link #adsbSbs}; 0 when no ADS-B feed is configured. */
+    public int adsbPort() {
+        return adsbSbs == null ? 0 : Integer.parseInt(adsbSbs.substring(adsbSbs.lastIndexOf(':') + 1));
+    }
+
+    private static String hostPortVar(Map<String, String> env, String name) {
+        String value = stringVar(env, name, null);
+        if (value == null) {
+            return null;
+        }
+        int colon = value.lastIndexOf(':');
+        try {
+            int port = Integer.parseInt(value.substring(colon + 1));
+            if (colon > 0 && port > 0 && port < 65536 && value.chars().noneMatch(c -> c <= ' ')) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the message below
+        }
+        throw new IllegalArgumentException(name + " must be host:port, e.g. 127.0.0.1:30003, got '" + value + "'");
     }
 
     private static String stringVar(Map<String, String> env, String name, String fallback) {

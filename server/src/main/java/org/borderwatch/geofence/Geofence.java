@@ -15,17 +15,18 @@ import java.util.Set;
  * @param unitTypes    null when the fence applies to every unit type
  * @param marginMeters hysteresis band: a fix must be this far inside to enter, this far outside to exit
  * @param schedule     null when the fence raises alerts at all times
+ * @param watchesUnits false for a fence whose {@code targets} are contacts only: no unit is ever inside it
  */
 public record Geofence(String id, String name, String severity, boolean enter, boolean exit, Integer dwellSeconds,
-                       Set<String> unitTypes, double marginMeters, Schedule schedule) {
+                       Set<String> unitTypes, double marginMeters, Schedule schedule, boolean watchesUnits) {
 
     public Geofence(String id, String name, String severity, boolean enter, boolean exit, Integer dwellSeconds,
                     Set<String> unitTypes) {
-        this(id, name, severity, enter, exit, dwellSeconds, unitTypes, 0, null);
+        this(id, name, severity, enter, exit, dwellSeconds, unitTypes, 0, null, true);
     }
 
     public boolean appliesTo(String unitType) {
-        return unitTypes == null || unitTypes.contains(unitType);
+        return watchesUnits && (unitTypes == null || unitTypes.contains(unitType));
     }
 
     /** Whether a crossing at {@code time} raises an alert, by the fence's schedule. */
@@ -46,9 +47,11 @@ public record Geofence(String id, String name, String severity, boolean enter, b
             }
         }
         Number margin = (Number) props.getValue("marginMeters", 0);
+        JsonArray targets = props.getJsonArray("targets");
         return new Geofence(String.valueOf(feature.getValue("id")), props.getString("name"),
                 props.getString("severity"), rules.getBoolean("enter", true), rules.getBoolean("exit", true),
                 rules.getInteger("dwellSeconds"), unitTypes == null ? null : Set.copyOf(unitTypes),
-                margin.doubleValue(), Schedule.parse(props.getValue("schedule")));
+                margin.doubleValue(), Schedule.parse(props.getValue("schedule")),
+                targets == null || targets.contains(GeofenceInput.UNITS));
     }
 }

@@ -18,15 +18,24 @@ import java.util.Set;
  * @param geometry the GeoJSON geometry as text, for ST_GeomFromGeoJSON
  * @param metres   circle radius or corridor half-width; null for polygons
  * @param marginMeters the fence's own hysteresis band; a fix's reported accuracy widens it
+ * @param targets  what the fence watches: {@code units}, {@code contacts} or both (API.md §5)
  */
 public record GeofenceInput(String kind, String geometry, Double metres, String name, String severity,
                             JsonObject rules, String[] unitTypes, double marginMeters, Schedule schedule,
-                            JsonObject properties) {
+                            JsonObject properties, String[] targets) {
 
     static final Set<String> SEVERITIES = Set.of("info", "warning", "critical");
+    /** A {@code targets} entry: the fence watches the units that report their own positions. */
+    public static final String UNITS = "units";
+    /** A {@code targets} entry: the fence watches contacts (radar, camera, ADS-B and AIS tracks). */
+    public static final String CONTACTS = "contacts";
+    /** The kinds a contact may have, for a contact fence's {@code contactKinds}. */
+    public static final Set<String> CONTACT_KINDS = Set.of("person", "vehicle", "vessel", "aircraft");
+    /** Highest ceiling a contact fence takes: above any aircraft a border watch floor cares about. */
+    static final double MAX_ALTITUDE_METERS = 30_000;
     /** Properties the server owns; everything else the client sent is kept as given. */
     private static final Set<String> DERIVED = Set.of("name", "severity", "rules", "unitTypes", "radiusMeters",
-            "bufferMeters", "sourceGeometry", "updatedAt", "revision", "marginMeters", "schedule");
+            "bufferMeters", "sourceGeometry", "updatedAt", "revision", "marginMeters", "schedule", "targets");
     static final double MAX_MARGIN_METERS = 10_000;
     /** Properties a fence carries for its owner's own use: stored and returned as they are, bounded. */
     static final int MAX_EXTRA_CHARS = 16 * 1024;
@@ -71,6 +80,8 @@ public record GeofenceInput(String kind, String geometry, Double metres, String 
             throw ApiException.badRequest("marginMeters must be 0 to " + (int) MAX_MARGIN_METERS, "marginMeters");
         }
         Schedule schedule = Schedule.parse(props.getValue("schedule"));
+        String[] targets = targets(props);
+        contactLimits(props);
         JsonObject extra = new JsonObject();
         props.forEach(e -> {
             if (!DERIVED.contains(e.getKey())) {
@@ -82,7 +93,47 @@ public record GeofenceInput(String kind, String geometry, Double metres, String 
                     + " characters as JSON", "properties");
         }
         return new GeofenceInput(kind, geometry.encode(), metres, text.trim(), level, rules, unitTypes,
-                m.doubleValue(), schedule, extra);
+                m.doubleValue(), schedule, extra, targets);
+    }
+
+    /** {@code targets}: a non-empty array of {@code units} and {@code contacts}; absent = units (API.md §5). */
+    private static String[] targets(JsonObject props) {
+        Object value = props.getValue("targets");
+        if (value == null) {
+            return new String[] {UNITS};
+        }
+        if (!(value instanceof JsonArray array) || array.isEmpty() || array.size() > 2) {
+            throw ApiException.badRequest("targets must be [\"units\"], [\"contacts\"] or both", "targets");
+        }
+        List<String> targets = new ArrayList<>();
+        for (Object target : array) {
+            if (!(UNITS.equals(target) || CONTACTS.equals(target)) || targets.contains(target)) {
+                throw ApiException.badRequest("targets must be [\"units\"], [\"contacts\"] or both", "targets");
+            }
+            targets.add((String) target);
+        }
+        return targets.toArray(String[]::new);
+    }
+
+    /**
+     * What narrows a contact fence, kept with the other properties: {@code maxAltitudeMeters} (a contact reported
+     * higher is not inside: an aircraft over a restricted zone, not in it) and {@code contactKinds}.
+     */
+    private static void contactLimits(JsonObject props) {
+        Object ceiling = props.getValue("maxAltitudeMeters");
+        if (ceiling != null && (!(ceiling instanceof Number metres) || !Double.isFinite(metres.doubleValue())
+                || metres.doubleValue() < 0 || metres.doubleValue() > MAX_ALTITUDE_METERS)) {
+            throw ApiException.badRequest("maxAltitudeMeters must be a number of metres, 0 to "
+                    + (int) MAX_ALTITUDE_METERS, "maxAltitudeMeters");
+        }
+        Object kinds = props.getValue("contactKinds");
+        if (kinds != null) {
+            if (!(kinds instanceof JsonArray array) || array.isEmpty()
+                    || !array.stream().allMatch(CONTACT_KINDS::contains)) {
+                throw ApiException.badRequest("contactKinds must be a non-empty array of " + CONTACT_KINDS,
+                        "contactKinds");
+            }
+        }
     }
 
     /**

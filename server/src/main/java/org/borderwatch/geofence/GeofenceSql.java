@@ -30,15 +30,16 @@ final class GeofenceSql {
 
     static final String INSERT = SHAPED + """
             INSERT INTO geofences (name, kind, geom, shape, edge, radius_m, search, severity, rules, unit_types,
-                                   properties, margin_m, schedule, agency)
-            SELECT $4, $2, area, shape, edge, $3, search, $5, $6::jsonb, $7::text[], $8::jsonb, $9, $10::jsonb, $11
+                                   properties, margin_m, schedule, agency, targets)
+            SELECT $4, $2, area, shape, edge, $3, search, $5, $6::jsonb, $7::text[], $8::jsonb, $9, $10::jsonb, $11,
+                   $12::text[]
             FROM shaped
             RETURNING id::text""";
 
     static final String UPDATE = SHAPED + """
             UPDATE geofences SET name = $4, kind = $2, geom = area, shape = shaped.shape, edge = shaped.edge,
                 radius_m = $3, search = shaped.search, severity = $5, rules = $6::jsonb, unit_types = $7::text[],
-                properties = $8::jsonb, margin_m = $9, schedule = $10::jsonb, updated_at = now(),
+                properties = $8::jsonb, margin_m = $9, schedule = $10::jsonb, targets = $13::text[], updated_at = now(),
                 revision = nextval('geofence_revision')
             FROM shaped WHERE id = $11::uuid AND deleted_at IS NULL AND ($12 = 'root' OR agency = $12)
             RETURNING id::text""";
@@ -46,7 +47,7 @@ final class GeofenceSql {
     private static final String COLUMNS = """
             SELECT id::text, kind, ST_AsGeoJSON(geom, 7) AS area, ST_AsGeoJSON(shape::geometry, 7) AS source,
                    radius_m, name, severity, rules, unit_types, properties, margin_m, schedule, updated_at, revision,
-                   agency
+                   agency, targets
             FROM geofences WHERE deleted_at IS NULL""";
 
     /** Every fence agency $1 may see (API.md §9). */
@@ -69,7 +70,7 @@ final class GeofenceSql {
 
     /** The rules of every fence in force, and the newest revision of any fence, deleted ones included. */
     static final String SELECT_RULES = """
-            SELECT g.id::text, g.name, g.severity, g.rules, g.unit_types, g.margin_m, g.schedule, l.latest
+            SELECT g.id::text, g.name, g.severity, g.rules, g.unit_types, g.margin_m, g.schedule, g.targets, l.latest
             FROM (SELECT coalesce(max(revision), 0) AS latest FROM geofences) l
             LEFT JOIN geofences g ON g.deleted_at IS NULL""";
 

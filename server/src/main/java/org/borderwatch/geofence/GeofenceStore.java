@@ -52,7 +52,8 @@ public final class GeofenceStore {
                         .put("rules", row.getJsonObject("rules"))
                         .put("unitTypes", types == null ? null : new JsonArray(Arrays.asList((Object[]) types)))
                         .put("marginMeters", row.getDouble("margin_m"))
-                        .put("schedule", row.getJson("schedule"));
+                        .put("schedule", row.getJson("schedule"))
+                        .put("targets", new JsonArray(Arrays.asList((Object[]) row.getArrayOfStrings("targets"))));
                 fences.add(Geofence.fromFeature(new JsonObject().put("id", row.getString("id"))
                         .put("properties", props)));
             }
@@ -63,7 +64,8 @@ public final class GeofenceStore {
     /** Creates a fence of {@code agency}. */
     public Future<JsonObject> create(GeofenceInput input, String agency) {
         return inspect(input)
-                .compose(v -> pool.preparedQuery(GeofenceSql.INSERT).execute(tuple(input).addString(agency)))
+                .compose(v -> pool.preparedQuery(GeofenceSql.INSERT).execute(tuple(input).addString(agency)
+                        .addArrayOfString(input.targets())))
                 .compose(rows -> get(rows.iterator().next().getString("id"), agency));
     }
 
@@ -72,7 +74,7 @@ public final class GeofenceStore {
         checkId(id);
         return inspect(input)
                 .compose(v -> pool.preparedQuery(GeofenceSql.UPDATE).execute(tuple(input).addString(id)
-                        .addString(agency)))
+                        .addString(agency).addArrayOfString(input.targets())))
                 .compose(rows -> {
                     if (rows.size() == 0) {
                         throw ApiException.notFound("geofence " + id);
@@ -182,6 +184,7 @@ public final class GeofenceStore {
         if (row.getJson("schedule") != null) {
             props.put("schedule", row.getJson("schedule"));
         }
+        props.put("targets", new JsonArray(Arrays.asList((Object[]) row.getArrayOfStrings("targets"))));
         props.put("updatedAt", Times.format(row.getOffsetDateTime("updated_at")));
         props.put("revision", row.getLong("revision"));
         props.put("agency", row.getString("agency"));

@@ -71,7 +71,7 @@ public class ApiException extends RuntimeException {
 
     /** 503: the server cannot take this now; the client tries again after {@code retryAfterSeconds}. */
     public static ApiException unavailable(String why, long retryAfterSeconds) {
-        return new ApiException(503, why, null, null, retryAfterSeconds);
+        return new ApiException(503, why, null, null, retryAfterSeconds, null);
     }
 
     /** Seconds for a {@code Retry-After} header, or null when the answer has none. */

@@ -21,6 +21,9 @@ import org.borderwatch.auth.SharingApi;
 import org.borderwatch.auth.UserApi;
 import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
+import org.borderwatch.contact.ContactApi;
+import org.borderwatch.contact.ContactIngest;
+import org.borderwatch.contact.ContactStore;
 import org.borderwatch.db.Database;
 import org.borderwatch.db.DatabaseProbe;
 import org.borderwatch.dispatch.DispatchApi;
@@ -91,10 +94,12 @@ public final class HttpVerticle extends VerticleBase {
         probe = new DatabaseProbe(database);
         metrics.gauge("bw_database_up", "1 while this node reaches PostgreSQL (probed every second), else 0",
                 () -> probe.up() ? 1 : 0);
-        LiveHub live = new LiveHub(vertx, units, config.staleSeconds(), metrics, sharing, drain, probe);
+        ContactStore contacts = new ContactStore(pool);
+        LiveHub live = new LiveHub(vertx, units, config.staleSeconds(), contacts, config.contactStaleSeconds(),
+                metrics, sharing, drain, probe);
         return live.start()
                 .compose(v -> {
-                    Router router = router(auth, units, live);
+                    Router router = router(auth, units, contacts, live);
                     HttpServerOptions options = Tls.server(config, new HttpServerOptions()
                             .setCompressionSupported(true));
                     return vertx.createHttpServer(options)
@@ -107,7 +112,7 @@ public final class HttpVerticle extends VerticleBase {
                 });
     }
 
-    private Router router(AuthService auth, UnitStore units, LiveHub live) {
+    private Router router(AuthService auth, UnitStore units, ContactStore contacts, LiveHub live) {
         Router router = Router.router(vertx);
         router.route().handler(new SecurityHeaders(config.tls(), config.tileOrigin()));
         // Health and metrics answer to the end, so a load balancer sees a stopping node as not ready.
@@ -133,6 +138,7 @@ public final class HttpVerticle extends VerticleBase {
         new GeofenceApi(vertx, new GeofenceStore(pool, config.geofenceMaxAreaKm2())).mount(router);
         new AlertApi(vertx, pool).mount(router);
         new DispatchApi(vertx, pool, registry, sharing, config).mount(router);
+        new ContactApi(new ContactIngest(vertx), contacts, registry, config.contactStaleSeconds()).mount(router);
         new WebhookApi(pool, new WebhookTargets(config.webhookAllowPrivate())).mount(router);
         new AlertSockets(vertx, pool, metrics, sharing, drain).mount(router);
         new SharingApi(vertx, pool, sharing).mount(router);

@@ -26,6 +26,7 @@ final class LiveClient {
      * outside, so the map does not keep drawing it frozen at the edge of its view.
      */
     private final Set<String> inside = new HashSet<>();
+    private final Map<String, JsonObject> pendingContacts = new LinkedHashMap<>();
     private final ServerWebSocket raw;
     private long rateWindow;
     private int inWindow;
@@ -58,14 +59,42 @@ final class LiveClient {
         }
     }
 
-    private boolean inBox(JsonObject unit) {
+    /** Is the contact this map's to see (its agency's or shared with it, API.md §9) and inside its box? */
+    boolean seesContact(JsonObject contact) {
+        return visibility.seesContactOf(contact.getString("agency")) && inBox(contact);
+    }
+
+    private boolean inBox(JsonObject item) {
         if (bbox == null) {
             return true;
         }
-        double lon = unit.getDouble("lon");
-        double lat = unit.getDouble("lat");
+        double lon = item.getDouble("lon");
+        double lat = item.getDouble("lat");
         boolean inLon = bbox[0] <= bbox[2] ? lon >= bbox[0] && lon <= bbox[2] : lon >= bbox[0] || lon <= bbox[2];
         return inLon && lat >= bbox[1] && lat <= bbox[3];
+    }
+
+    /**
+     * Replaces whatever was waiting for this contact, as for units. A contact leaving the live picture is told to
+     * every map that may see it, wherever it is, so no map keeps it.
+     */
+    void offerContact(JsonObject contact) {
+        boolean dropped = "dropped".equals(contact.getString("status"));
+        if (dropped ? visibility.seesContactOf(contact.getString("agency")) : seesContact(contact)) {
+            pendingContacts.put(contact.getString("id"), contact);
+        }
+    }
+
+    /** Sends the contacts waiting, unless the socket is still busy with earlier frames. */
+    boolean flushContacts() {
+        if (pendingContacts.isEmpty() || socket.busy()) {
+            return false;
+        }
+        JsonArray contacts = new JsonArray();
+        pendingContacts.values().forEach(contacts::add);
+        pendingContacts.clear();
+        send(new JsonObject().put("type", "contacts").put("contacts", contacts));
+        return true;
     }
 
     /** Replaces whatever was waiting for this unit: a slow map skips intermediate fixes, never the newest. */

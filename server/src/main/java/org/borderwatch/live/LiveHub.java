@@ -15,6 +15,7 @@ import org.borderwatch.auth.Sharing;
 import org.borderwatch.Times;
 import org.borderwatch.auth.Visibility;
 import org.borderwatch.db.DatabaseProbe;
+import org.borderwatch.contact.ContactStore;
 import org.borderwatch.feed.Feed;
 import org.borderwatch.http.Responses;
 import org.borderwatch.ops.Drain;
@@ -29,17 +30,19 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code WS /ws/live}: a snapshot, then positions coalesced per client at most every 100 ms, plus alerts, geofence
- * changes and status changes as they happen. Runs on the HTTP verticle's event loop; one event-bus consumer per
- * address serves every socket of the node. When this node loses its database, or gets it back, every map is told with
- * a health frame (a map connecting meanwhile gets one after its snapshot), so the floor sees "degraded" rather than a
- * map that silently stops moving. A stopping node closes every map's socket with 1001 (going away), and the map
- * reconnects to whichever node answers.
+ * {@code WS /ws/live}: a snapshot, then positions coalesced per client at most every 100 ms, contacts at most every
+ * 500 ms, plus alerts, geofence changes and status changes as they happen. Runs on the HTTP verticle's event loop;
+ * one event-bus consumer per address serves every socket of the node. When this node loses its database, or gets it
+ * back, every map is told with a health frame (a map connecting meanwhile gets one after its snapshot), so the floor
+ * sees "degraded" rather than a map that silently stops moving. A stopping node closes every map's socket with 1001
+ * (going away), and the map reconnects to whichever node answers.
  */
 public final class LiveHub implements Feed.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveHub.class);
     static final long FRAME_INTERVAL_MS = 100;
+    /** Contacts come coalesced less often: ADS-B moves hundreds of them a second, and none of them is ours. */
+    static final long CONTACT_FRAME_INTERVAL_MS = 500;
     static final int MAX_CLIENT_MESSAGE_CHARS = 4096;
     static final int MAX_CLIENT_MESSAGES_PER_SECOND = 20;
     /** Close code for a socket whose token or user was revoked: policy violation; the app signs in again. */
@@ -54,13 +57,13 @@ public final class LiveHub implements Feed.Listener {
     private final Set<LiveClient> clients = new HashSet<>();
     private OpenConnections open;
 
-    public LiveHub(Vertx vertx, UnitStore units, int staleSeconds, Metrics metrics, Sharing sharing, Drain drain,
-                   DatabaseProbe database) {
+    public LiveHub(Vertx vertx, UnitStore units, int staleSeconds, ContactStore contacts, int contactStaleSeconds,
+                   Metrics metrics, Sharing sharing, Drain drain, DatabaseProbe database) {
         this.vertx = vertx;
         this.database = database;
         this.sharing = sharing;
         this.drain = drain;
-        this.feed = new Feed(vertx, units, staleSeconds);
+        this.feed = new Feed(vertx, units, staleSeconds).trackContacts(contacts, contactStaleSeconds);
         this.metrics = metrics;
         metrics.gauge("bw_live_clients", "Maps connected to /ws/live on this node", clients::size);
     }
@@ -75,6 +78,7 @@ public final class LiveHub implements Feed.Listener {
             String frame = health(up, since).encode();
             clients.forEach(c -> c.send(frame));
         });
+        vertx.setPeriodic(CONTACT_FRAME_INTERVAL_MS, id -> clients.forEach(LiveClient::flushContacts));
         return feed.start();
     }
 
@@ -159,11 +163,18 @@ public final class LiveHub implements Feed.Listener {
         return values;
     }
 
+    /**
+     * The units, then the contacts the client may see inside its box; the contacts frame is marked
+     * {@code "snapshot":true}: the whole picture, so the map drops contacts it holds and this one lacks.
+     */
     private void sendSnapshot(LiveClient client) {
         JsonArray visible = new JsonArray();
         feed.units().stream().filter(client::sees).forEach(visible::add);
         client.sent(visible);
         client.send(new JsonObject().put("type", "snapshot").put("units", visible));
+        JsonArray contacts = new JsonArray();
+        feed.contacts().stream().filter(client::seesContact).forEach(contacts::add);
+        client.send(new JsonObject().put("type", "contacts").put("contacts", contacts).put("snapshot", true));
     }
 
     @Override
@@ -215,6 +226,13 @@ public final class LiveHub implements Feed.Listener {
     @Override
     public void alertUpdated(JsonObject alert) {
         alert(alert);
+    }
+
+    @Override
+    public void contacts(List<JsonObject> contacts) {
+        for (JsonObject contact : contacts) {
+            clients.forEach(c -> c.offerContact(contact));
+        }
     }
 
     @Override

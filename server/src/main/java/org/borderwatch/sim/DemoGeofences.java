@@ -37,11 +37,25 @@ final class DemoGeofences {
                 .add(new JsonArray().add(-106.30).add(31.95))
                 .add(new JsonArray().add(-106.70).add(31.95))
                 .add(new JsonArray().add(-106.70).add(31.70));
+        // Contact fences: low-flying aircraft over the Brownsville crossing, and boats at the port (API.md §10).
+        double[] brownsville = Border.port(5);
+        fences.add(feature("Brownsville low-level airspace", "warning", point(brownsville[0], brownsville[1]))
+                .put("properties", properties("Brownsville low-level airspace", "warning").put("radiusMeters", 5000)
+                        .put("targets", new JsonArray().add("contacts")).put("maxAltitudeMeters", 600)
+                        .put("contactKinds", new JsonArray().add("aircraft"))));
+        fences.add(feature("Port of Brownsville security zone", "warning", point(-97.40, 25.952))
+                .put("properties", properties("Port of Brownsville security zone", "warning").put("radiusMeters", 2500)
+                        .put("targets", new JsonArray().add("contacts"))
+                        .put("contactKinds", new JsonArray().add("vessel"))));
         fences.add(feature("El Paso sector no-fly zone", "critical",
                 new JsonObject().put("type", "Polygon").put("coordinates", new JsonArray().add(ring)))
                 .put("properties", properties("El Paso sector no-fly zone", "critical")
                         .put("unitTypes", new JsonArray().add("drone").add("aircraft"))));
         return fences;
+    }
+
+    private static JsonObject point(double lon, double lat) {
+        return new JsonObject().put("type", "Point").put("coordinates", new JsonArray().add(lon).add(lat));
     }
 
     private static JsonObject feature(String name, String severity, JsonObject geometry) {

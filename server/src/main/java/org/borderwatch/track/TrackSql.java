@@ -120,7 +120,7 @@ final class TrackSql {
                   LATERAL (SELECT ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326) AS p) pt
             WHERE m.geofence_id = $1::uuid AND m.unit_id = ANY($2::text[])
               AND g.id = m.geofence_id AND s.unit_id = m.unit_id AND u.id = m.unit_id
-              AND NOT (g.deleted_at IS NULL
+              AND NOT (g.deleted_at IS NULL AND 'units' = ANY(g.targets)
                        AND (g.unit_types IS NULL OR u.type = ANY(g.unit_types))
                        AND CASE WHEN g.kind = 'polygon' THEN ST_Intersects(g.geom, pt.p)
                                     OR (g.margin_m > 0 AND ST_DWithin(g.edge, pt.p::geography, g.margin_m))
@@ -139,7 +139,7 @@ final class TrackSql {
             JOIN units u ON u.id = s.unit_id
             CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326) AS p) pt
             WHERE g.id = $1::uuid
-              AND g.deleted_at IS NULL
+              AND g.deleted_at IS NULL AND 'units' = ANY(g.targets)
               AND s.unit_id = ANY($2::text[])
               AND (g.unit_types IS NULL OR u.type = ANY(g.unit_types))
               AND g.search && pt.p

@@ -88,6 +88,13 @@ class AuthorizationMatrixIT {
         node.post("/api/v1/positions", tokens.get("device"), Fixtures.fix("UAV-01", t.plusSeconds(1).toString(),
                 31.75, -106.45));
         alertId = node.get("/api/v1/alerts", root).bodyAsJsonArray().getJsonObject(0).getString("id");
+        assertThat(node.post("/api/v1/contacts", root, contact("R-1")).statusCode()).isEqualTo(202);
+    }
+
+    /** A radar track of the caller's agency: a fresh track id per call, so no agency meets another's contact. */
+    private static JsonObject contact(String trackId) {
+        return new JsonObject().put("source", "radar").put("trackId", trackId)
+                .put("time", Instant.now().minusSeconds(5).toString()).put("lat", 31.6).put("lon", -106.4);
     }
 
     @AfterAll
@@ -169,6 +176,13 @@ class AuthorizationMatrixIT {
                         statuses(401, 403, 403, 403, 201, 403, 403)),
                 new Route("list shares", HttpMethod.GET, () -> "/api/v1/shares", none,
                         statuses(401, 403, 403, 403, 200, 403, 200)),
+                // Before root shares anything with navy: a share, of any units, shows navy root's contacts too.
+                new Route("report a contact", HttpMethod.POST, () -> "/api/v1/contacts",
+                        () -> contact(unique("T-")), statuses(401, 403, 403, 202, 202, 403, 202)),
+                new Route("list contacts", HttpMethod.GET, () -> "/api/v1/contacts", none,
+                        statuses(401, 403, 200, 200, 200, 200, 200)),
+                new Route("trail of a root contact", HttpMethod.GET, () -> "/api/v1/contacts/radar:R-1/track", none,
+                        statuses(401, 403, 200, 200, 200, 404, 404)),
                 new Route("share root's units", HttpMethod.POST, () -> "/api/v1/shares",
                         () -> new JsonObject().put("from", "root").put("to", "navy")
                                 .put("unitIds", new JsonArray().add(unique("none-"))),

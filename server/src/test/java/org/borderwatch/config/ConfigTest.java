@@ -3,6 +3,7 @@ package org.borderwatch.config;
 import org.borderwatch.db.Database;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -105,6 +106,28 @@ class ConfigTest {
     void aBadNumberNamesTheVariable() {
         assertThatThrownBy(() -> Config.from(Map.of("BW_HTTP_PORT", "eighty")))
                 .hasMessageContaining("BW_HTTP_PORT");
+    }
+
+    @Test
+    void contactFeedsAreOffUnlessConfiguredAndAFeedAddressIsHostAndPort() {
+        Config none = Config.from(Map.of());
+        assertThat(none.adsbSbs()).isNull();
+        assertThat(none.aisUdpPort()).isZero();
+        assertThat(none.contactStaleSeconds()).isEqualTo(60);
+        assertThat(none.contactFeedAgency()).isEqualTo("root");
+
+        Config feeds = Config.from(Map.of("BW_ADSB_SBS", "piaware.local:30003", "BW_AIS_UDP_PORT", "10110",
+                "BW_CONTACT_STALE_SECONDS", "180", "BW_CONTACT_FEED_AGENCY", "coast"));
+        assertThat(feeds.adsbHost()).isEqualTo("piaware.local");
+        assertThat(feeds.adsbPort()).isEqualTo(30003);
+        assertThat(feeds.aisUdpPort()).isEqualTo(10110);
+        assertThat(feeds.contactStaleSeconds()).isEqualTo(180);
+        for (String bad : List.of("piaware.local", ":30003", "host:0", "host:70000", "host:port", "a b:30003")) {
+            assertThatThrownBy(() -> Config.from(Map.of("BW_ADSB_SBS", bad))).as(bad)
+                    .hasMessageContaining("BW_ADSB_SBS");
+        }
+        assertThatThrownBy(() -> Config.from(Map.of("BW_CONTACT_STALE_SECONDS", "0")))
+                .hasMessageContaining("BW_CONTACT_STALE_SECONDS");
     }
 
     @Test

@@ -5,16 +5,20 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.sqlclient.Row;
 import org.borderwatch.DbRelay;
 import org.borderwatch.Fixtures;
 import org.borderwatch.TestNode;
+import org.borderwatch.ingest.adsb.SbsMessage;
+import org.borderwatch.ingest.ais.AisDecoder;
 import org.borderwatch.ingest.cot.CotEncoder;
 import org.borderwatch.ingest.cot.CotEvent;
 import org.borderwatch.ingest.cot.CotMessage;
@@ -46,6 +50,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.borderwatch.ingest.cot.TakClient.type;
 import static org.borderwatch.ingest.cot.TakClient.uid;
 
@@ -64,7 +69,8 @@ class ProtocolsDocIT {
     private static final Set<String> EXPECTED = Set.of("ws-subscribe", "ws-error", "ws-snapshot", "ws-positions",
             "ws-alert", "ws-geofence-upsert", "ws-geofence-delete", "ws-status", "ws-ack", "ws-health",
             "ws-alerts-frame", "mqtt-position-in", "mqtt-position-out", "mqtt-alert-out", "auth", "atak-sa",
-            "cot-stored", "key-as-uid", "atak-ping", "pong", "unit", "alarm-geofence", "alarm");
+            "cot-stored", "key-as-uid", "atak-ping", "pong", "unit", "alarm-geofence", "alarm", "ws-contacts",
+            "adsb-lines", "ais-sentences");
     private static final String FLOOR_PASSWORD = "watch-floor-password";
 
     record Sample(String kind, String name, String language, String text) {
@@ -123,6 +129,15 @@ class ProtocolsDocIT {
                 case "cot-out" -> {
                     assertThat(sample.language()).isEqualTo("xml");
                     assertThat(sample.xml().getTagName()).isEqualTo("event");
+                }
+                case "sbs-in" -> {
+                    assertThat(sample.language()).isEqualTo("text");
+                    sample.text().lines().forEach(line -> assertThat(SbsMessage.parse(line)).as(line).isNotNull());
+                }
+                case "ais-in" -> {
+                    assertThat(sample.language()).isEqualTo("text");
+                    AisDecoder decoder = new AisDecoder();
+                    sample.text().lines().forEach(line -> decoder.accept(line, Instant.now()));
                 }
                 case "json-in", "json-out" -> {
                     assertThat(sample.language()).isEqualTo("json");
@@ -327,6 +342,47 @@ class ProtocolsDocIT {
         } finally {
             TestNode.await(relayVertx.close());
         }
+    }
+
+    @Test
+    void theFeedSamplesBecomeContactsThatMapsGetInTheDocumentedShape() throws Exception {
+        Map<String, Sample> samples = samples();
+        int sbsPort = TestNode.freePort();
+        int aisPort = TestNode.freePort();
+        node = TestNode.fresh(Map.of("BW_ADSB_SBS", "127.0.0.1:" + sbsPort, "BW_AIS_UDP_PORT",
+                String.valueOf(aisPort)));
+        List<JsonObject> live = new CopyOnWriteArrayList<>();
+        // Held to the end: a client the collector takes can drop a handshake in flight.
+        WebSocketClient client = node.vertx.createWebSocketClient();
+        WebSocket map = TestNode.await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+                        .setPort(node.port).setURI("/ws/live?access_token=" + node.adminToken()))
+                .onSuccess(socket -> socket.textMessageHandler(text -> live.add(new JsonObject(text)))));
+        await(() -> first(live, "snapshot"), "the first snapshot");
+        // The receiver comes up once the map is open; the node, trying all along, connects and gets its lines.
+        NetServer receiver = node.vertx.createNetServer().connectHandler(socket -> socket.write(
+                samples.get("adsb-lines").text().replace("\n", "\r\n") + "\r\n"));
+        TestNode.await(receiver.listen(sbsPort, "127.0.0.1"));
+
+        var udp = node.vertx.createDatagramSocket();
+        TestNode.await(udp.send(Buffer.buffer(samples.get("ais-sentences").text()), aisPort, "127.0.0.1"));
+
+        JsonObject aircraft = await(() -> live.stream().filter(f -> "contacts".equals(f.getString("type"))
+                && !f.getBoolean("snapshot", false) && f.getJsonArray("contacts").stream()
+                .anyMatch(c -> ((JsonObject) c).getString("id").equals("adsb:A8F2D4"))).findFirst().orElse(null),
+                "the aircraft on the map");
+        compare(samples.get("ws-contacts"), aircraft);
+        JsonObject documented = samples.get("ws-contacts").json().getJsonArray("contacts").getJsonObject(0);
+        JsonObject real = aircraft.getJsonArray("contacts").stream().map(JsonObject.class::cast)
+                .filter(c -> c.getString("id").equals("adsb:A8F2D4")).findFirst().orElseThrow();
+        for (String field : List.of("id", "source", "trackId", "kind", "name", "lat", "lon", "heading")) {
+            assertThat(real.getValue(field)).as(field).isEqualTo(documented.getValue(field));
+        }
+        assertThat(node.awaitCount(2, "SELECT count(*) FROM contacts")).isEqualTo(2);
+        Row vessel = node.sql("SELECT lat, lon FROM contacts WHERE id = 'ais:477553000'").iterator().next();
+        assertThat(vessel.getDouble("lat")).isCloseTo(47.582833, within(1e-6));
+        TestNode.await(map.close());
+        TestNode.await(client.close());
+        TestNode.await(receiver.close());
     }
 
     private String createUnit(String id, String name, String type) throws Exception {

@@ -608,6 +608,56 @@ class OpenApiContractIT {
 
     @Test
     @Order(5)
+    void contacts() throws Exception {
+        String radar = unit("RADAR-9", "sensor");
+        JsonObject zone = square("Restricted airspace");
+        zone.getJsonObject("properties").put("targets", new JsonArray().add("contacts")).put("maxAltitudeMeters", 600)
+                .put("contactKinds", new JsonArray().add("aircraft").add("person"));
+        expect(201, HttpMethod.POST, "/api/v1/geofences", operator, zone);
+        // One fix with every optional field, one with none, crossing into the contacts fence: an alert about it.
+        JsonObject outside = new JsonObject().put("source", "radar-9").put("trackId", "12").put("time", recent(20))
+                .put("lat", 31.65).put("lon", -106.45).put("kind", "person").put("speed", 1.2).put("heading", 90)
+                .put("alt", 1100).put("name", "walker").put("attributes", new JsonObject().put("rcs", 0.4));
+        JsonObject inside = new JsonObject().put("source", "radar-9").put("trackId", "12").put("time", recent(10))
+                .put("lat", 31.75).put("lon", -106.45);
+        expect(202, HttpMethod.POST, "/api/v1/contacts", radar, new JsonArray().add(outside).add(inside));
+        expect(202, HttpMethod.POST, "/api/v1/contacts", operator, new JsonObject().put("source", "adsb")
+                .put("trackId", "A1B2C3").put("time", recent(5)).put("lat", 31.6).put("lon", -106.3));
+        badRequest("lat", HttpMethod.POST, "/api/v1/contacts", admin, inside.copy().put("lat", 95));
+        badRequest("body", HttpMethod.POST, "/api/v1/contacts", admin, new Raw("application/json", "[]"));
+        expect(401, HttpMethod.POST, "/api/v1/contacts", null, inside);
+        expect(403, HttpMethod.POST, "/api/v1/contacts", viewer, inside);
+        expect(403, HttpMethod.POST, "/api/v1/contacts", uavKey, inside);
+        expect(201, HttpMethod.POST, "/api/v1/agencies", admin, new JsonObject().put("id", "harbour")
+                .put("name", "Harbour police"));
+        expect(201, HttpMethod.POST, "/api/v1/users", admin, new JsonObject().put("username", "harbour-ops")
+                .put("password", "correct-horse-battery").put("role", "operator").put("agency", "harbour"));
+        String harbour = call(HttpMethod.POST, "/api/v1/login", null, new JsonObject().put("username", "harbour-ops")
+                .put("password", "correct-horse-battery")).bodyAsJsonObject().getString("token");
+        expect(409, HttpMethod.POST, "/api/v1/contacts", harbour, inside);
+
+        assertThat(expect(200, HttpMethod.GET, "/api/v1/contacts", viewer, null).bodyAsJsonObject()
+                .getJsonArray("features")).hasSize(2);
+        expect(200, HttpMethod.GET, "/api/v1/contacts?bbox=-107,31,-106,32&since=" + recent(60) + "&limit=5",
+                viewer, null);
+        badRequest("bbox", HttpMethod.GET, "/api/v1/contacts?bbox=1,2", viewer, null);
+        expect(401, HttpMethod.GET, "/api/v1/contacts", null, null);
+        expect(403, HttpMethod.GET, "/api/v1/contacts", radar, null);
+
+        expect(200, HttpMethod.GET, "/api/v1/contacts/radar-9:12/track?from=" + recent(60), viewer, null);
+        badRequest("from", HttpMethod.GET, "/api/v1/contacts/radar-9:12/track?from=yesterday", viewer, null);
+        expect(401, HttpMethod.GET, "/api/v1/contacts/radar-9:12/track", null, null);
+        expect(403, HttpMethod.GET, "/api/v1/contacts/radar-9:12/track", radar, null);
+        expect(404, HttpMethod.GET, "/api/v1/contacts/radar-9:12/track", harbour, null);
+        expect(404, HttpMethod.GET, "/api/v1/contacts/radar-9:99/track", viewer, null);
+
+        JsonObject alert = expect(200, HttpMethod.GET, "/api/v1/alerts?unitId=radar-9:12", viewer, null)
+                .bodyAsJsonArray().getJsonObject(0);
+        assertThat(alert.getString("contactId")).isEqualTo("radar-9:12");
+    }
+
+    @Test
+    @Order(5)
     void agenciesAndShares() throws Exception {
         JsonObject agency = new JsonObject().put("id", "state-police").put("name", "State Police");
         expect(201, HttpMethod.POST, "/api/v1/agencies", admin, agency);
