@@ -1,6 +1,7 @@
 package org.borderwatch.contact;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -315,9 +316,11 @@ class ContactsIT {
     /** A map on {@code /ws/live}: the frames it receives, in order. */
     private BlockingQueue<JsonObject> connect(String token) throws Exception {
         BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
-        WebSocket socket = TestNode.await(client().connect(new WebSocketConnectOptions()
-                        .setHost("127.0.0.1").setPort(node.port).setURI("/ws/live?access_token=" + token))
-                .onSuccess(s -> s.textMessageHandler(text -> frames.add(new JsonObject(text)))));
+        // The handler is set before the handshake, so no frame arriving with the upgrade's answer is missed.
+        ClientWebSocket socket = client().webSocket();
+        socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+        TestNode.await(socket.connect(new WebSocketConnectOptions()
+                .setHost("127.0.0.1").setPort(node.port).setURI("/ws/live?access_token=" + token)));
         sockets.put(frames, socket);
         return frames;
     }
