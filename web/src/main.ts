@@ -182,7 +182,8 @@ async function runWatchFloor(session: Session): Promise<void> {
       if (live === null) {
         return;
       }
-      if (fleet.get(alert.unitId) !== undefined) {
+      // A detection's unit is its sensor: the map, with the place and the patrols, says more than the sensor's card.
+      if (alert.type !== 'detection' && fleet.get(alert.unitId) !== undefined) {
         select(alert.unitId);
       }
       pickAlert(alert);
@@ -191,12 +192,15 @@ async function runWatchFloor(session: Session): Promise<void> {
       if (patrol === undefined) {
         live.map.flyTo({ center: [alert.lon, alert.lat], zoom: Math.max(live.map.getZoom(), FLY_TO_ZOOM), padding: padding() });
       } else {
-        // The place and the patrol that would go there, both in view.
-        const [lon, lat] = patrol;
+        // The place, the sensor that saw it and the patrol that would go there, all in view.
+        const sensor = fleet.get(alert.unitId);
+        const points = [patrol, [alert.lon, alert.lat] as const, ...(sensor === undefined ? [] : [[sensor.lon, sensor.lat] as const])];
+        const lons = points.map(([lon]) => lon);
+        const lats = points.map(([, lat]) => lat);
         live.map.fitBounds(
           [
-            [Math.min(lon, alert.lon), Math.min(lat, alert.lat)],
-            [Math.max(lon, alert.lon), Math.max(lat, alert.lat)],
+            [Math.min(...lons), Math.min(...lats)],
+            [Math.max(...lons), Math.max(...lats)],
           ],
           { padding: { top: 80, bottom: 80, left: 80, right: 80 + padding().right }, maxZoom: DISPATCH_MAX_ZOOM },
         );

@@ -490,7 +490,7 @@ class AlertRow {
       this.controls,
       this.members,
     );
-    for (const control of [this.check, this.comment, this.repeats, this.button, this.members, this.dispatch]) {
+    for (const control of [this.check, this.comment, this.repeats, this.button, this.members]) {
       control.addEventListener('click', (event) => event.stopPropagation());
       control.addEventListener('keydown', (event) => event.stopPropagation());
     }
@@ -657,7 +657,10 @@ class AlertRow {
       attrs: { type: 'button', title: `Send ${unitId} to this ${alert.type}` },
     });
     button.dataset['unitId'] = unitId;
-    button.addEventListener('click', () => {
+    // The rest of the dispatch part picks the alert like the row does; the button only assigns.
+    button.addEventListener('keydown', (event) => event.stopPropagation());
+    button.addEventListener('click', (event) => {
+      event.stopPropagation();
       button.disabled = true;
       button.textContent = 'Sending…';
       this.actions.assign(alert, unitId).catch(() => {
