@@ -202,7 +202,7 @@ async function runWatchFloor(session: Session): Promise<void> {
             [Math.min(...lons), Math.min(...lats)],
             [Math.max(...lons), Math.max(...lats)],
           ],
-          { padding: { top: 80, bottom: 80, left: 80, right: 80 + padding().right }, maxZoom: DISPATCH_MAX_ZOOM },
+          { padding: { top: 80, bottom: 140, left: 80, right: 80 + padding().right }, maxZoom: DISPATCH_MAX_ZOOM },
         );
       }
     },
