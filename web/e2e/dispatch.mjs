@@ -62,7 +62,8 @@ run('dispatch', async (browser, problems) => {
   // Zoomed out the fields of view stay hidden; zoomed in on the camera its wedge is drawn.
   const camera = await operator.evaluate((id) => window.borderwatch.units().find((unit) => unit.id === id), sensor);
   check(camera !== undefined, `${sensor} is not on the map`);
-  await until(operator, 'the sensors are not known with their fields of view', () => window.borderwatch.sensors().wedges === 1);
+  await until(operator, 'the sensors are not known with their fields of view', () =>
+    window.borderwatch.sensors().wedges === 1);
   check((await drawn(operator, 'sensor-fov-fill')) === 0, 'fields of view are drawn on the overview');
   // Only the operator's map zooms in; the viewer's stays on the overview, where lines and labels are drawn too.
   // A block body: jumpTo returns the map, which Playwright would copy out of the page, all of it, for a minute or more.
@@ -71,7 +72,8 @@ run('dispatch', async (browser, problems) => {
   }, [camera.lon, camera.lat]);
   step('zoomed in');
   await until(operator, 'the camera\'s field of view is not drawn', () =>
-    window.borderwatch.map.queryRenderedFeatures({ layers: ['sensor-fov-fill'] }).some((f) => f.properties.kind === 'camera'),
+    window.borderwatch.map.queryRenderedFeatures({ layers: ['sensor-fov-fill'] })
+      .some((f) => f.properties.kind === 'camera'),
   );
   const sensors = await operator.evaluate(() => window.borderwatch.sensors());
   check(sensors.rings === 1, `the seismic sensor has no ring: ${JSON.stringify(sensors)}`);
@@ -80,7 +82,8 @@ run('dispatch', async (browser, problems) => {
   // A detection along the camera's bearing: a marker where it was placed, a ray from the camera, an alert.
   const alertId = await ask('detect');
   for (const page of [operator, viewer]) {
-    await page.locator(`[data-testid=detection-marker][data-alert-id="${alertId}"]`).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.locator(`[data-testid=detection-marker][data-alert-id="${alertId}"]`)
+      .waitFor({ timeout: STEP_TIMEOUT_MS });
   }
   await until(operator, 'no ray from the camera to the detection', () =>
     window.borderwatch.map.queryRenderedFeatures({ layers: ['detection-rays'] }).length > 0,
@@ -89,7 +92,8 @@ run('dispatch', async (browser, problems) => {
   check(detection.sensorId === sensor && detection.kind === 'person', `detection ${JSON.stringify(detection)}`);
   await row(operator, alertId).waitFor({ timeout: STEP_TIMEOUT_MS });
   await until(operator, 'the alert lists no nearest patrols', (id) =>
-    document.querySelector(`[data-testid=alert-item][data-alert-id="${id}"] [data-testid=alert-nearest]`) !== null, alertId);
+    document.querySelector(`[data-testid=alert-item][data-alert-id="${id}"] [data-testid=alert-nearest]`) !== null,
+  alertId);
   const listed = await row(operator, alertId).evaluate((item) => ({
     nearest: [...item.querySelectorAll('[data-testid=alert-nearest]')].map((near) => near.dataset.unitId),
     text: item.textContent,
@@ -101,7 +105,8 @@ run('dispatch', async (browser, problems) => {
   step('detection and alert shown');
   // Picked, its nearest patrol is ringed on the map.
   await row(operator, alertId).click();
-  await until(operator, 'the nearest patrol is not highlighted', (unit) => window.borderwatch.highlighted()[0] === unit, nearest);
+  await until(operator, 'the nearest patrol is not highlighted', (unit) =>
+    window.borderwatch.highlighted()[0] === unit, nearest);
   await until(operator, 'no ring drawn around the nearest patrol', (unit) =>
     window.borderwatch.map.queryRenderedFeatures({ layers: ['dispatch-halo'] })
       .some((f) => f.properties.unitId === unit && f.properties.first === true), nearest);
@@ -112,7 +117,8 @@ run('dispatch', async (browser, problems) => {
   await row(operator, alertId).locator(`[data-testid=alert-assign][data-unit-id="${nearest}"]`).click();
   for (const page of [operator, viewer]) {
     await row(page, alertId).getByTestId('alert-assigned').waitFor({ timeout: STEP_TIMEOUT_MS });
-    await page.locator(`[data-testid=dispatch-label][data-alert-id="${alertId}"]`).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.locator(`[data-testid=dispatch-label][data-alert-id="${alertId}"]`)
+      .waitFor({ timeout: STEP_TIMEOUT_MS });
     await until(page, 'no route from the patrol to the detection', (unit) =>
       window.borderwatch.routes().some((route) => route.unitId === unit), nearest);
   }
@@ -137,7 +143,8 @@ run('dispatch', async (browser, problems) => {
     check((await ask(`drive ${step}`)) === 'driven', 'the patrol did not drive');
     const before = labels.at(-1).meters;
     await until(operator, `the distance left did not fall after drive ${step}`, ({ id, before }) =>
-      Number(document.querySelector(`[data-testid=dispatch-label][data-alert-id="${id}"]`)?.dataset.meters) < before - 100,
+      Number(document.querySelector(`[data-testid=dispatch-label][data-alert-id="${id}"]`)?.dataset.meters)
+        < before - 100,
     { id: alertId, before });
     labels.push(await label());
   }
@@ -149,7 +156,8 @@ run('dispatch', async (browser, problems) => {
     await until(page, 'the line stays after the arrival', () =>
       document.querySelector('[data-testid=dispatch-label]') === null && window.borderwatch.routes().length === 0);
     await until(page, 'the alert is not shown closed', (id) =>
-      document.querySelector(`[data-testid=alert-item][data-alert-id="${id}"]`).classList.contains('alert-acked'), alertId);
+      document.querySelector(`[data-testid=alert-item][data-alert-id="${id}"]`).classList.contains('alert-acked'),
+    alertId);
   }
   step('arrived');
   const arrived = await row(operator, alertId).getByTestId('alert-arrived').textContent();

@@ -194,7 +194,10 @@ async function runWatchFloor(session: Session): Promise<void> {
       } else {
         // The place, the sensor that saw it and the patrol that would go there, all in view.
         const sensor = fleet.get(alert.unitId);
-        const points = [patrol, [alert.lon, alert.lat] as const, ...(sensor === undefined ? [] : [[sensor.lon, sensor.lat] as const])];
+        const points = [patrol, [alert.lon, alert.lat] as const];
+        if (sensor !== undefined) {
+          points.push([sensor.lon, sensor.lat]);
+        }
         const lons = points.map(([lon]) => lon);
         const lats = points.map(([, lat]) => lat);
         live.map.fitBounds(

@@ -61,7 +61,8 @@ export class DetectionLayer {
     }
     const at: LonLat = [detection.lon, detection.lat];
     const sensor = this.sensorAt(detection.sensorId);
-    const ray = detection.bearing !== null && detection.rangeMeters !== null && sensor !== undefined ? ([sensor, at] as [LonLat, LonLat]) : null;
+    const alongBearing = detection.bearing !== null && detection.rangeMeters !== null;
+    const ray: [LonLat, LonLat] | null = alongBearing && sensor !== undefined ? [sensor, at] : null;
     const label = `${detection.kind} detected by ${detection.sensorId}`;
     const element = el(
       'div',

@@ -187,7 +187,11 @@ export class DispatchLayer {
       const listed = alert.nearest?.find((near) => near.unitId === unitId);
       routes.push({ alertId: alert.id, unitId, meters, etaSeconds: etaSeconds(meters, unit.speed, unit.type, listed) });
       features.push(
-        { type: 'Feature', geometry: { type: 'LineString', coordinates: [[...from], [...to]] }, properties: { role: 'route' } },
+        {
+          type: 'Feature',
+          geometry: { type: 'LineString', coordinates: [[...from], [...to]] },
+          properties: { role: 'route' },
+        },
         { type: 'Feature', geometry: { type: 'Point', coordinates: [...to] }, properties: { role: 'target' } },
       );
     }

@@ -66,7 +66,8 @@ export function createLiveMap(
       // Bottom to top under the unit icons: fields of view, the selected track, detection rays, dispatch lines.
       const sensors = new SensorLayer(map, fleet, UNITS_BOTTOM_LAYER);
       const track = new TrackLayer(map, UNITS_BOTTOM_LAYER);
-      const detections = new DetectionLayer(map, (id) => sensors.position(id) ?? position(fleet, id), UNITS_BOTTOM_LAYER);
+      const sensorAt = (id: string) => sensors.position(id) ?? position(fleet, id);
+      const detections = new DetectionLayer(map, sensorAt, UNITS_BOTTOM_LAYER);
       const dispatch = new DispatchLayer(map, fleet, UNITS_BOTTOM_LAYER);
       const focus = new FocusLayer(map);
       const follow = new Follow(map, followChanged);

@@ -104,7 +104,8 @@ export class SensorLayer {
       }
       const live = this.fleet.get(properties.id);
       const [lon = 0, lat = 0] = geometry.coordinates;
-      this.sensors.set(properties.id, { info: properties.sensor, at: live === undefined ? [lon, lat] : [live.lon, live.lat] });
+      const at: LonLat = live === undefined ? [lon, lat] : [live.lon, live.lat];
+      this.sensors.set(properties.id, { info: properties.sensor, at });
     }
     this.renderSoon();
   }

@@ -220,6 +220,9 @@ export class AlertPanel {
     const kinds = this.kinds.get(detection.alertId) ?? [];
     if (!kinds.includes(detection.kind) && kinds.length < MAX_KINDS) {
       this.kinds.set(detection.alertId, [...kinds, detection.kind]);
+      if (this.kinds.size > MAX_ALERTS) {
+        this.kinds.delete(this.kinds.keys().next().value as string); // an incident this list never held
+      }
       this.scheduleRender();
     }
   }
@@ -525,12 +528,14 @@ class AlertRow {
     });
   }
 
-  update(group: Group, checked: boolean, expanded: boolean, { kinds, selected }: { kinds: string[]; selected: boolean }): void {
+  update(group: Group, checked: boolean, expanded: boolean, shown: { kinds: string[]; selected: boolean }): void {
+    const { kinds, selected } = shown;
     this.group = group;
     const alert = newest(group);
     const pending = open(group);
     const acked = pending.length === 0;
-    this.element.className = `alert alert-${alert.severity}${acked ? ' alert-acked' : ''}${selected ? ' alert-selected' : ''}`;
+    const state = `${acked ? ' alert-acked' : ''}${selected ? ' alert-selected' : ''}`;
+    this.element.className = `alert alert-${alert.severity}${state}`;
     this.element.setAttribute('aria-current', String(selected));
     this.element.dataset['alertId'] = alert.id;
     this.element.dataset['severity'] = alert.severity;
