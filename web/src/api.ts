@@ -107,6 +107,15 @@ export function ackAlert(signal: AbortSignal, id: string, comment?: string): Pro
   });
 }
 
+/** Sends a unit to an alert (API.md §10); resolves to the alert with its assignment. */
+export function assignAlert(signal: AbortSignal, id: string, unitId: string): Promise<Alert> {
+  return request<Alert>(`/api/v1/alerts/${encodeURIComponent(id)}/assign`, signal, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ unitId }),
+  });
+}
+
 /** Signs the session's token out on the server, so no node takes it any more; best effort, never waited for. */
 export function logout(): void {
   const session = loadSession();

@@ -5,6 +5,7 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import { Alarm } from './alarm';
 import {
   ackAlert,
+  assignAlert,
   clearSession,
   fetchAgencies,
   fetchAlerts,
@@ -18,6 +19,7 @@ import {
 } from './api';
 import { el } from './dom';
 import { countByStatus, Fleet } from './fleet';
+import type { Route } from './map/dispatch';
 import { Legend } from './map/legend';
 import { createLiveMap, type LiveMap } from './map/livemap';
 import { TRACK_WINDOW_MS } from './map/track';
@@ -32,7 +34,7 @@ import { StatusBar } from './panels/statusbar';
 import { UnitCard, type FixDetails } from './panels/unitcard';
 import { UnitPanel } from './panels/units';
 import { LiveSocket } from './socket';
-import type { Agency, FleetUnit, Session, Track, Unit } from './types';
+import type { Agency, Alert, Detection, FleetUnit, Session, Track, Unit } from './types';
 
 declare global {
   interface Window {
@@ -45,6 +47,14 @@ declare global {
       soundCues: () => number;
       subscription: () => Bbox | null | undefined;
       renderMs: () => number[];
+      /** Detections still shown on the map, oldest first. */
+      detections: () => Detection[];
+      /** The units ringed for the picked alert, the most prominent first. */
+      highlighted: () => string[];
+      /** Units on their way to an alert, with the distance left and ETA the map shows. */
+      routes: () => Route[];
+      /** Sensors drawn with a field of view, a coverage area, or a ring. */
+      sensors: () => { wedges: number; areas: number; rings: number };
     };
   }
 }
@@ -53,6 +63,8 @@ const ALERT_PAGE = 200;
 /** Open alerts are loaded apart from the newest page, so an old unacknowledged one is never out of sight. */
 const OPEN_ALERT_PAGE = 1000;
 const FLY_TO_ZOOM = 12;
+/** Zooming to a detection and its patrol stops here, so two units a street apart do not fill the screen. */
+const DISPATCH_MAX_ZOOM = 14;
 const TITLE = 'Borderwatch';
 const COLOR_MODE_KEY = 'bw.colorMode';
 /** The registry (names, agencies; positions outside the subscribed box) is re-read while a box is in force. */
@@ -161,22 +173,52 @@ async function runWatchFloor(session: Session): Promise<void> {
   let agencies: Agency[] = [];
   let colorMode = storedColorMode();
 
+  const operator = session.role === 'operator' || session.role === 'admin';
   const alerts = new AlertPanel({
-    canAck: session.role === 'operator' || session.role === 'admin',
+    canAck: operator,
+    canAssign: operator,
     alarm,
     select: (alert) => {
       if (live === null) {
         return;
       }
-      if (fleet.get(alert.unitId) !== undefined) {
+      // A detection's unit is its sensor: the map, with the place and the patrols, says more than the sensor's card.
+      if (alert.type !== 'detection' && fleet.get(alert.unitId) !== undefined) {
         select(alert.unitId);
       }
+      pickAlert(alert);
       live.focus.show(alert.lon, alert.lat);
-      live.map.flyTo({ center: [alert.lon, alert.lat], zoom: Math.max(live.map.getZoom(), FLY_TO_ZOOM), padding: padding() });
+      const patrol = live.dispatch.haloAt();
+      if (patrol === undefined) {
+        live.map.flyTo({ center: [alert.lon, alert.lat], zoom: Math.max(live.map.getZoom(), FLY_TO_ZOOM), padding: padding() });
+      } else {
+        // The place, the sensor that saw it and the patrol that would go there, all in view.
+        const sensor = fleet.get(alert.unitId);
+        const points = [patrol, [alert.lon, alert.lat] as const];
+        if (sensor !== undefined) {
+          points.push([sensor.lon, sensor.lat]);
+        }
+        const lons = points.map(([lon]) => lon);
+        const lats = points.map(([, lat]) => lat);
+        live.map.fitBounds(
+          [
+            [Math.min(...lons), Math.min(...lats)],
+            [Math.max(...lons), Math.max(...lats)],
+          ],
+          { padding: { top: 80, bottom: 140, left: 80, right: 80 + padding().right }, maxZoom: DISPATCH_MAX_ZOOM },
+        );
+      }
     },
     ack: async (alert, comment) =>
       (await ackAlert(signal, alert.id, comment)) ?? { ...alert, ackedBy: session.username, ackedAt: new Date().toISOString() },
+    assign: (alert, unitId) => assignAlert(signal, alert.id, unitId),
+    changed: (all) => live?.dispatch.setAlerts(all),
   });
+  /** The alert the operator picked: its row is marked and its nearest patrol (or the unit sent) ringed on the map. */
+  const pickAlert = (alert: Alert | null) => {
+    alerts.setSelected(alert?.id ?? null);
+    live?.dispatch.select(alert);
+  };
   const follow = (unitId: string) => {
     if (live === null) {
       return;
@@ -279,6 +321,7 @@ async function runWatchFloor(session: Session): Promise<void> {
     fetchUnits(signal)
       .then((collection) => {
         fleet.applyRegistry(collection, mark);
+        map.sensors.setRegistry(collection);
         if ([...fleet.all()].some((unit) => unit.agency !== null && !colors.has(unit.agency))) {
           void loadAgencies(); // a new agency: its colour and name
         } else {
@@ -351,6 +394,9 @@ async function runWatchFloor(session: Session): Promise<void> {
   map.units.onPick((pick: Pick) => {
     if (pick === null || pick.kind === 'unit') {
       select(pick?.id ?? null);
+      if (pick === null) {
+        pickAlert(null); // a click on open ground puts the picked alert's rings away too
+      }
     } else {
       const units = pick.ids.map((id) => fleet.get(id)).filter((unit): unit is FleetUnit => unit !== undefined);
       chooser.show(units, pick.x, pick.y);
@@ -386,6 +432,10 @@ async function runWatchFloor(session: Session): Promise<void> {
     soundCues: () => alarm.cues,
     subscription: () => viewport?.sent(),
     renderMs: () => [...map.units.renderMs],
+    detections: () => map.detections.current(),
+    highlighted: () => map.dispatch.highlighted(),
+    routes: () => map.dispatch.current(),
+    sensors: () => map.sensors.drawn(),
   };
 
   const refresh = () => {
@@ -428,6 +478,10 @@ async function runWatchFloor(session: Session): Promise<void> {
           break;
         case 'ack':
           alerts.acked(message);
+          break;
+        case 'detection':
+          map.detections.add(message.detection);
+          alerts.detected(message.detection);
           break;
         case 'health':
           if (message.database === 'down') {

@@ -16,8 +16,17 @@ export const SEVERITY_COLOR: Record<Severity, string> = {
 /** The selected unit's track: a hue no status, severity or basemap line uses. */
 export const TRACK_COLOR = '#ff5ce1';
 
+/** Detections: the pulsing marker and the line from its sensor. */
+export const DETECTION_COLOR = '#ff7a1a';
+/** Dispatch: the ring around the nearest patrol of the chosen alert, and the line of a unit sent to one. */
+export const DISPATCH_COLOR = '#00d5ff';
+/** Sensors' fields of view and coverage. */
+export const SENSOR_COLOR = '#9ecbff';
+
 export function exposeColorsToCss(root: HTMLElement): void {
   root.style.setProperty('--track', TRACK_COLOR);
+  root.style.setProperty('--detection', DETECTION_COLOR);
+  root.style.setProperty('--dispatch', DISPATCH_COLOR);
   for (const [status, color] of Object.entries(STATUS_COLOR)) {
     root.style.setProperty(`--status-${status}`, color);
   }

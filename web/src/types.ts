@@ -38,6 +38,20 @@ export interface UnitProperties {
   battery: number | null;
   attributes: Record<string, unknown> | null;
   status: UnitStatus;
+  /** A sensor's kind, coverage and field of view (API.md §10); absent or null for other units. */
+  sensor?: SensorInfo | null;
+}
+
+export const SENSOR_KINDS = ['seismic', 'motion', 'camera', 'radar'] as const;
+export type SensorKind = (typeof SENSOR_KINDS)[number];
+
+/** `properties.sensor` of a unit of type sensor (API.md §10): cameras and radars look along `bearing`. */
+export interface SensorInfo {
+  kind: SensorKind;
+  coverage?: Polygon;
+  bearing?: number;
+  fovDegrees?: number;
+  rangeMeters?: number;
 }
 
 /** What the app knows of a unit: its live position, and its registry entry once REST has named it. */
@@ -85,7 +99,35 @@ export interface Alert {
   comment?: string;
   /** A grouped silence alert: every unit that fell silent together (unitId is the first). */
   units?: string[];
+  /** A detection incident: how many detections it joined. */
+  detections?: number;
+  /** A detection alert: the nearest live patrol units when it was raised or last grew, nearest first. */
+  nearest?: NearestUnit[];
+  /** The unit an operator sent, who sent it and when; `arrivedAt` once it got there (the alert then closes). */
   assignedUnitId?: string;
+  assignedBy?: string;
+  assignedAt?: string;
+  arrivedAt?: string;
+}
+
+export interface NearestUnit {
+  unitId: string;
+  distanceMeters: number;
+  etaSeconds: number;
+}
+
+/** /ws/live: a sensor's detection where it was placed; `alertId` is the incident it raised or grew (API.md §10). */
+export interface Detection {
+  id: string;
+  sensorId: string;
+  time: string;
+  kind: string;
+  lat: number;
+  lon: number;
+  bearing: number | null;
+  rangeMeters: number | null;
+  confidence: number | null;
+  alertId: string | null;
 }
 
 /** /ws/live: an alert was acknowledged, on any node (API.md §7). */
@@ -126,5 +168,6 @@ export type ServerMessage =
   | { type: 'geofence'; op: 'upsert'; feature: Geofence }
   | { type: 'geofence'; op: 'delete'; id: string }
   | { type: 'status'; unitId: string; status: UnitStatus }
+  | { type: 'detection'; detection: Detection }
   | AckMessage
   | HealthMessage;

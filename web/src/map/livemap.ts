@@ -2,9 +2,12 @@ import { Map as MapLibreMap, NavigationControl, ScaleControl, setWorkerUrl } fro
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { Fleet } from '../fleet';
 import { basemapStyle, loadBasemap } from './basemap';
+import { DetectionLayer } from './detections';
+import { DispatchLayer } from './dispatch';
 import { Follow } from './follow';
 import { FocusLayer } from './focus';
 import { GeofenceLayer } from './geofences';
+import { SensorLayer } from './sensors';
 import { TrackLayer } from './track';
 import { UNITS_BOTTOM_LAYER, UnitLayer, type UnitLayerOptions } from './units';
 
@@ -20,6 +23,9 @@ export interface LiveMap {
   geofences: GeofenceLayer;
   focus: FocusLayer;
   track: TrackLayer;
+  sensors: SensorLayer;
+  detections: DetectionLayer;
+  dispatch: DispatchLayer;
   follow: Follow;
   remove(): void;
 }
@@ -57,7 +63,12 @@ export function createLiveMap(
       });
       const geofences = new GeofenceLayer(map);
       const units = new UnitLayer(map, fleet, unitOptions);
+      // Bottom to top under the unit icons: fields of view, the selected track, detection rays, dispatch lines.
+      const sensors = new SensorLayer(map, fleet, UNITS_BOTTOM_LAYER);
       const track = new TrackLayer(map, UNITS_BOTTOM_LAYER);
+      const sensorAt = (id: string) => sensors.position(id) ?? position(fleet, id);
+      const detections = new DetectionLayer(map, sensorAt, UNITS_BOTTOM_LAYER);
+      const dispatch = new DispatchLayer(map, fleet, UNITS_BOTTOM_LAYER);
       const focus = new FocusLayer(map);
       const follow = new Follow(map, followChanged);
       resolve({
@@ -66,11 +77,17 @@ export function createLiveMap(
         geofences,
         focus,
         track,
+        sensors,
+        detections,
+        dispatch,
         follow,
         remove() {
           follow.remove();
           focus.remove();
+          dispatch.remove();
+          detections.remove();
           track.remove();
+          sensors.remove();
           units.remove();
           geofences.remove();
           map.remove();
@@ -78,4 +95,9 @@ export function createLiveMap(
       });
     });
   });
+}
+
+function position(fleet: Fleet, id: string): [number, number] | undefined {
+  const unit = fleet.get(id);
+  return unit === undefined ? undefined : [unit.lon, unit.lat];
 }

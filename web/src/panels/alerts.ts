@@ -1,6 +1,7 @@
 import type { Alarm } from '../alarm';
 import { el, utcTime } from '../dom';
-import { ALERT_TYPES, SEVERITIES, type AckMessage, type Alert } from '../types';
+import { formatDistance, formatEta } from '../geo';
+import { ALERT_TYPES, SEVERITIES, type AckMessage, type Alert, type Detection } from '../types';
 import { setText } from './unitcard';
 
 /** Alerts kept in the list; older ones drop off the end (the server keeps them all). */
@@ -12,6 +13,8 @@ const LATE_FIX_MS = 60_000;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const ALL = '';
 const RENDER_DELAY_MS = 50;
+/** Kinds named per incident: enough for "person, vehicle, animal"; a noisy sensor's hundredth kind adds nothing. */
+const MAX_KINDS = 4;
 
 type AckedFilter = '' | 'open' | 'acked';
 
@@ -22,6 +25,12 @@ export interface AlertPanelOptions {
   select(alert: Alert): void;
   /** Acknowledges on the server; resolves to the acked alert. */
   ack(alert: Alert, comment?: string): Promise<Alert>;
+  /** Operators and admins may send a unit to a detection; viewers see who was sent. */
+  canAssign: boolean;
+  /** Sends the unit to the alert on the server; resolves to the updated alert. */
+  assign(alert: Alert, unitId: string): Promise<Alert>;
+  /** Every alert held, after each change (the map draws the units on their way). */
+  changed?(alerts: Iterable<Alert>): void;
   alarm: Alarm;
 }
 
@@ -48,6 +57,9 @@ export function alertTime(iso: string, now: Date = new Date()): string {
 function groupKey(alert: Alert): string {
   if (alert.units !== undefined && alert.units.length > 1) {
     return `group:${alert.id}`;
+  }
+  if (alert.type === 'detection') {
+    return `incident:${alert.id}`; // an incident already gathers its detections, and each needs its own patrol
   }
   return `${alert.unitId}|${alert.type}|${alert.geofenceId ?? ''}`;
 }
@@ -86,6 +98,9 @@ export class AlertPanel {
   /** Groups ticked for a bulk ack. */
   private readonly checked = new Set<string>();
   private readonly expanded = new Set<string>();
+  /** What each incident's detections saw (person, vehicle…), from the stream's detection frames. */
+  private readonly kinds = new Map<string, string[]>();
+  private selected: string | null = null;
   /** Critical alerts that sounded a cue: the title flashes until they are all acknowledged. */
   private readonly cued = new Set<string>();
   /** Alerts detected before the panel opened are history: they never sound. */
@@ -197,6 +212,29 @@ export class AlertPanel {
     this.merge([{ ...alert, ackedBy: ack.ackedBy, ackedAt: ack.ackedAt, ...(comment === undefined ? {} : { comment }) }]);
   }
 
+  /** A detection from the stream: its kind is named on its incident's row. */
+  detected(detection: Detection): void {
+    if (detection.alertId === null) {
+      return;
+    }
+    const kinds = this.kinds.get(detection.alertId) ?? [];
+    if (!kinds.includes(detection.kind) && kinds.length < MAX_KINDS) {
+      this.kinds.set(detection.alertId, [...kinds, detection.kind]);
+      if (this.kinds.size > MAX_ALERTS) {
+        this.kinds.delete(this.kinds.keys().next().value as string); // an incident this list never held
+      }
+      this.scheduleRender();
+    }
+  }
+
+  /** Marks the alert the operator picked (null: none). */
+  setSelected(alertId: string | null): void {
+    if (this.selected !== alertId) {
+      this.selected = alertId;
+      this.scheduleRender();
+    }
+  }
+
   /** A critical, open alert detected since the panel opened: it sounds. */
   private fresh(alert: Alert): boolean {
     return alert.severity === 'critical' && alert.ackedBy === undefined && Date.parse(alert.detectedAt) >= this.openedAt - 5_000;
@@ -212,6 +250,7 @@ export class AlertPanel {
     );
     for (const alert of sorted.slice(0, this.alerts.size - MAX_ALERTS)) {
       this.alerts.delete(alert.id);
+      this.kinds.delete(alert.id);
     }
   }
 
@@ -266,8 +305,12 @@ export class AlertPanel {
     for (const group of this.groups) {
       let row = this.rows.get(group.key);
       if (row === undefined) {
-        row = new AlertRow(group.key, this.options.canAck, {
+        row = new AlertRow(group.key, this.options.canAck, this.options.canAssign, {
           select: (alert) => this.options.select(alert),
+          assign: async (alert, unitId) => {
+            const assigned = await this.options.assign(alert, unitId);
+            this.merge([assigned]);
+          },
           ack: (alerts, comment) => this.ackAll(alerts, comment),
           check: (key, checked) => {
             if (checked) {
@@ -289,7 +332,11 @@ export class AlertPanel {
       if (!open(group).length) {
         this.checked.delete(group.key);
       }
-      row.update(group, this.checked.has(group.key), this.expanded.has(group.key));
+      const first = newest(group);
+      row.update(group, this.checked.has(group.key), this.expanded.has(group.key), {
+        kinds: this.kinds.get(first.id) ?? [],
+        selected: group.alerts.some((alert) => alert.id === this.selected),
+      });
       if (row.element === cursor) {
         cursor = cursor.nextSibling;
       } else {
@@ -317,6 +364,7 @@ export class AlertPanel {
     this.empty.textContent = this.alerts.size === 0 ? 'No alerts' : this.groups.length === 0 ? 'No alert matches' : '';
     this.empty.hidden = this.groups.length > 0;
     this.renderBulk();
+    this.options.changed?.(this.alerts.values());
   }
 
   private renderBulk(): void {
@@ -371,6 +419,8 @@ export class AlertPanel {
 
 interface RowActions {
   select(alert: Alert): void;
+  /** Rejects when the server refused. */
+  assign(alert: Alert, unitId: string): Promise<void>;
   /** Resolves to how many acks failed. */
   ack(alerts: readonly Alert[], comment: string): Promise<number>;
   check(key: string, checked: boolean): void;
@@ -394,11 +444,15 @@ class AlertRow {
   private readonly comment: HTMLInputElement;
   private readonly button: HTMLButtonElement;
   private readonly members: HTMLOListElement;
+  private readonly dispatch: HTMLElement;
+  /** What the dispatch part shows, so it is rebuilt only when that changes (a focused button keeps its focus). */
+  private dispatchShown = '';
 
   constructor(
     private readonly key: string,
     private readonly canAck: boolean,
-    actions: RowActions,
+    private readonly canAssign: boolean,
+    private readonly actions: RowActions,
   ) {
     this.type = el('span', { class: 'alert-type' });
     this.severity = el('span', { class: 'alert-severity' });
@@ -426,12 +480,15 @@ class AlertRow {
     this.controls = el('div', { class: 'alert-controls' }, this.check, this.comment, this.button);
     this.controls.hidden = !canAck;
     this.members = el('ol', { class: 'alert-members', testid: 'alert-members' });
+    this.dispatch = el('div', { class: 'alert-dispatch', testid: 'alert-dispatch' });
+    this.dispatch.hidden = true;
     this.element = el(
       'li',
       { class: 'alert', testid: 'alert-item', attrs: { tabindex: '0', role: 'button' } },
       el('div', { class: 'alert-head' }, this.type, this.severity, this.repeats, this.time),
       el('div', { class: 'alert-body' }, this.unit, this.where),
       this.fix,
+      this.dispatch,
       this.ackedInfo,
       this.controls,
       this.members,
@@ -471,12 +528,15 @@ class AlertRow {
     });
   }
 
-  update(group: Group, checked: boolean, expanded: boolean): void {
+  update(group: Group, checked: boolean, expanded: boolean, shown: { kinds: string[]; selected: boolean }): void {
+    const { kinds, selected } = shown;
     this.group = group;
     const alert = newest(group);
     const pending = open(group);
     const acked = pending.length === 0;
-    this.element.className = `alert alert-${alert.severity}${acked ? ' alert-acked' : ''}`;
+    const state = `${acked ? ' alert-acked' : ''}${selected ? ' alert-selected' : ''}`;
+    this.element.className = `alert alert-${alert.severity}${state}`;
+    this.element.setAttribute('aria-current', String(selected));
     this.element.dataset['alertId'] = alert.id;
     this.element.dataset['severity'] = alert.severity;
     this.element.dataset['count'] = String(group.alerts.length);
@@ -494,8 +554,9 @@ class AlertRow {
       setText(this.where, `silent together: ${units.slice(0, 6).join(', ')}${units.length > 6 ? ', …' : ''}`);
     } else {
       setText(this.unit, alert.unitId);
-      setText(this.where, alert.geofenceName ?? this.reason(alert));
+      setText(this.where, alert.geofenceName ?? this.reason(alert, kinds));
     }
+    this.renderDispatch(alert);
     const late = Date.parse(alert.detectedAt) - Date.parse(alert.time) > LATE_FIX_MS;
     setText(this.fix, late ? `fix at ${alertTime(alert.time)}` : '');
     this.fix.hidden = !late;
@@ -520,8 +581,12 @@ class AlertRow {
     }
   }
 
-  private reason(alert: Alert): string {
+  private reason(alert: Alert, kinds: string[]): string {
     switch (alert.type) {
+      case 'detection': {
+        const count = alert.detections ?? 1;
+        return `${count} detection${count === 1 ? '' : 's'}${kinds.length > 0 ? `: ${kinds.join(', ')}` : ''}`;
+      }
       case 'stale':
         return 'no reports';
       case 'lost':
@@ -533,8 +598,91 @@ class AlertRow {
     }
   }
 
+  /**
+   * A detection's dispatch: who was sent (and when they arrived), and while it is open its nearest patrols with
+   * distance and ETA, each with an Assign button for operators.
+   */
+  private renderDispatch(alert: Alert): void {
+    const closed = alert.ackedBy !== undefined || alert.arrivedAt !== undefined;
+    const nearest = closed ? [] : (alert.nearest ?? []);
+    const shown = JSON.stringify([alert.id, alert.assignedUnitId, alert.assignedBy, alert.arrivedAt, nearest]);
+    if (shown === this.dispatchShown) {
+      return;
+    }
+    this.dispatchShown = shown;
+    const parts: HTMLElement[] = [];
+    if (alert.assignedUnitId !== undefined && alert.arrivedAt !== undefined) {
+      parts.push(
+        el('div', {
+          class: 'alert-arrived',
+          testid: 'alert-arrived',
+          text: `✓ ${alert.assignedUnitId} arrived at ${alertTime(alert.arrivedAt)}`,
+        }),
+      );
+    } else if (alert.assignedUnitId !== undefined) {
+      const by = alert.assignedBy === undefined ? '' : ` by ${alert.assignedBy}`;
+      const at = alert.assignedAt === undefined ? '' : ` at ${alertTime(alert.assignedAt)}`;
+      parts.push(
+        el('div', {
+          class: 'alert-assigned',
+          testid: 'alert-assigned',
+          text: `➜ ${alert.assignedUnitId} sent${by}${at}${closed ? '' : ', on its way'}`,
+        }),
+      );
+    }
+    if (nearest.length > 0) {
+      const list = el('ol', { class: 'alert-nearest', attrs: { 'aria-label': 'Nearest patrols' } });
+      nearest.forEach((near, i) => {
+        const item = el(
+          'li',
+          { class: i === 0 ? 'alert-near alert-near-first' : 'alert-near', testid: 'alert-nearest' },
+          el('span', { class: 'alert-near-unit', text: near.unitId }),
+          el('span', { class: 'alert-near-distance', text: formatDistance(near.distanceMeters) }),
+          el('span', { class: 'alert-near-eta', text: formatEta(near.etaSeconds) }),
+        );
+        item.dataset['unitId'] = near.unitId;
+        if (this.canAssign && near.unitId !== alert.assignedUnitId) {
+          item.append(this.assignButton(alert, near.unitId));
+        } else if (near.unitId === alert.assignedUnitId) {
+          item.append(el('span', { class: 'alert-near-sent', text: 'sent' }));
+        }
+        list.append(item);
+      });
+      parts.push(list);
+    }
+    this.dispatch.replaceChildren(...parts);
+    this.dispatch.hidden = parts.length === 0;
+  }
+
+  private assignButton(alert: Alert, unitId: string): HTMLButtonElement {
+    const button = el('button', {
+      class: 'assign-button',
+      testid: 'alert-assign',
+      text: 'Assign',
+      attrs: { type: 'button', title: `Send ${unitId} to this ${alert.type}` },
+    });
+    button.dataset['unitId'] = unitId;
+    // The rest of the dispatch part picks the alert like the row does; the button only assigns.
+    button.addEventListener('keydown', (event) => event.stopPropagation());
+    button.addEventListener('click', (event) => {
+      event.stopPropagation();
+      button.disabled = true;
+      button.textContent = 'Sending…';
+      this.actions.assign(alert, unitId).catch(() => {
+        button.disabled = false;
+        button.textContent = 'Retry';
+      });
+    });
+    return button;
+  }
+
   private renderAcked(group: Group, pending: number): void {
     const last = group.alerts.find((alert) => alert.ackedBy !== undefined);
+    if (last !== undefined && last.arrivedAt !== undefined && last.ackedBy === last.assignedUnitId) {
+      this.ackedInfo.replaceChildren(); // closed by the arrival, which the dispatch line says
+      this.ackedInfo.hidden = true;
+      return;
+    }
     if (last === undefined) {
       this.ackedInfo.replaceChildren();
       this.ackedInfo.hidden = true;
