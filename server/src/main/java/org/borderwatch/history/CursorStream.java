@@ -40,6 +40,8 @@ final class CursorStream {
     private static final Logger LOG = LoggerFactory.getLogger(CursorStream.class);
     private static final LogLimit BROKEN = new LogLimit(LOG, "history streams", 10);
     static final int FETCH = 2000;
+    /** For this transaction only: the sort of one replay slice (about 25,000 rows of 2,000 units) stays in memory. */
+    private static final String WORK_MEM = "SET LOCAL work_mem = '32MB'";
     static final int CHUNK_BYTES = 64 * 1024;
 
     private final RoutingContext ctx;
@@ -94,8 +96,10 @@ final class CursorStream {
                 })
                 .compose(t -> {
                     tx = t;
-                    return done ? gone() : conn.prepare(sql);
+                    // A replay slice's rows, with their numbers as text, spill past the default 4 MB to disk.
+                    return done ? gone() : conn.query(WORK_MEM).execute();
                 })
+                .compose(rows -> done ? gone() : conn.prepare(sql))
                 .onSuccess(prepared -> {
                     if (done) {
                         release();
