@@ -10,6 +10,7 @@ import org.borderwatch.alert.SilenceVerticle;
 import org.borderwatch.alert.WebhookTargets;
 import org.borderwatch.alert.WebhookVerticle;
 import org.borderwatch.bus.LocalCodec;
+import org.borderwatch.bus.PositionWireCodec;
 import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
 import org.borderwatch.contact.ContactBatch;
@@ -82,6 +83,7 @@ public final class Borderwatch {
         }
         Borderwatch node = new Borderwatch(vertx);
         vertx.eventBus().registerDefaultCodec(PositionBatch.class, new LocalCodec<>(PositionBatch.class));
+        vertx.eventBus().registerCodec(new PositionWireCodec());
         vertx.eventBus().registerDefaultCodec(ContactBatch.class, new LocalCodec<>(ContactBatch.class));
         Database database = Database.fromUrl(config.dbUrl());
         Metrics metrics = new Metrics();

@@ -157,7 +157,7 @@ public final class OverloadBenchmark {
     }
 
     /** The 1, 5 and 15 minute load averages of {@code /proc/loadavg}, or "unknown". */
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
             return fields[0] + " " + fields[1] + " " + fields[2];

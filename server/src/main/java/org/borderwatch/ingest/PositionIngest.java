@@ -5,10 +5,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.json.JsonArray;
 import org.borderwatch.auth.Principal;
 import org.borderwatch.auth.Role;
 import org.borderwatch.bus.Addresses;
+import org.borderwatch.bus.PositionWireCodec;
 import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.http.ApiException;
 import org.borderwatch.http.UnavailableException;
@@ -38,7 +38,8 @@ public final class PositionIngest {
 
     private static final Logger LOG = LoggerFactory.getLogger(PositionIngest.class);
     private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true).setSendTimeout(60_000);
-    private static final DeliveryOptions FORWARD = new DeliveryOptions().setSendTimeout(20_000);
+    private static final DeliveryOptions FORWARD = new DeliveryOptions().setSendTimeout(20_000)
+            .setCodecName(PositionWireCodec.NAME);
 
     private final Vertx vertx;
     private final UnitRegistry units;
@@ -148,9 +149,7 @@ public final class PositionIngest {
     }
 
     private Future<Integer> send(String node, List<Position> part) {
-        JsonArray json = new JsonArray();
-        part.forEach(p -> json.add(p.toJson()));
-        return vertx.eventBus().<Integer>request(Addresses.trackForward(node), json, FORWARD)
+        return vertx.eventBus().<Integer>request(Addresses.trackForward(node), new PositionBatch(part), FORWARD)
                 .map(reply -> reply.body())
                 .recover(e -> {
                     if (e instanceof ReplyException reply && reply.failureCode() == TrackVerticle.REFUSED) {

@@ -16,17 +16,4 @@ public record Position(
         Double accuracy,
         Double battery,
         JsonObject attributes) {
-
-    /** The clustered-bus form, for forwarding to the unit's owner; keeps the time's microseconds. */
-    public JsonObject toJson() {
-        return new JsonObject().put("unitId", unitId).put("time", time.toString()).put("lat", lat).put("lon", lon)
-                .put("alt", alt).put("speed", speed).put("heading", heading).put("accuracy", accuracy)
-                .put("battery", battery).put("attributes", attributes);
-    }
-
-    public static Position fromJson(JsonObject json) {
-        return new Position(json.getString("unitId"), Instant.parse(json.getString("time")), json.getDouble("lat"),
-                json.getDouble("lon"), json.getDouble("alt"), json.getDouble("speed"), json.getDouble("heading"),
-                json.getDouble("accuracy"), json.getDouble("battery"), json.getJsonObject("attributes"));
-    }
 }

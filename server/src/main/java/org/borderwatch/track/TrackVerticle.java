@@ -124,7 +124,7 @@ public final class TrackVerticle extends VerticleBase {
             }
         });
         Future<Void> forwarded = cluster.clustered()
-                ? vertx.eventBus().<JsonArray>consumer(Addresses.trackForward(cluster.self()), this::onForward)
+                ? vertx.eventBus().<PositionBatch>consumer(Addresses.trackForward(cluster.self()), this::onForward)
                         .completion()
                 : Future.succeededFuture();
         return GeofenceStore.loadRules(pool)
@@ -178,10 +178,8 @@ public final class TrackVerticle extends VerticleBase {
         }
     }
 
-    private void onForward(Message<JsonArray> message) {
-        List<Position> positions = new ArrayList<>(message.body().size());
-        message.body().forEach(item -> positions.add(Position.fromJson((JsonObject) item)));
-        enqueue(positions, message);
+    private void onForward(Message<PositionBatch> message) {
+        enqueue(message.body().positions(), message);
     }
 
     private void enqueue(List<Position> positions, Message<?> message) {
