@@ -3,6 +3,10 @@ package org.borderwatch;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemTrustOptions;
@@ -26,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A real node for integration tests: the real PostGIS (the test database that {@code ./test.sh} provisions, or
@@ -43,6 +48,7 @@ public final class TestNode {
     public final WebClient http;
     public final Pool db;
     private String adminToken;
+    private WebSocketClient webSockets;
 
     private TestNode(Vertx vertx, int port, String tlsCert) {
         this.vertx = vertx;
@@ -236,6 +242,20 @@ public final class TestNode {
 
     public long count(String query, Object... params) throws Exception {
         return sql(query, params).iterator().next().getLong(0);
+    }
+
+    /**
+     * A WebSocket on {@code uri} (with its query) whose text frames go to {@code onText} from the very first: the
+     * handler is set before the handshake, so a frame arriving with the upgrade's answer is not missed, and the client
+     * is held by this node, so the collector cannot take it with a handshake in flight.
+     */
+    public WebSocket socket(String uri, Consumer<String> onText) throws Exception {
+        if (webSockets == null) {
+            webSockets = vertx.createWebSocketClient();
+        }
+        ClientWebSocket socket = webSockets.webSocket();
+        socket.textMessageHandler(onText::accept);
+        return await(socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)));
     }
 
     public void close() throws Exception {

@@ -17,10 +17,12 @@ import java.util.Set;
 final class LiveClient {
 
     // Positions are coalesced here; BoundedSocket bounds every other frame by closing a map that stops reading.
+    private static final String POSITIONS_HEAD = "{\"type\":\"positions\",\"units\":[";
+
     private final BoundedSocket socket;
     private final Visibility visibility;
     private double[] bbox;
-    private final Map<String, JsonObject> pending = new LinkedHashMap<>();
+    private final Map<String, EncodedUnit> pending = new LinkedHashMap<>();
     /**
      * With a box: the units this map was last sent inside it. One that moves out is sent once more, at its position
      * outside, so the map does not keep drawing it frozen at the edge of its view.
@@ -98,18 +100,19 @@ final class LiveClient {
     }
 
     /** Replaces whatever was waiting for this unit: a slow map skips intermediate fixes, never the newest. */
-    void offer(JsonObject unit) {
+    void offer(EncodedUnit encoded) {
+        JsonObject unit = encoded.unit();
         String id = unit.getString("id");
         if (!visibility.seesUnit(id)) {
             return;
         }
         if (inBox(unit)) {
-            pending.put(id, unit);
+            pending.put(id, encoded);
             if (bbox != null) {
                 inside.add(id);
             }
         } else if (inside.remove(id)) {
-            pending.put(id, unit);
+            pending.put(id, encoded);
         }
     }
 
@@ -118,10 +121,18 @@ final class LiveClient {
         if (pending.isEmpty() || socket.busy()) {
             return false;
         }
-        JsonArray units = new JsonArray();
-        pending.values().forEach(units::add);
+        // {"type":"positions","units":[...]}, each unit's JSON made once for all the maps it goes to.
+        StringBuilder frame = new StringBuilder(64 + pending.size() * 200).append(POSITIONS_HEAD);
+        boolean first = true;
+        for (EncodedUnit unit : pending.values()) {
+            if (!first) {
+                frame.append(',');
+            }
+            frame.append(unit.json());
+            first = false;
+        }
         pending.clear();
-        send(new JsonObject().put("type", "positions").put("units", units));
+        send(frame.append("]}").toString());
         return true;
     }
 

@@ -180,7 +180,8 @@ public final class LiveHub implements Feed.Listener {
     @Override
     public void positions(List<JsonObject> units) {
         for (JsonObject unit : units) {
-            clients.forEach(c -> c.offer(unit));
+            EncodedUnit encoded = new EncodedUnit(unit);
+            clients.forEach(c -> c.offer(encoded));
         }
     }
 

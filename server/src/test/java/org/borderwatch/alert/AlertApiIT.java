@@ -2,7 +2,6 @@ package org.borderwatch.alert;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -162,9 +161,7 @@ class AlertApiIT {
     }
 
     private WebSocket map(String token, List<JsonObject> frames) throws Exception {
-        return TestNode.await(node.vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
-                        .setHost("127.0.0.1").setPort(node.port).setURI("/ws/live?access_token=" + token))
-                .onSuccess(socket -> socket.textMessageHandler(text -> frames.add(new JsonObject(text)))));
+        return node.socket("/ws/live?access_token=" + token, text -> frames.add(new JsonObject(text)));
     }
 
     private static JsonObject awaitAck(List<JsonObject> frames, String alertId) throws Exception {

@@ -2,7 +2,6 @@ package org.borderwatch.alert;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -58,10 +57,7 @@ class AlertStreamIT {
     }
 
     private WebSocket open(String query, List<JsonObject> frames) throws Exception {
-        return TestNode.await(node.vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
-                        .setHost("127.0.0.1").setPort(node.port)
-                        .setURI("/ws/alerts?access_token=" + node.adminToken() + query))
-                .onSuccess(socket -> socket.textMessageHandler(text -> frames.add(new JsonObject(text)))));
+        return node.socket("/ws/alerts?access_token=" + node.adminToken() + query, text -> frames.add(new JsonObject(text)));
     }
 
     private static List<String> ids(List<JsonObject> frames) {

@@ -2,7 +2,6 @@ package org.borderwatch.auth;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -144,9 +143,7 @@ class AgenciesIT {
     void streamsFollowTheSameRuleAndAShareAtOnce() throws Exception {
         List<JsonObject> frames = new CopyOnWriteArrayList<>();
         String stateWatch = node.login("state-watch", PASSWORD);
-        WebSocket map = TestNode.await(node.vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
-                        .setHost("127.0.0.1").setPort(node.port).setURI("/ws/live?access_token=" + stateWatch))
-                .onSuccess(socket -> socket.textMessageHandler(text -> frames.add(new JsonObject(text)))));
+        WebSocket map = node.socket("/ws/live?access_token=" + stateWatch, text -> frames.add(new JsonObject(text)));
         try (Mosquitto mqtt = Mosquitto.sub(mqttPort, "state-watch", PASSWORD, 1, "units/+/position").subscribed();
              TakClient tak = TakClient.connect(node.vertx, cotPort)) {
             tak.auth("state-watch", PASSWORD, "WINTAK-STATE");

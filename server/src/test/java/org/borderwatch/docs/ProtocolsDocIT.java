@@ -397,9 +397,7 @@ class ProtocolsDocIT {
     }
 
     private WebSocket socket(String path, List<JsonObject> frames) throws Exception {
-        return TestNode.await(node.vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
-                        .setHost("127.0.0.1").setPort(node.port).setURI(path))
-                .onSuccess(socket -> socket.textMessageHandler(text -> frames.add(new JsonObject(text)))));
+        return node.socket(path, text -> frames.add(new JsonObject(text)));
     }
 
     private static JsonObject first(List<JsonObject> frames, String type) {

@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -234,9 +233,7 @@ class DatabaseDownIT {
 
     /** A map on /ws/live whose frames go to {@code frames}, from the first (the handler is set as it opens). */
     private WebSocket live(String token, List<JsonObject> frames) throws Exception {
-        return TestNode.await(node.vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
-                        .setHost("127.0.0.1").setPort(node.port).setURI("/ws/live?access_token=" + token))
-                .onSuccess(socket -> socket.textMessageHandler(text -> frames.add(new JsonObject(text)))));
+        return node.socket("/ws/live?access_token=" + token, text -> frames.add(new JsonObject(text)));
     }
 
     private static List<String> health(List<JsonObject> frames) {

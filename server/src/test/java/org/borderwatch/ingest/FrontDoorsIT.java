@@ -2,7 +2,6 @@ package org.borderwatch.ingest;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import org.borderwatch.Fixtures;
 import org.borderwatch.TestNode;
@@ -66,9 +65,7 @@ class FrontDoorsIT {
     @Test
     void everyDoorsCrossingReachesTheMapTakAndMqttWithExactlyOneAlert() throws Exception {
         String floorToken = node.login("floor-1", "watch-floor-password");
-        WebSocket map = TestNode.await(node.vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
-                        .setHost("127.0.0.1").setPort(node.port).setURI("/ws/live?access_token=" + floorToken))
-                .onSuccess(socket -> socket.textMessageHandler(text -> frames.add(new JsonObject(text)))));
+        WebSocket map = node.socket("/ws/live?access_token=" + floorToken, text -> frames.add(new JsonObject(text)));
         int mqtt = ports.get("BW_MQTT_PORT");
         int cot = ports.get("BW_COT_PORT");
         try (TakClient tak = TakClient.connect(node.vertx, cot);
