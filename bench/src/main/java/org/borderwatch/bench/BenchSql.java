@@ -4,10 +4,10 @@ package org.borderwatch.bench;
 final class BenchSql {
 
     static final String RESET_ALL = """
-            TRUNCATE users, units, positions, unit_state, geofences, geofence_state, alerts, webhook_deliveries""";
+            TRUNCATE users, units, positions, unit_state, geofences, geofence_state, alerts, webhook_deliveries CASCADE""";
 
     static final String RESET_RUN = """
-            TRUNCATE users, positions, unit_state, geofences, geofence_state, alerts, webhook_deliveries""";
+            TRUNCATE users, positions, unit_state, geofences, geofence_state, alerts, webhook_deliveries CASCADE""";
 
     static final String UNITS = """
             INSERT INTO units (id, name, type, device_key_hash)

@@ -111,14 +111,15 @@ final class TrackSql {
             FROM raised""";
 
     /**
-     * A fence changed: the units whose last-known position the new shape (with its margin band) no longer holds, or
-     * whose type it no longer watches, stop being inside it, silently ...
+     * Fences changed (any number at once, so hundreds created together settle in one transaction): the units whose
+     * last-known position a new shape (with its margin band) no longer holds, or whose type it no longer watches, stop
+     * being inside it, silently ...
      */
     static final String FORGET_OUTSIDE = """
             DELETE FROM geofence_state m
             USING geofences g, unit_state s, units u,
                   LATERAL (SELECT ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326) AS p) pt
-            WHERE m.geofence_id = $1::uuid AND m.unit_id = ANY($2::text[])
+            WHERE m.geofence_id = ANY($1::uuid[]) AND m.unit_id = ANY($2::text[])
               AND g.id = m.geofence_id AND s.unit_id = m.unit_id AND u.id = m.unit_id
               AND NOT (g.deleted_at IS NULL AND 'units' = ANY(g.targets)
                        AND (g.unit_types IS NULL OR u.type = ANY(g.unit_types))
@@ -138,7 +139,7 @@ final class TrackSql {
             CROSS JOIN unit_state s
             JOIN units u ON u.id = s.unit_id
             CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326) AS p) pt
-            WHERE g.id = $1::uuid
+            WHERE g.id = ANY($1::uuid[])
               AND g.deleted_at IS NULL AND 'units' = ANY(g.targets)
               AND s.unit_id = ANY($2::text[])
               AND (g.unit_types IS NULL OR u.type = ANY(g.unit_types))

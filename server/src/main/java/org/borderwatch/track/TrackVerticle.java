@@ -38,10 +38,12 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -60,6 +62,8 @@ public final class TrackVerticle extends VerticleBase {
     public static final int REFUSED = 400;
     private static final long RETRY_MS = 1_000;
     private static final long IDLE_POLL_MS = 20;
+    /** Fences re-baselined in one transaction at most: a bulk import of thousands goes in a few turns. */
+    static final int MAX_REBASELINE_FENCES = 500;
 
     private final Database database;
     private final UnitRegistry units;
@@ -84,6 +88,8 @@ public final class TrackVerticle extends VerticleBase {
     /** The verticle is stopping: new requests are answered 503 at once, those queued are still committed. */
     private boolean stopping;
     private boolean flushing;
+    /** The last piece of work was a re-baseline: a commit goes next if one waits. */
+    private boolean rebaselinedLast;
     /** Newest fence revision announced to this node (V002): fences with a newer one are not known here yet. */
     private long knownRevision;
     /** Ownership moved while a commit was in flight: forget the remembered state once it is done. */
@@ -203,8 +209,17 @@ public final class TrackVerticle extends VerticleBase {
         }
         flushing = true;
         Future<Void> work;
-        if (!changedFences.isEmpty()) {
-            work = rebaseline(changedFences.poll());
+        // Re-baselines and commits take turns, so a bulk of fence changes never holds ingest back for long: the
+        // fences not settled yet hold their memberships meanwhile (see apply).
+        boolean rebaselineNext = !changedFences.isEmpty() && (!rebaselinedLast || (queue.isEmpty()
+                && isolated.isEmpty()));
+        rebaselinedLast = rebaselineNext;
+        if (rebaselineNext) {
+            Set<String> fenceIds = new LinkedHashSet<>();
+            while (!changedFences.isEmpty() && fenceIds.size() < MAX_REBASELINE_FENCES) {
+                fenceIds.add(changedFences.poll());
+            }
+            work = rebaseline(List.copyOf(fenceIds));
         } else {
             List<Pending> taken = isolated.isEmpty() ? take() : List.of(isolated.poll());
             long started = System.nanoTime();
@@ -404,26 +419,25 @@ public final class TrackVerticle extends VerticleBase {
     }
 
     /**
-     * Re-baselines the membership of a new or edited fence for the units this node owns, from their last positions,
-     * raising nothing. Until it succeeds the fence holds its memberships still (see {@link #apply}); a failed one
-     * is tried again a second later.
+     * Re-baselines the memberships of new or edited fences, all in one transaction, for the units this node owns, from
+     * their last positions, raising nothing. Until it succeeds the fences hold their memberships still (see
+     * {@link #apply}); failed ones are tried again a second later.
      */
-    private Future<Void> rebaseline(String fenceId) {
+    private Future<Void> rebaseline(List<String> fenceIds) {
         String[] owned = units.ids().stream().filter(cluster::owns).toArray(String[]::new);
+        Object ids = fenceIds.stream().map(UUID::fromString).toArray(UUID[]::new);
         return pool.withTransaction(conn -> conn.preparedQuery(TrackSql.FORGET_OUTSIDE)
-                        .execute(Tuple.of(fenceId, (Object) owned))
+                        .execute(Tuple.of(ids, (Object) owned))
                         .compose(v -> conn.preparedQuery(TrackSql.BASELINE_FENCE)
-                                .execute(Tuple.of(fenceId, (Object) owned))))
+                                .execute(Tuple.of(ids, (Object) owned))))
                 .<Void>mapEmpty()
-                .onSuccess(v -> {
-                    if (!changedFences.contains(fenceId)) {
-                        unsettled.remove(fenceId);
-                    }
-                })
+                .onSuccess(v -> fenceIds.stream().filter(id -> !changedFences.contains(id))
+                        .forEach(unsettled::remove))
                 .onFailure(e -> {
-                    LOG.error("could not re-baseline geofence {}; trying again in {} ms", fenceId, RETRY_MS, e);
+                    LOG.error("could not re-baseline {} geofences ({}); trying again in {} ms", fenceIds.size(),
+                            fenceIds.get(0), RETRY_MS, e);
                     vertx.setTimer(RETRY_MS, t -> {
-                        changedFences.add(fenceId);
+                        changedFences.addAll(fenceIds);
                         flush();
                     });
                 })

@@ -1,5 +1,6 @@
 package org.borderwatch.geofence;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -233,6 +234,52 @@ class GeofenceEngineIT {
         post(key, fix("PV-04", at(t0, 3), 31.05, -105.45));
         post(key, fix("PV-04", at(t0, 4), 31.5, -105.45));
         assertThat(node.alertTypes("PV-04")).containsExactly("enter", "exit");
+    }
+
+    @Test
+    void hundredsOfFencesDrawnAtOnceOverMovingUnitsSettleSilentlyAndCountTheNextCrossings() throws Exception {
+        start(Map.of());
+        List<String> keys = new ArrayList<>();
+        for (int u = 0; u < 10; u++) {
+            keys.add(node.createUnit("PV-B" + u, "vehicle"));
+        }
+        String t0 = "2026-11-25T10:00:00Z";
+        for (int u = 0; u < 10; u++) {
+            post(keys.get(u), fix("PV-B" + u, at(t0, 0), 31.705 + u * 0.01, -106.455));
+        }
+        // 300 fences posted together while the units keep reporting from where they are: nested squares around
+        // -106.45, 31.75, so each holds some of the units' positions and not others.
+        List<Future<HttpResponse<Buffer>>> created = new ArrayList<>();
+        for (int f = 0; f < 300; f++) {
+            double half = 0.002 + f * 0.0002;
+            JsonObject fence = square("Bulk " + f);
+            fence.getJsonObject("geometry").put("coordinates", new JsonArray().add(ring(-106.45 - half,
+                    31.75 - half, -106.45 + half, 31.75 + half)));
+            created.add(node.http.post("/api/v1/geofences").bearerTokenAuthentication(node.adminToken())
+                    .sendJsonObject(fence));
+        }
+        int second = 1;
+        while (!created.stream().allMatch(Future::isComplete)) {
+            for (int u = 0; u < 10; u++) {
+                post(keys.get(u), fix("PV-B" + u, at(t0, second), 31.705 + u * 0.01, -106.455));
+            }
+            second++;
+        }
+        assertThat(created).allMatch(f -> f.succeeded() && f.result().statusCode() == 201);
+        String inside = "SELECT count(*) FROM geofences g JOIN unit_state s ON ST_Intersects(g.geom,"
+                + " ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326)) WHERE g.name LIKE 'Bulk %'";
+        long expected = node.count(inside);
+        assertThat(expected).as("the layout puts units inside some fences").isBetween(100L, 2_900L);
+        assertThat(node.awaitCount(expected, "SELECT count(*) FROM geofence_state m JOIN geofences g"
+                + " ON g.id = m.geofence_id WHERE g.name LIKE 'Bulk %'")).isEqualTo(expected);
+        assertThat(node.count("SELECT count(*) FROM alerts")).as("drawing fences over units raises nothing").isZero();
+
+        // The innermost unit drives out of every fence: one exit per fence that held it, nothing else.
+        long holding = node.count(inside + " AND s.unit_id = 'PV-B4'");
+        post(keys.get(4), fix("PV-B4", at(t0, second), 31.0, -106.455));
+        assertThat(node.awaitCount(holding, "SELECT count(*) FROM alerts WHERE unit_id = 'PV-B4' AND type = 'exit'"))
+                .isEqualTo(holding);
+        assertThat(node.count("SELECT count(*) FROM alerts")).isEqualTo(holding);
     }
 
     @Test
