@@ -1,4 +1,14 @@
-import type { Agency, Alert, GeofenceCollection, Role, Session, Track, UnitCollection } from './types';
+import type {
+  Agency,
+  Alert,
+  ContactCollection,
+  ContactTrack,
+  GeofenceCollection,
+  Role,
+  Session,
+  Track,
+  UnitCollection,
+} from './types';
 
 const SESSION_KEY = 'bw.session';
 
@@ -92,6 +102,17 @@ export function fetchAlerts(signal: AbortSignal, limit: number, acked?: boolean)
     query.set('acked', String(acked));
   }
   return request<Alert[]>(`/api/v1/alerts?${query}`, signal);
+}
+
+/** A contact's trail from `from` until now (API.md §10). */
+export function fetchContactTrack(signal: AbortSignal, contactId: string, from: Date): Promise<ContactTrack> {
+  const range = new URLSearchParams({ from: from.toISOString() });
+  return request<ContactTrack>(`/api/v1/contacts/${encodeURIComponent(contactId)}/track?${range}`, signal);
+}
+
+/** The live picture's contacts in a box `[w, s, e, n]`, with the attributes the stream leaves out. */
+export function fetchContacts(signal: AbortSignal, bbox: readonly number[]): Promise<ContactCollection> {
+  return request<ContactCollection>(`/api/v1/contacts?bbox=${bbox.join(',')}`, signal);
 }
 
 export function fetchAgencies(signal: AbortSignal): Promise<Agency[]> {

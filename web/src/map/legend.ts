@@ -1,5 +1,5 @@
 import { el } from '../dom';
-import { STATUS_COLOR, type ColorMode } from '../palette';
+import { CONTACT_COLOR, CONTACT_STALE_COLOR, STATUS_COLOR, type ColorMode } from '../palette';
 
 export interface LegendEntry {
   label: string;
@@ -13,8 +13,10 @@ export class Legend {
   readonly element: HTMLElement;
   private readonly entries: HTMLElement;
   private readonly buttons = new Map<ColorMode, HTMLButtonElement>();
+  private readonly contactsButton: HTMLButtonElement;
   private mode: ColorMode;
   private agencies: LegendEntry[] = [];
+  private contactsToggled: (shown: boolean) => void = () => undefined;
 
   constructor(mode: ColorMode, change: (mode: ColorMode) => void) {
     this.mode = mode;
@@ -35,13 +37,46 @@ export class Legend {
       switcher.append(button);
     }
     this.entries = el('ul', { class: 'legend-entries', testid: 'legend-entries' });
+    this.contactsButton = el('button', {
+      class: 'legend-mode',
+      text: 'Shown',
+      testid: 'contacts-toggle',
+      attrs: { type: 'button', 'aria-pressed': 'true', title: 'Show or hide contacts (aircraft, vessels, radar tracks)' },
+    });
+    this.contactsButton.addEventListener('click', () => {
+      const shown = this.contactsButton.getAttribute('aria-pressed') !== 'true';
+      this.setContactsShown(shown);
+      this.contactsToggled(shown);
+    });
+    const contacts = el(
+      'ul',
+      { class: 'legend-entries', testid: 'legend-contacts' },
+      this.contactItem('Contact (not own)', CONTACT_COLOR, false),
+      this.contactItem('Stale contact', CONTACT_STALE_COLOR, true),
+    );
     this.element = el(
       'section',
       { class: 'legend', testid: 'legend', attrs: { 'aria-label': 'Map legend' } },
       el('div', { class: 'legend-head' }, el('span', { class: 'legend-title', text: 'Colour' }), switcher),
       this.entries,
+      el(
+        'div',
+        { class: 'legend-head legend-contacts-head' },
+        el('span', { class: 'legend-title', text: 'Contacts' }),
+        this.contactsButton,
+      ),
+      contacts,
     );
     this.render();
+  }
+
+  onContactsToggle(handler: (shown: boolean) => void): void {
+    this.contactsToggled = handler;
+  }
+
+  setContactsShown(shown: boolean): void {
+    this.contactsButton.setAttribute('aria-pressed', String(shown));
+    this.contactsButton.textContent = shown ? 'Shown' : 'Hidden';
   }
 
   setAgencies(agencies: LegendEntry[]): void {
@@ -63,6 +98,13 @@ export class Legend {
     }
     items.push(this.item('Lost (grey, ✕)', STATUS_COLOR.lost, '✕'));
     this.entries.replaceChildren(...items);
+  }
+
+  /** A contact's swatch: a hollow diamond, as contacts are drawn hollow on the map (dashed when stale). */
+  private contactItem(label: string, color: string, stale: boolean): HTMLElement {
+    const swatch = el('span', { class: stale ? 'legend-contact legend-contact-stale' : 'legend-contact' });
+    swatch.style.borderColor = color;
+    return el('li', { class: 'legend-entry' }, swatch, el('span', { text: label }));
   }
 
   private item(label: string, color: string, flag?: string): HTMLElement {
