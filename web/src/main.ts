@@ -9,15 +9,18 @@ import {
   clearSession,
   fetchAgencies,
   fetchAlerts,
+  fetchAlertsSince,
   fetchContacts,
   fetchContactTrack,
   fetchGeofences,
   fetchTrack,
+  fetchExport,
   fetchUnits,
   isBenign,
   loadSession,
   logout,
   onUnauthorized,
+  streamReplay,
 } from './api';
 import { Contacts } from './contacts';
 import { el } from './dom';
@@ -33,6 +36,7 @@ import { AlertPanel } from './panels/alerts';
 import { Chooser } from './panels/chooser';
 import { ContactCard } from './panels/contactcard';
 import { DegradedBanner } from './panels/degraded';
+import { ReplayPanel } from './panels/replay';
 import { showLogin } from './panels/login';
 import { StatusBar } from './panels/statusbar';
 import { UnitCard, type FixDetails } from './panels/unitcard';
@@ -65,6 +69,8 @@ declare global {
       /** Vertices of the selected contact's drawn trail. */
       contactTrail: () => number;
       contactsShown: () => boolean;
+      /** The history replay: fixes held, playing, the replayed time and where each unit is then. */
+      replay: () => ReturnType<ReplayPanel['state']>;
     };
   }
 }
@@ -90,6 +96,8 @@ const COUNTS_REFRESH_MS = 500;
 const CONTACT_TRACK_MS = 30 * 60 * 1000;
 /** The box around a selected contact in which REST is asked for its attributes (the stream leaves them out). */
 const CONTACT_LOOKUP_DEGREES = 0.01;
+/** Alerts of a replay window marked on its timeline. */
+const REPLAY_ALERTS = 1000;
 /** setTimeout fires at once for delays beyond a signed 32-bit millisecond count. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
@@ -159,6 +167,7 @@ async function runWatchFloor(session: Session): Promise<void> {
     alarm.dispose();
     unitCard.hide();
     contactCard.hide();
+    replayPanel.hide();
     chooser.hide();
     live?.remove();
     delete window.borderwatch;
@@ -196,6 +205,11 @@ async function runWatchFloor(session: Session): Promise<void> {
     alarm,
     select: (alert) => {
       if (live === null) {
+        return;
+      }
+      if (replayPanel.open) {
+        // The cards show the live picture: while replaying, an alert only shows where it was.
+        live.map.flyTo({ center: [alert.lon, alert.lat], zoom: Math.max(live.map.getZoom(), FLY_TO_ZOOM) });
         return;
       }
       // A detection's unit is its sensor: the map, with the place and the patrols, says more than the sensor's card.
@@ -255,6 +269,10 @@ async function runWatchFloor(session: Session): Promise<void> {
   const unitPanel = new UnitPanel({
     fleet,
     select: (unitId) => {
+      if (replayPanel.open) {
+        replayPanel.toggleUnit(unitId); // while replaying, the list picks the units to replay
+        return;
+      }
       const unit = fleet.get(unitId);
       if (unit !== undefined && live !== null) {
         live.follow.stop();
@@ -271,6 +289,19 @@ async function runWatchFloor(session: Session): Promise<void> {
   });
   const contactCard = new ContactCard({ trailMinutes: CONTACT_TRACK_MS / 60_000, close: () => selectContact(null) });
   const chooser = new Chooser((unitId) => select(unitId));
+  const replayPanel = new ReplayPanel({
+    viewBox: () => {
+      const bounds = live?.map.getBounds();
+      return bounds === undefined ? [-180, -90, 180, 90] : [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()];
+    },
+    load: (from, to, bbox, take) => streamReplay(signal, from, to, bbox, take),
+    alerts: async (from, to) =>
+      (await fetchAlertsSince(signal, from, REPLAY_ALERTS)).filter((alert) => Date.parse(alert.time) <= to.getTime()),
+    export: (scope, from, to, format) => fetchExport(signal, scope, from, to, format),
+    show: (units) => live?.replay.show(units),
+    close: () => setReplay(false),
+    failed: (error) => report(error),
+  });
   /** The unit card covers the map's right-hand side: units flown to or followed stay clear of it. */
   const padding = () => {
     const shown = unitCard.element.hidden ? contactCard.element : unitCard.element;
@@ -291,6 +322,8 @@ async function runWatchFloor(session: Session): Promise<void> {
     contactCard.element,
     legend.element,
     chooser.element,
+    replayPanel.flag,
+    replayPanel.element,
   );
   const workspace = el('main', { class: 'workspace' }, unitPanel.element, mapArea, alerts.element);
   statusBar.onToggleUnits((shown) => workspace.classList.toggle('units-hidden', !shown));
@@ -461,12 +494,38 @@ async function runWatchFloor(session: Session): Promise<void> {
       selectContact(null); // dropped from the live picture
     }
   });
+  let contactsShown = true;
   legend.onContactsToggle((shown) => {
-    map.contacts.setVisible(shown);
+    contactsShown = shown;
+    map.contacts.setVisible(shown && !replayPanel.open);
     if (!shown) {
       selectContact(null);
     }
   });
+
+  /**
+   * Replay mode: the live units and contacts leave the map and the replayed ones take their place under a REPLAY flag;
+   * the unit list then picks the units to replay. Leaving it brings the live picture back.
+   */
+  const setReplay = (on: boolean) => {
+    statusBar.setReplay(on);
+    mapArea.classList.toggle('replaying', on);
+    if (on) {
+      const unitId = selected;
+      select(null);
+      selectContact(null);
+      pickAlert(null);
+      map.follow.stop();
+      replayPanel.show(unitId);
+    } else {
+      replayPanel.hide();
+      map.replay.clear();
+    }
+    map.replay.setVisible(on);
+    map.units.setVisible(!on);
+    map.contacts.setVisible(!on && contactsShown);
+  };
+  statusBar.onReplay(setReplay);
   map.units.onPick((pick: Pick) => {
     if (pick?.kind === 'contact') {
       selectContact(pick.id);
@@ -519,6 +578,7 @@ async function runWatchFloor(session: Session): Promise<void> {
     selectedContact: () => selectedContact,
     contactTrail: () => map.contacts.drawnTrack(),
     contactsShown: () => map.contacts.visible,
+    replay: () => replayPanel.state(),
   };
 
   const refresh = () => {

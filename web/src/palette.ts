@@ -30,7 +30,11 @@ export const SENSOR_COLOR = '#9ecbff';
 export const CONTACT_COLOR = '#ffd21f';
 export const CONTACT_STALE_COLOR = '#9aa3ad';
 
+/** History replay: units and trails where they were, and the REPLAY flag; no live status or agency uses it. */
+export const REPLAY_COLOR = '#b48bff';
+
 export function exposeColorsToCss(root: HTMLElement): void {
+  root.style.setProperty('--replay', REPLAY_COLOR);
   root.style.setProperty('--contact', CONTACT_COLOR);
   root.style.setProperty('--contact-stale', CONTACT_STALE_COLOR);
   root.style.setProperty('--track', TRACK_COLOR);

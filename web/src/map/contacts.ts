@@ -19,7 +19,7 @@ export const CONTACT_PICK_LAYERS = [CONTACTS_LAYER, LABELS_LAYER, FULL_LABELS_LA
 const LAYERS = [TRAILS_LAYER, TRACK_LAYER, HALO_LAYER, CONTACTS_LAYER, LABELS_LAYER, FULL_LABELS_LAYER];
 /** The name (or track number) from this zoom; altitude or speed from the next step in, where there is room. */
 const LABEL_MIN_ZOOM = 9;
-const FULL_LABEL_MIN_ZOOM = 11;
+const FULL_LABEL_MIN_ZOOM = 10.5;
 const TRAIL_MIN_ZOOM = 8;
 /** Label images drawn so far; beyond this many, those no contact shows now are dropped (redrawn if asked again). */
 const MAX_LABEL_IMAGES = 400;

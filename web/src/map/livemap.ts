@@ -9,6 +9,7 @@ import { DispatchLayer } from './dispatch';
 import { Follow } from './follow';
 import { FocusLayer } from './focus';
 import { GeofenceLayer } from './geofences';
+import { ReplayLayer } from './replay';
 import { SensorLayer } from './sensors';
 import { TrackLayer } from './track';
 import { UNITS_BOTTOM_LAYER, UnitLayer, type UnitLayerOptions } from './units';
@@ -29,6 +30,7 @@ export interface LiveMap {
   detections: DetectionLayer;
   dispatch: DispatchLayer;
   contacts: ContactLayer;
+  replay: ReplayLayer;
   follow: Follow;
   remove(): void;
 }
@@ -76,6 +78,7 @@ export function createLiveMap(
       // Contacts above those lines, under own units' icons and labels: ours are never hidden by a passing airliner.
       const contacts = new ContactLayer(map, contactStore, UNITS_BOTTOM_LAYER);
       const focus = new FocusLayer(map);
+      const replay = new ReplayLayer(map, (id) => fleet.get(id)?.type ?? 'vehicle');
       const follow = new Follow(map, followChanged);
       resolve({
         map,
@@ -87,9 +90,11 @@ export function createLiveMap(
         detections,
         dispatch,
         contacts,
+        replay,
         follow,
         remove() {
           follow.remove();
+          replay.remove();
           focus.remove();
           contacts.remove();
           dispatch.remove();

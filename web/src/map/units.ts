@@ -186,6 +186,14 @@ export class UnitLayer {
     this.render();
   }
 
+  /** Shows or hides the live units (a history replay hides them, so nobody mistakes one picture for the other). */
+  setVisible(shown: boolean): void {
+    for (const layer of [CLUSTERS_LAYER, FLAGS_LAYER, UNITS_LAYER, LABELS_LAYER]) {
+      this.map.setLayoutProperty(layer, 'visibility', shown ? 'visible' : 'none');
+    }
+    this.trails.setVisible(shown);
+  }
+
   /** Redraws now, e.g. after agency colours changed. */
   refresh(): void {
     this.render();
