@@ -134,7 +134,7 @@ run('contacts', async (browser, problems) => {
       .some((f) => f.properties.id === id && f.properties.icon.includes(':stale:')), RADAR);
   step('radar track stale');
   await page.evaluate(() => {
-    window.borderwatch.map.jumpTo({ center: [-106.35, 31.745], zoom: 12 });
+    window.borderwatch.map.jumpTo({ center: [-106.325, 31.745], zoom: 10.7 });
   });
   await rest.post('/api/v1/contacts', [aircraft(-106.425)]);
   await until(page, 'the aircraft is not live again', (id) =>

@@ -298,6 +298,15 @@ async function runWatchFloor(session: Session): Promise<void> {
     alerts: async (from, to) =>
       (await fetchAlertsSince(signal, from, REPLAY_ALERTS)).filter((alert) => Date.parse(alert.time) <= to.getTime()),
     export: (scope, from, to, format) => fetchExport(signal, scope, from, to, format),
+    fit: ([w, s, e, n]) =>
+      live?.map.fitBounds(
+        [
+          [w, s],
+          [e, n],
+        ],
+        // Clear of the replay panel at the bottom and the flag at the top.
+        { padding: { top: 90, bottom: 230, left: 60, right: 60 }, maxZoom: FLY_TO_ZOOM, duration: 0 },
+      ),
     show: (units) => live?.replay.show(units),
     close: () => setReplay(false),
     failed: (error) => report(error),

@@ -76,6 +76,20 @@ export class ReplayData {
     return this.fixes;
   }
 
+  /** `[w, s, e, n]` around every fix, or null when there is none. */
+  bounds(): [number, number, number, number] | null {
+    let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const path of this.paths.values()) {
+      for (const [lon, lat] of path.coordinates) {
+        w = Math.min(w, lon);
+        e = Math.max(e, lon);
+        s = Math.min(s, lat);
+        n = Math.max(n, lat);
+      }
+    }
+    return Number.isFinite(w) ? [w, s, e, n] : null;
+  }
+
   units(): string[] {
     return [...this.paths.keys()].sort();
   }

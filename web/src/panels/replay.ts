@@ -27,6 +27,8 @@ export interface ReplayOptions {
   load(from: Date, to: Date, bbox: number[] | null, take: (fix: unknown) => boolean): Promise<boolean>;
   alerts(from: Date, to: Date): Promise<Alert[]>;
   export(scope: ExportScope, from: Date, to: Date, format: ExportFormat): Promise<{ name: string; blob: Blob }>;
+  /** Brings the replayed units' whole tracks into view. */
+  fit(bounds: [number, number, number, number]): void;
   /** Draws the units where the replay has them now. */
   show(units: ReplayedUnit[]): void;
   close(): void;
@@ -281,6 +283,10 @@ export class ReplayPanel {
         `${data.size.toLocaleString('en-US')} fixes, ${count} unit${count === 1 ? '' : 's'}${complete ? '' : ' (cut: window too long)'}`,
       );
       this.renderTransport();
+      const bounds = data.bounds();
+      if (bbox === null && bounds !== null) {
+        this.options.fit(bounds);
+      }
       this.seek(this.time);
       this.markAlerts(window, scope);
     } catch (error) {
