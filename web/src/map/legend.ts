@@ -48,24 +48,20 @@ export class Legend {
       this.setContactsShown(shown);
       this.contactsToggled(shown);
     });
-    const contacts = el(
-      'ul',
-      { class: 'legend-entries', testid: 'legend-contacts' },
-      this.contactItem('Contact (not own)', CONTACT_COLOR, false),
-      this.contactItem('Stale contact', CONTACT_STALE_COLOR, true),
-    );
     this.element = el(
       'section',
       { class: 'legend', testid: 'legend', attrs: { 'aria-label': 'Map legend' } },
       el('div', { class: 'legend-head' }, el('span', { class: 'legend-title', text: 'Colour' }), switcher),
       this.entries,
+      // One line for contacts, so the key stays small over the map: the hollow live and stale marks, and the toggle.
       el(
         'div',
-        { class: 'legend-head legend-contacts-head' },
+        { class: 'legend-head legend-contacts-head', testid: 'legend-contacts' },
         el('span', { class: 'legend-title', text: 'Contacts' }),
+        this.contactItem('live', CONTACT_COLOR, false),
+        this.contactItem('stale', CONTACT_STALE_COLOR, true),
         this.contactsButton,
       ),
-      contacts,
     );
     this.render();
   }
@@ -104,7 +100,8 @@ export class Legend {
   private contactItem(label: string, color: string, stale: boolean): HTMLElement {
     const swatch = el('span', { class: stale ? 'legend-contact legend-contact-stale' : 'legend-contact' });
     swatch.style.borderColor = color;
-    return el('li', { class: 'legend-entry' }, swatch, el('span', { text: label }));
+    const title = `${label} contact: hollow, not an own unit`;
+    return el('span', { class: 'legend-entry', attrs: { title } }, swatch, el('span', { text: label }));
   }
 
   private item(label: string, color: string, flag?: string): HTMLElement {

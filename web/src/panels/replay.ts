@@ -81,7 +81,10 @@ export class ReplayPanel {
     this.chips = el('span', { class: 'replay-chips', testid: 'replay-units' });
     const scopes = el('span', { class: 'replay-scopes', attrs: { role: 'radiogroup', 'aria-label': 'Replay what' } });
     for (const [scope, label] of [['units', 'Units'], ['view', 'Map area']] as const) {
-      const input = el('input', { testid: `replay-scope-${scope}`, attrs: { type: 'radio', name: 'replay-scope', value: scope } });
+      const input = el('input', {
+        testid: `replay-scope-${scope}`,
+        attrs: { type: 'radio', name: 'replay-scope', value: scope },
+      });
       input.checked = scope === 'units';
       input.addEventListener('change', () => this.renderSetup());
       this.scopeInputs.set(scope, input);
@@ -90,9 +93,16 @@ export class ReplayPanel {
     this.range = el('select', { class: 'unit-filter', testid: 'replay-range', attrs: { 'aria-label': 'Time range' } });
     RANGES.forEach(([value, label]) => this.range.append(el('option', { text: label, attrs: { value } })));
     this.range.addEventListener('change', () => this.renderSetup());
-    this.fromInput = el('input', { class: 'replay-time-input', testid: 'replay-from', attrs: { type: 'datetime-local', 'aria-label': 'From (UTC)' } });
-    this.toInput = el('input', { class: 'replay-time-input', testid: 'replay-to', attrs: { type: 'datetime-local', 'aria-label': 'To (UTC)' } });
-    this.loadButton = el('button', { class: 'replay-button replay-load', text: 'Load', testid: 'replay-load', attrs: { type: 'button' } });
+    const timeInput = (testid: string, label: string) =>
+      el('input', { class: 'replay-time-input', testid, attrs: { type: 'datetime-local', 'aria-label': label } });
+    this.fromInput = timeInput('replay-from', 'From (UTC)');
+    this.toInput = timeInput('replay-to', 'To (UTC)');
+    this.loadButton = el('button', {
+      class: 'replay-button replay-load',
+      text: 'Load',
+      testid: 'replay-load',
+      attrs: { type: 'button' },
+    });
     this.loadButton.addEventListener('click', () => void this.load());
     this.status = el('span', { class: 'replay-status', testid: 'replay-status' });
     const exit = el('button', {
@@ -139,7 +149,18 @@ export class ReplayPanel {
     this.element = el(
       'section',
       { class: 'replay', testid: 'replay-panel', attrs: { 'aria-label': 'History replay', hidden: '' } },
-      el('div', { class: 'replay-row' }, scopes, this.chips, this.range, this.fromInput, this.toInput, this.loadButton, this.status, exit),
+      el(
+        'div',
+        { class: 'replay-row' },
+        scopes,
+        this.chips,
+        this.range,
+        this.fromInput,
+        this.toInput,
+        this.loadButton,
+        this.status,
+        exit,
+      ),
       this.transport,
     );
     this.flag.hidden = true;
@@ -280,7 +301,8 @@ export class ReplayPanel {
       const count = data.units().length;
       setText(
         this.status,
-        `${data.size.toLocaleString('en-US')} fixes, ${count} unit${count === 1 ? '' : 's'}${complete ? '' : ' (cut: window too long)'}`,
+        `${data.size.toLocaleString('en-US')} fixes, ${count} unit${count === 1 ? '' : 's'}` +
+          (complete ? '' : ' (cut: window too long)'),
       );
       this.renderTransport();
       const bounds = data.bounds();
@@ -328,7 +350,9 @@ export class ReplayPanel {
               testid: 'replay-alert-mark',
               attrs: {
                 type: 'button',
-                title: `${alert.type.toUpperCase()} ${alert.unitId}${alert.geofenceName === undefined ? '' : ` · ${alert.geofenceName}`} · ${alertTime(alert.time)}`,
+                title: [alert.type.toUpperCase(), alert.unitId, alert.geofenceName, alertTime(alert.time)]
+                  .filter((part) => part !== undefined)
+                  .join(' · '),
                 'data-alert-id': alert.id,
               },
             });
@@ -399,7 +423,10 @@ export class ReplayPanel {
 
   private renderFlag(): void {
     const loaded = this.data !== null;
-    setText(this.flag, loaded ? `REPLAY ${utcTime(new Date(this.time))}Z · ${this.speed()}×` : 'REPLAY · pick units or the map area, and a time range');
+    const flag = loaded
+      ? `REPLAY ${utcTime(new Date(this.time))}Z · ${this.speed()}×`
+      : 'REPLAY · pick units or the map area, and a time range';
+    setText(this.flag, flag);
     setText(this.clock, loaded ? `${alertTime(new Date(this.time).toISOString())}` : '');
   }
 
