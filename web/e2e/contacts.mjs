@@ -59,6 +59,7 @@ run('contacts', async (browser, problems) => {
   const rest = await api(url, env('BW_USER'), env('BW_PASSWORD'));
   const page = await watchedPage(browser, url, problems);
   await signIn(page, url, env('BW_USER'), env('BW_PASSWORD'), 2);
+  check(await page.getByTestId('legend-contacts').isHidden(), 'the legend keys contacts while there are none');
   await page.evaluate(() => {
     window.borderwatch.map.jumpTo({ center: [-106.42, 31.745], zoom: 12 });
   });
@@ -81,6 +82,7 @@ run('contacts', async (browser, problems) => {
   check(!drawnUnits.some((u) => u.id.includes(':')) && !drawnContacts.some((c) => !c.id.includes(':')),
     'a contact is drawn as a unit, or a unit as a contact');
   check(drawnContacts.find((c) => c.id === RADAR).icon.startsWith('k:unknown:'), 'a radar track of no kind is no diamond');
+  check(await page.getByTestId('legend-contacts').isVisible(), 'the legend has no contacts entry');
   const labels = (await rendered(page, 'contact-labels-full')).map((label) => label.fullLabel);
   check(labels.some((label) => /N731BW · 1,500 ft · 460 m/.test(label)), `aircraft label: ${labels.join(' | ')}`);
   check(labels.some((label) => /RIO BRAVO · 10 kn/.test(label)), `vessel label: ${labels.join(' | ')}`);
@@ -134,7 +136,8 @@ run('contacts', async (browser, problems) => {
       .some((f) => f.properties.id === id && f.properties.icon.includes(':stale:')), RADAR);
   step('radar track stale');
   await page.evaluate(() => {
-    window.borderwatch.map.jumpTo({ center: [-106.325, 31.745], zoom: 10.7 });
+    // The card's padding (kept from the alert's fly-to) puts the centre left of the map's middle.
+    window.borderwatch.map.jumpTo({ center: [-106.41, 31.745], zoom: 10.7 });
   });
   await rest.post('/api/v1/contacts', [aircraft(-106.425)]);
   await until(page, 'the aircraft is not live again', (id) =>

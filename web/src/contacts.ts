@@ -32,6 +32,10 @@ export class Contacts {
     this.listeners.push(listener);
   }
 
+  get size(): number {
+    return this.contacts.size;
+  }
+
   get(id: string): Contact | undefined {
     return this.contacts.get(id);
   }

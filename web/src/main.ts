@@ -495,6 +495,7 @@ async function runWatchFloor(session: Session): Promise<void> {
       .catch(report);
   };
   contacts.onChange(({ updated, removed }) => {
+    legend.setContactsPresent(contacts.size > 0);
     const shown = updated.find((contact) => contact.id === selectedContact);
     if (shown !== undefined) {
       contactCard.update(shown);

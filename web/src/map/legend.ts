@@ -14,6 +14,8 @@ export class Legend {
   private readonly entries: HTMLElement;
   private readonly buttons = new Map<ColorMode, HTMLButtonElement>();
   private readonly contactsButton: HTMLButtonElement;
+  private readonly contactsRow: HTMLElement;
+  private contactsPresent = false;
   private mode: ColorMode;
   private agencies: LegendEntry[] = [];
   private contactsToggled: (shown: boolean) => void = () => undefined;
@@ -48,20 +50,22 @@ export class Legend {
       this.setContactsShown(shown);
       this.contactsToggled(shown);
     });
+    // One line for contacts, so the key stays small over the map: the hollow live and stale marks, and the toggle.
+    this.contactsRow = el(
+      'div',
+      { class: 'legend-head legend-contacts-head', testid: 'legend-contacts' },
+      el('span', { class: 'legend-title', text: 'Contacts' }),
+      this.contactItem('live', CONTACT_COLOR, false),
+      this.contactItem('stale', CONTACT_STALE_COLOR, true),
+      this.contactsButton,
+    );
+    this.contactsRow.hidden = true;
     this.element = el(
       'section',
       { class: 'legend', testid: 'legend', attrs: { 'aria-label': 'Map legend' } },
       el('div', { class: 'legend-head' }, el('span', { class: 'legend-title', text: 'Colour' }), switcher),
       this.entries,
-      // One line for contacts, so the key stays small over the map: the hollow live and stale marks, and the toggle.
-      el(
-        'div',
-        { class: 'legend-head legend-contacts-head', testid: 'legend-contacts' },
-        el('span', { class: 'legend-title', text: 'Contacts' }),
-        this.contactItem('live', CONTACT_COLOR, false),
-        this.contactItem('stale', CONTACT_STALE_COLOR, true),
-        this.contactsButton,
-      ),
+      this.contactsRow,
     );
     this.render();
   }
@@ -73,6 +77,19 @@ export class Legend {
   setContactsShown(shown: boolean): void {
     this.contactsButton.setAttribute('aria-pressed', String(shown));
     this.contactsButton.textContent = shown ? 'Shown' : 'Hidden';
+    this.renderContacts();
+  }
+
+  /** The contacts line shows while there are contacts, or while they are hidden (so they can be shown again). */
+  setContactsPresent(present: boolean): void {
+    if (present !== this.contactsPresent) {
+      this.contactsPresent = present;
+      this.renderContacts();
+    }
+  }
+
+  private renderContacts(): void {
+    this.contactsRow.hidden = !this.contactsPresent && this.contactsButton.getAttribute('aria-pressed') === 'true';
   }
 
   setAgencies(agencies: LegendEntry[]): void {
