@@ -252,8 +252,8 @@ async function runWatchFloor(session: Session): Promise<void> {
     live?.dispatch.select(alert);
   };
   const follow = (unitId: string) => {
-    if (live === null) {
-      return;
+    if (live === null || replayPanel.open) {
+      return; // nothing live to follow while replaying
     }
     const unit = fleet.get(unitId);
     if (live.follow.following === unitId || unit === undefined) {

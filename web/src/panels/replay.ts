@@ -1,25 +1,16 @@
 import type { ExportFormat, ExportScope } from '../api';
-import { el, utcTime } from '../dom';
+import { el, saveFile, utcTime } from '../dom';
 import { ReplayData, type ReplayedUnit, type ReplayFix } from '../replay';
 import type { Alert } from '../types';
-import { alertTime } from './alerts';
+import { ReplaySetup } from './replaysetup';
+import { Timeline } from './timeline';
 import { setText } from './unitcard';
 
 const SPEEDS = [1, 5, 10, 30, 60] as const;
-const RANGES = [
-  ['hour', 'Last hour', 60 * 60 * 1000],
-  ['6h', 'Last 6 h', 6 * 60 * 60 * 1000],
-  ['custom', 'Custom (UTC)', 0],
-] as const;
-type Range = (typeof RANGES)[number][0];
 /** A replay holds at most this many fixes in the browser; a longer window is cut (and says so). */
 const MAX_FIXES = 200_000;
-/** The tracks export names at most this many units (API.md §11). */
-const MAX_UNITS = 100;
 const MAX_ALERT_MARKS = 1000;
 const EXPORTS: ExportFormat[] = ['gpx', 'kml', 'csv'];
-
-export type ReplayScope = 'units' | 'view';
 
 export interface ReplayOptions {
   /** The current map view as `[w, s, e, n]`. */
@@ -33,11 +24,6 @@ export interface ReplayOptions {
   show(units: ReplayedUnit[]): void;
   close(): void;
   failed(error: unknown): void;
-}
-
-/** `YYYY-MM-DDTHH:MM` in UTC, what a datetime-local input shows (the floor's clock is UTC). */
-function inputTime(time: number): string {
-  return new Date(time).toISOString().slice(0, 16);
 }
 
 function isFix(value: unknown): value is ReplayFix {
@@ -54,20 +40,13 @@ function isFix(value: unknown): value is ReplayFix {
 export class ReplayPanel {
   readonly element: HTMLElement;
   readonly flag: HTMLElement;
-  private readonly chosen = new Set<string>();
-  private readonly chips: HTMLElement;
-  private readonly scopeInputs = new Map<ReplayScope, HTMLInputElement>();
-  private readonly range: HTMLSelectElement;
-  private readonly fromInput: HTMLInputElement;
-  private readonly toInput: HTMLInputElement;
+  private readonly setup: ReplaySetup;
   private readonly loadButton: HTMLButtonElement;
   private readonly status: HTMLElement;
   private readonly transport: HTMLElement;
   private readonly playButton: HTMLButtonElement;
   private readonly speedSelect: HTMLSelectElement;
-  private readonly scrubber: HTMLInputElement;
-  private readonly marks: HTMLElement;
-  private readonly clock: HTMLElement;
+  private readonly timeline: Timeline;
   private data: ReplayData | null = null;
   private window: { from: Date; to: Date; scope: ExportScope } | null = null;
   private time = 0;
@@ -78,25 +57,10 @@ export class ReplayPanel {
 
   constructor(private readonly options: ReplayOptions) {
     this.flag = el('div', { class: 'replay-flag', testid: 'replay-flag', attrs: { role: 'status' } });
-    this.chips = el('span', { class: 'replay-chips', testid: 'replay-units' });
-    const scopes = el('span', { class: 'replay-scopes', attrs: { role: 'radiogroup', 'aria-label': 'Replay what' } });
-    for (const [scope, label] of [['units', 'Units'], ['view', 'Map area']] as const) {
-      const input = el('input', {
-        testid: `replay-scope-${scope}`,
-        attrs: { type: 'radio', name: 'replay-scope', value: scope },
-      });
-      input.checked = scope === 'units';
-      input.addEventListener('change', () => this.renderSetup());
-      this.scopeInputs.set(scope, input);
-      scopes.append(el('label', { class: 'replay-scope' }, input, document.createTextNode(` ${label}`)));
-    }
-    this.range = el('select', { class: 'unit-filter', testid: 'replay-range', attrs: { 'aria-label': 'Time range' } });
-    RANGES.forEach(([value, label]) => this.range.append(el('option', { text: label, attrs: { value } })));
-    this.range.addEventListener('change', () => this.renderSetup());
-    const timeInput = (testid: string, label: string) =>
-      el('input', { class: 'replay-time-input', testid, attrs: { type: 'datetime-local', 'aria-label': label } });
-    this.fromInput = timeInput('replay-from', 'From (UTC)');
-    this.toInput = timeInput('replay-to', 'To (UTC)');
+    this.setup = new ReplaySetup(() => {
+      this.loadButton.disabled = !this.setup.ready;
+      this.renderFlag();
+    });
     this.loadButton = el('button', {
       class: 'replay-button replay-load',
       text: 'Load',
@@ -118,14 +82,7 @@ export class ReplayPanel {
     this.speedSelect = el('select', { class: 'unit-filter', testid: 'replay-speed', attrs: { 'aria-label': 'Replay speed' } });
     SPEEDS.forEach((speed) => this.speedSelect.append(el('option', { text: `${speed}×`, attrs: { value: String(speed) } })));
     this.speedSelect.addEventListener('change', () => this.renderFlag());
-    this.scrubber = el('input', {
-      class: 'replay-scrubber',
-      testid: 'replay-scrubber',
-      attrs: { type: 'range', min: '0', max: '0', step: '1', 'aria-label': 'Replay time' },
-    });
-    this.scrubber.addEventListener('input', () => this.seek(this.startTime() + Number(this.scrubber.value) * 1000));
-    this.marks = el('div', { class: 'replay-marks', testid: 'replay-marks' });
-    this.clock = el('span', { class: 'replay-clock', testid: 'replay-time' });
+    this.timeline = new Timeline((time) => this.seek(time));
     const exports = el('span', { class: 'replay-exports' });
     for (const format of EXPORTS) {
       const button = el('button', {
@@ -142,8 +99,8 @@ export class ReplayPanel {
       { class: 'replay-row replay-transport' },
       this.playButton,
       this.speedSelect,
-      el('div', { class: 'replay-timeline' }, this.marks, this.scrubber),
-      this.clock,
+      this.timeline.element,
+      this.timeline.clock,
       exports,
     );
     this.element = el(
@@ -152,11 +109,7 @@ export class ReplayPanel {
       el(
         'div',
         { class: 'replay-row' },
-        scopes,
-        this.chips,
-        this.range,
-        this.fromInput,
-        this.toInput,
+        this.setup.element,
         this.loadButton,
         this.status,
         exit,
@@ -174,13 +127,7 @@ export class ReplayPanel {
   show(unitId: string | null): void {
     this.element.hidden = false;
     this.flag.hidden = false;
-    if (unitId !== null && this.chosen.size === 0) {
-      this.chosen.add(unitId);
-    }
-    const now = Date.now();
-    this.toInput.value = inputTime(now);
-    this.fromInput.value = inputTime(now - 60 * 60 * 1000);
-    this.renderSetup();
+    this.setup.reset(unitId);
     this.renderTransport();
   }
 
@@ -195,14 +142,7 @@ export class ReplayPanel {
 
   /** A unit picked in the unit list joins the replay, or leaves it if already in. */
   toggleUnit(unitId: string): void {
-    if (!this.chosen.delete(unitId) && this.chosen.size < MAX_UNITS) {
-      this.chosen.add(unitId);
-    }
-    const units = this.scopeInputs.get('units');
-    if (units !== undefined) {
-      units.checked = true;
-    }
-    this.renderSetup();
+    this.setup.toggleUnit(unitId);
   }
 
   /** For the browser tests: what the replay holds and shows. */
@@ -217,10 +157,6 @@ export class ReplayPanel {
     };
   }
 
-  private scope(): ReplayScope {
-    return this.scopeInputs.get('view')?.checked === true ? 'view' : 'units';
-  }
-
   private speed(): number {
     return Number(this.speedSelect.value) || 1;
   }
@@ -229,44 +165,8 @@ export class ReplayPanel {
     return this.window?.from.getTime() ?? 0;
   }
 
-  private renderSetup(): void {
-    const custom = (this.range.value as Range) === 'custom';
-    this.fromInput.hidden = !custom;
-    this.toInput.hidden = !custom;
-    const units = this.scope() === 'units';
-    this.chips.hidden = !units;
-    this.chips.replaceChildren(
-      ...[...this.chosen].sort().map((id) => {
-        const chip = el('button', {
-          class: 'replay-chip',
-          text: `${id} ✕`,
-          attrs: { type: 'button', title: `Leave ${id} out`, 'data-unit-id': id },
-        });
-        chip.addEventListener('click', () => this.toggleUnit(id));
-        return chip;
-      }),
-    );
-    if (this.chosen.size === 0) {
-      this.chips.append(el('span', { class: 'replay-hint', text: 'Pick units in the unit list' }));
-    }
-    this.loadButton.disabled = units && this.chosen.size === 0;
-    this.renderFlag();
-  }
-
-  private chosenWindow(): { from: Date; to: Date } | null {
-    const range = this.range.value as Range;
-    if (range === 'custom') {
-      const from = Date.parse(`${this.fromInput.value}Z`);
-      const to = Date.parse(`${this.toInput.value}Z`);
-      return Number.isNaN(from) || Number.isNaN(to) || from >= to ? null : { from: new Date(from), to: new Date(to) };
-    }
-    const span = RANGES.find(([value]) => value === range)?.[2] ?? 0;
-    const to = Date.now();
-    return { from: new Date(to - span), to: new Date(to) };
-  }
-
   private async load(): Promise<void> {
-    const window = this.chosenWindow();
+    const window = this.setup.window();
     if (window === null) {
       setText(this.status, 'From must be before To');
       return;
@@ -275,8 +175,8 @@ export class ReplayPanel {
     this.loading?.abort();
     const loading = new AbortController();
     this.loading = loading;
-    const bbox = this.scope() === 'view' ? this.options.viewBox() : null;
-    const units = new Set(this.chosen);
+    const bbox = this.setup.scope === 'view' ? this.options.viewBox() : null;
+    const units = new Set(this.setup.units());
     const scope: ExportScope = bbox === null ? { unitIds: [...units].sort() } : { bbox };
     const data = new ReplayData();
     const keep = bbox === null ? (id: string) => units.has(id) : () => true;
@@ -297,6 +197,7 @@ export class ReplayPanel {
       }
       this.data = data;
       this.window = { ...window, scope };
+      this.timeline.setWindow(window.from.getTime(), window.to.getTime());
       this.time = Number.isFinite(data.first) ? data.first : window.from.getTime();
       const count = data.units().length;
       setText(
@@ -315,52 +216,32 @@ export class ReplayPanel {
       setText(this.status, 'Loading failed');
       this.options.failed(error);
     } finally {
-      this.loadButton.disabled = false;
+      this.loadButton.disabled = !this.setup.ready;
     }
   }
 
+  /** Marks the window's alerts of the replayed units (or area) on the timeline. */
   private markAlerts(window: { from: Date; to: Date }, scope: ExportScope): void {
     const data = this.data;
-    this.marks.replaceChildren();
+    const from = window.from.getTime();
+    const to = window.to.getTime();
+    const inScope = (alert: Alert) => {
+      if ('unitIds' in scope) {
+        return [alert.unitId, ...(alert.units ?? [])].some((id) => scope.unitIds.includes(id));
+      }
+      const [w = 0, s = 0, e = 0, n = 0] = scope.bbox;
+      return alert.lon >= w && alert.lon <= e && alert.lat >= s && alert.lat <= n;
+    };
     this.options
       .alerts(window.from, window.to)
       .then((alerts) => {
-        if (this.data !== data) {
-          return;
-        }
-        const from = window.from.getTime();
-        const span = window.to.getTime() - from;
-        const shown = alerts
-          .filter((alert) => {
+        if (this.data === data) {
+          const shown = alerts.filter((alert) => {
             const time = Date.parse(alert.time);
-            if (time < from || time > from + span) {
-              return false;
-            }
-            if ('unitIds' in scope) {
-              return [alert.unitId, ...(alert.units ?? [])].some((id) => scope.unitIds.includes(id));
-            }
-            const [w = 0, s = 0, e = 0, n = 0] = scope.bbox;
-            return alert.lon >= w && alert.lon <= e && alert.lat >= s && alert.lat <= n;
-          })
-          .slice(0, MAX_ALERT_MARKS);
-        this.marks.replaceChildren(
-          ...shown.map((alert) => {
-            const mark = el('button', {
-              class: `replay-mark replay-mark-${alert.severity}`,
-              testid: 'replay-alert-mark',
-              attrs: {
-                type: 'button',
-                title: [alert.type.toUpperCase(), alert.unitId, alert.geofenceName, alertTime(alert.time)]
-                  .filter((part) => part !== undefined)
-                  .join(' · '),
-                'data-alert-id': alert.id,
-              },
-            });
-            mark.style.left = `${((Date.parse(alert.time) - from) / span) * 100}%`;
-            mark.addEventListener('click', () => this.seek(Date.parse(alert.time)));
-            return mark;
-          }),
-        );
+            return time >= from && time <= to && inScope(alert);
+          });
+          this.timeline.setAlerts(shown.slice(0, MAX_ALERT_MARKS));
+        }
       })
       .catch((error: unknown) => this.options.failed(error));
   }
@@ -403,10 +284,6 @@ export class ReplayPanel {
       return;
     }
     this.time = time;
-    const offset = Math.round((time - this.startTime()) / 1000);
-    if (this.scrubber.value !== String(offset)) {
-      this.scrubber.value = String(offset);
-    }
     this.options.show(this.data.at(time));
     this.renderFlag();
   }
@@ -414,9 +291,6 @@ export class ReplayPanel {
   private renderTransport(): void {
     const loaded = this.window !== null;
     this.transport.hidden = !loaded;
-    if (this.window !== null) {
-      this.scrubber.max = String(Math.round((this.window.to.getTime() - this.startTime()) / 1000));
-    }
     setText(this.playButton, this.playing ? '❚❚ Pause' : '▶ Play');
     this.playButton.setAttribute('aria-pressed', String(this.playing));
   }
@@ -427,7 +301,7 @@ export class ReplayPanel {
       ? `REPLAY ${utcTime(new Date(this.time))}Z · ${this.speed()}×`
       : 'REPLAY · pick units or the map area, and a time range';
     setText(this.flag, flag);
-    setText(this.clock, loaded ? `${alertTime(new Date(this.time).toISOString())}` : '');
+    this.timeline.show(loaded ? this.time : null);
   }
 
   private async download(format: ExportFormat, button: HTMLButtonElement): Promise<void> {
@@ -437,12 +311,7 @@ export class ReplayPanel {
     button.disabled = true;
     try {
       const { name, blob } = await this.options.export(this.window.scope, this.window.from, this.window.to, format);
-      const url = URL.createObjectURL(blob);
-      const link = el('a', { attrs: { href: url, download: name } });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      saveFile(name, blob);
     } catch (error) {
       this.options.failed(error);
     } finally {
