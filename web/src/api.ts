@@ -1,4 +1,15 @@
-import type { Agency, Alert, GeofenceCollection, Role, Session, Track, UnitCollection } from './types';
+import type {
+  Agency,
+  Alert,
+  ContactCollection,
+  ContactTrack,
+  GeofenceCollection,
+  Role,
+  Session,
+  Track,
+  UnitCollection,
+} from './types';
+import { readNdjson } from './replay';
 
 const SESSION_KEY = 'bw.session';
 
@@ -31,7 +42,8 @@ export function isBenign(error: unknown): boolean {
   return error instanceof UnauthorizedError || (error instanceof DOMException && error.name === 'AbortError');
 }
 
-async function request<T>(path: string, signal: AbortSignal, init: RequestInit = {}): Promise<T> {
+/** A call with the session's bearer token; a 401 ends the session, any other failure rejects. */
+async function authorized(path: string, signal: AbortSignal, init: RequestInit = {}): Promise<Response> {
   const session = loadSession();
   const headers = new Headers(init.headers);
   if (session !== null) {
@@ -43,8 +55,13 @@ async function request<T>(path: string, signal: AbortSignal, init: RequestInit =
     throw new UnauthorizedError();
   }
   if (!response.ok) {
-    throw new Error(`${init.method ?? 'GET'} ${path}: HTTP ${response.status}`);
+    throw new Error(`${init.method ?? 'GET'} ${path.split('?')[0] ?? path}: HTTP ${response.status}`);
   }
+  return response;
+}
+
+async function request<T>(path: string, signal: AbortSignal, init: RequestInit = {}): Promise<T> {
+  const response = await authorized(path, signal, init);
   const body = await response.text();
   return (body === '' ? undefined : JSON.parse(body)) as T;
 }
@@ -92,6 +109,77 @@ export function fetchAlerts(signal: AbortSignal, limit: number, acked?: boolean)
     query.set('acked', String(acked));
   }
   return request<Alert[]>(`/api/v1/alerts?${query}`, signal);
+}
+
+/** A contact's trail from `from` until now (API.md §10). */
+export function fetchContactTrack(signal: AbortSignal, contactId: string, from: Date): Promise<ContactTrack> {
+  const range = new URLSearchParams({ from: from.toISOString() });
+  return request<ContactTrack>(`/api/v1/contacts/${encodeURIComponent(contactId)}/track?${range}`, signal);
+}
+
+/** The live picture's contacts in a box `[w, s, e, n]`, with the attributes the stream leaves out. */
+export function fetchContacts(signal: AbortSignal, bbox: readonly number[]): Promise<ContactCollection> {
+  return request<ContactCollection>(`/api/v1/contacts?bbox=${bbox.join(',')}`, signal);
+}
+
+/** Alerts detected since `since`, newest first (the API has no upper bound: the caller cuts the window's end). */
+export function fetchAlertsSince(signal: AbortSignal, since: Date, limit: number): Promise<Alert[]> {
+  const query = new URLSearchParams({ since: since.toISOString(), limit: String(limit) });
+  return request<Alert[]>(`/api/v1/alerts?${query}`, signal);
+}
+
+/**
+ * Every stored fix of the window (in the box, if any) in time order, handed to `take` line by line as the NDJSON
+ * streams in (API.md §11); `take` returning false stops reading. Resolves true when the whole window was read.
+ */
+export async function streamReplay(
+  signal: AbortSignal,
+  from: Date,
+  to: Date,
+  bbox: readonly number[] | null,
+  take: (fix: unknown) => boolean,
+): Promise<boolean> {
+  const query = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
+  if (bbox !== null) {
+    query.set('bbox', bbox.join(','));
+  }
+  const response = await authorized(`/api/v1/history/replay?${query}`, signal);
+  return response.body === null ? true : readNdjson(response.body, take);
+}
+
+export type ExportFormat = 'gpx' | 'kml' | 'csv' | 'geojson';
+/** What an export covers: named units' tracks, or every unit's fixes inside a box. */
+export type ExportScope = { unitIds: readonly string[] } | { bbox: readonly number[] };
+
+/** A history export (API.md §11) as a file: the server's name for it and its content. */
+export async function fetchExport(
+  signal: AbortSignal,
+  scope: ExportScope,
+  from: Date,
+  to: Date,
+  format: ExportFormat,
+): Promise<{ name: string; blob: Blob }> {
+  let response: Response;
+  if ('unitIds' in scope) {
+    const query = new URLSearchParams({
+      unitIds: scope.unitIds.join(','),
+      from: from.toISOString(),
+      to: to.toISOString(),
+      format,
+    });
+    response = await authorized(`/api/v1/history/tracks?${query}`, signal);
+  } else {
+    const [w = 0, s = 0, e = 0, n = 0] = scope.bbox;
+    const geometry = { type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] };
+    response = await authorized(`/api/v1/history/within?format=${format}`, signal, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ geometry, from: from.toISOString(), to: to.toISOString() }),
+    });
+  }
+  const disposition = response.headers.get('Content-Disposition') ?? '';
+  const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `borderwatch-history.${format}`;
+  return { name, blob: await response.blob() };
 }
 
 export function fetchAgencies(signal: AbortSignal): Promise<Agency[]> {

@@ -32,3 +32,14 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 export function utcTime(iso: string | Date): string {
   return new Date(iso).toISOString().slice(11, 19);
 }
+
+/** Saves `blob` as a file named `name`, as a download link would, for content fetched with the session's token. */
+export function saveFile(name: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
+  const link = el('a', { attrs: { href: url, download: name } });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The browser has the file once the click is handled; the URL is let go a little later, whatever it is doing.
+  window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

@@ -9,14 +9,20 @@ import {
   clearSession,
   fetchAgencies,
   fetchAlerts,
+  fetchAlertsSince,
+  fetchContacts,
+  fetchContactTrack,
   fetchGeofences,
   fetchTrack,
+  fetchExport,
   fetchUnits,
   isBenign,
   loadSession,
   logout,
   onUnauthorized,
+  streamReplay,
 } from './api';
+import { Contacts } from './contacts';
 import { el } from './dom';
 import { countByStatus, Fleet } from './fleet';
 import type { Route } from './map/dispatch';
@@ -28,13 +34,15 @@ import { ViewportSubscription, type Bbox } from './map/viewport';
 import { agencyColors, exposeColorsToCss, UNKNOWN_AGENCY_COLOR, type ColorMode } from './palette';
 import { AlertPanel } from './panels/alerts';
 import { Chooser } from './panels/chooser';
+import { ContactCard } from './panels/contactcard';
 import { DegradedBanner } from './panels/degraded';
+import { ReplayPanel } from './panels/replay';
 import { showLogin } from './panels/login';
 import { StatusBar } from './panels/statusbar';
 import { UnitCard, type FixDetails } from './panels/unitcard';
 import { UnitPanel } from './panels/units';
 import { LiveSocket } from './socket';
-import type { Agency, Alert, Detection, FleetUnit, Session, Track, Unit } from './types';
+import type { Agency, Alert, Contact, Detection, FleetUnit, Session, Track, Unit } from './types';
 
 declare global {
   interface Window {
@@ -55,6 +63,14 @@ declare global {
       routes: () => Route[];
       /** Sensors drawn with a field of view, a coverage area, or a ring. */
       sensors: () => { wedges: number; areas: number; rings: number };
+      /** Contacts of the live picture (not own units), and the one whose card is open. */
+      contacts: () => Contact[];
+      selectedContact: () => string | null;
+      /** Vertices of the selected contact's drawn trail. */
+      contactTrail: () => number;
+      contactsShown: () => boolean;
+      /** The history replay: fixes held, playing, the replayed time and where each unit is then. */
+      replay: () => ReturnType<ReplayPanel['state']>;
     };
   }
 }
@@ -76,6 +92,12 @@ const REGISTRY_MIN_GAP_MS = 10_000;
 /** The shown unit's altitude, battery and attributes are re-read this often while it reports. */
 const DETAILS_REFRESH_MS = 10_000;
 const COUNTS_REFRESH_MS = 500;
+/** How far back a selected contact's stored trail reaches. */
+const CONTACT_TRACK_MS = 30 * 60 * 1000;
+/** The box around a selected contact in which REST is asked for its attributes (the stream leaves them out). */
+const CONTACT_LOOKUP_DEGREES = 0.01;
+/** Alerts of a replay window marked on its timeline. */
+const REPLAY_ALERTS = 1000;
 /** setTimeout fires at once for delays beyond a signed 32-bit millisecond count. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
@@ -144,6 +166,8 @@ async function runWatchFloor(session: Session): Promise<void> {
     unitPanel.dispose();
     alarm.dispose();
     unitCard.hide();
+    contactCard.hide();
+    replayPanel.hide();
     chooser.hide();
     live?.remove();
     delete window.borderwatch;
@@ -166,6 +190,7 @@ async function runWatchFloor(session: Session): Promise<void> {
   };
 
   const fleet = new Fleet();
+  const contacts = new Contacts();
   const alarm = new Alarm(TITLE);
   /** The unit whose card is open and whose track is drawn. */
   let selected: string | null = null;
@@ -182,8 +207,15 @@ async function runWatchFloor(session: Session): Promise<void> {
       if (live === null) {
         return;
       }
+      if (replayPanel.open) {
+        // The cards show the live picture: while replaying, an alert only shows where it was.
+        live.map.flyTo({ center: [alert.lon, alert.lat], zoom: Math.max(live.map.getZoom(), FLY_TO_ZOOM) });
+        return;
+      }
       // A detection's unit is its sensor: the map, with the place and the patrols, says more than the sensor's card.
-      if (alert.type !== 'detection' && fleet.get(alert.unitId) !== undefined) {
+      if (alert.contactId !== undefined) {
+        selectContact(alert.contactId);
+      } else if (alert.type !== 'detection' && fleet.get(alert.unitId) !== undefined) {
         select(alert.unitId);
       }
       pickAlert(alert);
@@ -220,8 +252,8 @@ async function runWatchFloor(session: Session): Promise<void> {
     live?.dispatch.select(alert);
   };
   const follow = (unitId: string) => {
-    if (live === null) {
-      return;
+    if (live === null || replayPanel.open) {
+      return; // nothing live to follow while replaying
     }
     const unit = fleet.get(unitId);
     if (live.follow.following === unitId || unit === undefined) {
@@ -237,6 +269,10 @@ async function runWatchFloor(session: Session): Promise<void> {
   const unitPanel = new UnitPanel({
     fleet,
     select: (unitId) => {
+      if (replayPanel.open) {
+        replayPanel.toggleUnit(unitId); // while replaying, the list picks the units to replay
+        return;
+      }
       const unit = fleet.get(unitId);
       if (unit !== undefined && live !== null) {
         live.follow.stop();
@@ -251,10 +287,34 @@ async function runWatchFloor(session: Session): Promise<void> {
     close: () => select(null),
     follow,
   });
+  const contactCard = new ContactCard({ trailMinutes: CONTACT_TRACK_MS / 60_000, close: () => selectContact(null) });
   const chooser = new Chooser((unitId) => select(unitId));
+  const replayPanel = new ReplayPanel({
+    viewBox: () => {
+      const bounds = live?.map.getBounds();
+      return bounds === undefined ? [-180, -90, 180, 90] : [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()];
+    },
+    load: (from, to, bbox, take) => streamReplay(signal, from, to, bbox, take),
+    alerts: async (from, to) =>
+      (await fetchAlertsSince(signal, from, REPLAY_ALERTS)).filter((alert) => Date.parse(alert.time) <= to.getTime()),
+    export: (scope, from, to, format) => fetchExport(signal, scope, from, to, format),
+    fit: ([w, s, e, n]) =>
+      live?.map.fitBounds(
+        [
+          [w, s],
+          [e, n],
+        ],
+        // Clear of the replay panel at the bottom and the flag at the top.
+        { padding: { top: 90, bottom: 230, left: 60, right: 60 }, maxZoom: FLY_TO_ZOOM, duration: 0 },
+      ),
+    show: (units) => live?.replay.show(units),
+    close: () => setReplay(false),
+    failed: (error) => report(error),
+  });
   /** The unit card covers the map's right-hand side: units flown to or followed stay clear of it. */
   const padding = () => {
-    const card = unitCard.element.hidden ? 0 : unitCard.element.getBoundingClientRect().width + 32;
+    const shown = unitCard.element.hidden ? contactCard.element : unitCard.element;
+    const card = shown.hidden ? 0 : shown.getBoundingClientRect().width + 32;
     return { top: 0, bottom: 0, left: 0, right: card };
   };
   const legend = new Legend(colorMode, (mode) => {
@@ -263,7 +323,17 @@ async function runWatchFloor(session: Session): Promise<void> {
     live?.units.setColorMode(mode);
   });
   const mapContainer = el('div', { class: 'map', testid: 'map' });
-  const mapArea = el('div', { class: 'map-area' }, mapContainer, unitCard.element, legend.element, chooser.element);
+  const mapArea = el(
+    'div',
+    { class: 'map-area' },
+    mapContainer,
+    unitCard.element,
+    contactCard.element,
+    legend.element,
+    chooser.element,
+    replayPanel.flag,
+    replayPanel.element,
+  );
   const workspace = el('main', { class: 'workspace' }, unitPanel.element, mapArea, alerts.element);
   statusBar.onToggleUnits((shown) => workspace.classList.toggle('units-hidden', !shown));
   const degraded = new DegradedBanner();
@@ -273,6 +343,7 @@ async function runWatchFloor(session: Session): Promise<void> {
     mapContainer,
     signal,
     fleet,
+    contacts,
     { colorMode, agencyColor: (agency) => (agency === null ? UNKNOWN_AGENCY_COLOR : (colors.get(agency) ?? UNKNOWN_AGENCY_COLOR)) },
     (unitId) => {
       unitPanel.setFollowing(unitId);
@@ -306,6 +377,7 @@ async function runWatchFloor(session: Session): Promise<void> {
         colors = agencyColors(list.map((agency) => agency.id));
         unitPanel.setAgencies(list);
         unitCard.setAgencies(new Map(list.map((agency) => [agency.id, agency.name])));
+        contactCard.setAgencies(new Map(list.map((agency) => [agency.id, agency.name])));
         map.units.refresh();
         showAgencies();
       })
@@ -385,16 +457,92 @@ async function runWatchFloor(session: Session): Promise<void> {
       unitCard.hide();
       map.track.clear();
     } else if (unit.id !== selected) {
+      selectContact(null); // one card at a time
       selected = unit.id;
       unitCard.show(unit);
       loadTrack(unit);
     }
     unitPanel.setSelected(selected);
   };
+
+  /** The contact whose card is open and whose stored trail is drawn. */
+  let selectedContact: string | null = null;
+  /** Opens the card and trail of a contact, or closes them (null, or a contact no longer in the live picture). */
+  const selectContact = (contactId: string | null) => {
+    const contact = contactId === null ? undefined : contacts.get(contactId);
+    if (contact === undefined) {
+      selectedContact = null;
+      contactCard.hide();
+      void map.contacts.select(null);
+      return;
+    }
+    if (contact.id === selectedContact) {
+      return;
+    }
+    select(null);
+    selectedContact = contact.id;
+    contactCard.show(contact);
+    const from = new Date(Date.now() - CONTACT_TRACK_MS);
+    map.contacts.select(contact.id, () => fetchContactTrack(signal, contact.id, from)).catch(report);
+    const d = CONTACT_LOOKUP_DEGREES;
+    fetchContacts(signal, [contact.lon - d, contact.lat - d, contact.lon + d, contact.lat + d])
+      .then((collection) => {
+        const found = collection.features.find((feature) => feature.properties.id === contact.id);
+        if (found !== undefined && selectedContact === contact.id) {
+          contactCard.setAttributes(found.properties.attributes);
+        }
+      })
+      .catch(report);
+  };
+  contacts.onChange(({ updated, removed }) => {
+    legend.setContactsPresent(contacts.size > 0);
+    const shown = updated.find((contact) => contact.id === selectedContact);
+    if (shown !== undefined) {
+      contactCard.update(shown);
+    }
+    if (selectedContact !== null && removed.includes(selectedContact)) {
+      selectContact(null); // dropped from the live picture
+    }
+  });
+  let contactsShown = true;
+  legend.onContactsToggle((shown) => {
+    contactsShown = shown;
+    map.contacts.setVisible(shown && !replayPanel.open);
+    if (!shown) {
+      selectContact(null);
+    }
+  });
+
+  /**
+   * Replay mode: the live units and contacts leave the map and the replayed ones take their place under a REPLAY flag;
+   * the unit list then picks the units to replay. Leaving it brings the live picture back.
+   */
+  const setReplay = (on: boolean) => {
+    statusBar.setReplay(on);
+    mapArea.classList.toggle('replaying', on);
+    if (on) {
+      const unitId = selected;
+      select(null);
+      selectContact(null);
+      pickAlert(null);
+      map.follow.stop();
+      replayPanel.show(unitId);
+    } else {
+      replayPanel.hide();
+      map.replay.clear();
+    }
+    map.replay.setVisible(on);
+    map.units.setVisible(!on);
+    map.contacts.setVisible(!on && contactsShown);
+  };
+  statusBar.onReplay(setReplay);
   map.units.onPick((pick: Pick) => {
-    if (pick === null || pick.kind === 'unit') {
+    if (pick?.kind === 'contact') {
+      selectContact(pick.id);
+    } else if (pick === null || pick.kind === 'unit') {
       select(pick?.id ?? null);
       if (pick === null) {
+        selectContact(null);
         pickAlert(null); // a click on open ground puts the picked alert's rings away too
       }
     } else {
@@ -436,6 +584,11 @@ async function runWatchFloor(session: Session): Promise<void> {
     highlighted: () => map.dispatch.highlighted(),
     routes: () => map.dispatch.current(),
     sensors: () => map.sensors.drawn(),
+    contacts: () => [...contacts.all()],
+    selectedContact: () => selectedContact,
+    contactTrail: () => map.contacts.drawnTrack(),
+    contactsShown: () => map.contacts.visible,
+    replay: () => replayPanel.state(),
   };
 
   const refresh = () => {
@@ -478,6 +631,9 @@ async function runWatchFloor(session: Session): Promise<void> {
           break;
         case 'ack':
           alerts.acked(message);
+          break;
+        case 'contacts':
+          contacts.apply(message);
           break;
         case 'detection':
           map.detections.add(message.detection);

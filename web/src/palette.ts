@@ -23,7 +23,20 @@ export const DISPATCH_COLOR = '#00d5ff';
 /** Sensors' fields of view and coverage. */
 export const SENSOR_COLOR = '#9ecbff';
 
+/**
+ * Contacts (aircraft, vessels, radar tracks: not our own) are hollow yellow outlines, the yellow of an unknown track on
+ * military symbology, apart from the filled units in status or agency colours; a stale contact turns grey and dashed.
+ */
+export const CONTACT_COLOR = '#ffd21f';
+export const CONTACT_STALE_COLOR = '#9aa3ad';
+
+/** History replay: units and trails where they were, and the REPLAY flag; no live status or agency uses it. */
+export const REPLAY_COLOR = '#b48bff';
+
 export function exposeColorsToCss(root: HTMLElement): void {
+  root.style.setProperty('--replay', REPLAY_COLOR);
+  root.style.setProperty('--contact', CONTACT_COLOR);
+  root.style.setProperty('--contact-stale', CONTACT_STALE_COLOR);
   root.style.setProperty('--track', TRACK_COLOR);
   root.style.setProperty('--detection', DETECTION_COLOR);
   root.style.setProperty('--dispatch', DISPATCH_COLOR);

@@ -14,7 +14,7 @@ export interface LiveHandlers {
   refused(): void;
 }
 
-const MESSAGE_TYPES = new Set(['snapshot', 'positions', 'alert', 'geofence', 'status', 'ack', 'health', 'detection']);
+const MESSAGE_TYPES = new Set(['snapshot', 'positions', 'alert', 'geofence', 'status', 'ack', 'health', 'detection', 'contacts']);
 const FIRST_RETRY_MS = 500;
 /** A restarted server is back on the map within a few seconds of answering again. */
 const MAX_RETRY_MS = 5_000;

@@ -108,6 +108,9 @@ export interface Alert {
   assignedBy?: string;
   assignedAt?: string;
   arrivedAt?: string;
+  /** A contact's enter or exit alert: `unitId` is the contact's id too (API.md §10). */
+  contactId?: string;
+  contactAgency?: string;
 }
 
 export interface NearestUnit {
@@ -137,6 +140,48 @@ export interface AckMessage {
   ackedBy: string;
   ackedAt: string;
   comment: string | null;
+}
+
+export const CONTACT_KINDS = ['aircraft', 'vessel', 'person', 'vehicle'] as const;
+export type ContactKind = (typeof CONTACT_KINDS)[number];
+export type ContactStatus = 'live' | 'stale' | 'dropped';
+
+/**
+ * /ws/live `contacts` frames: an object that carries no tracker (radar, camera, ADS-B, AIS; API.md §10), at its newest
+ * fix. `alt` metres, `speed` m/s, `heading` degrees, each null when unknown.
+ */
+export interface Contact {
+  id: string;
+  source: string;
+  trackId: string;
+  kind: ContactKind | null;
+  name: string | null;
+  agency: string | null;
+  lat: number;
+  lon: number;
+  alt: number | null;
+  time: string;
+  speed: number | null;
+  heading: number | null;
+  status: ContactStatus;
+  /** Only over REST (GET /api/v1/contacts); frames leave it out. */
+  attributes?: Record<string, unknown> | null;
+}
+
+/** GET /api/v1/contacts: each contact at its newest fix. */
+export type ContactCollection = FeatureCollection<Point, Omit<Contact, 'lat' | 'lon'>>;
+
+/** GET /api/v1/contacts/{id}/track: a contact's fixes in time order, the arrays parallel to the coordinates. */
+export type ContactTrack = Feature<
+  LineString,
+  { contactId: string; times: string[]; speeds: (number | null)[]; headings: (number | null)[]; alts: (number | null)[] }
+>;
+
+export interface ContactsMessage {
+  type: 'contacts';
+  contacts: Contact[];
+  /** Right after a snapshot: every contact of the live picture in the box; the map drops the others. */
+  snapshot?: boolean;
 }
 
 export interface GeofenceProperties {
@@ -170,4 +215,5 @@ export type ServerMessage =
   | { type: 'status'; unitId: string; status: UnitStatus }
   | { type: 'detection'; detection: Detection }
   | AckMessage
+  | ContactsMessage
   | HealthMessage;

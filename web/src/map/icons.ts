@@ -1,15 +1,10 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { STATUS_COLOR } from '../palette';
 import { UNIT_STATUSES, UNIT_TYPES, type UnitStatus, type UnitType } from '../types';
+import { canvas2d, drawLabelPlate, OUTLINE, PIXEL_RATIO } from './canvas';
+import { drawContactImage } from './contacticons';
 
-/**
- * Images are drawn at the screen's pixel density (up to 2), crisp on a high-density screen; on an ordinary one a
- * quarter of the pixels, which MapLibre copies into every tile's icon atlas each time the units move.
- */
-const PIXEL_RATIO = Math.min(2, Math.max(1, Math.round(window.devicePixelRatio || 1)));
 const ICON_CSS_PX = 44;
-const LABEL_FONT_CSS_PX = 15;
-const OUTLINE = '#000000';
 const FLAG_CSS_PX = 18;
 
 /** Adds the outline of a unit pointing north (heading 0) to the path, in a 100×100 box centred on the origin. */
@@ -59,17 +54,6 @@ const SHAPES: Record<UnitType, ShapeDrawer> = {
   },
 };
 
-function canvas2d(width: number, height: number): CanvasRenderingContext2D {
-  const canvas = document.createElement('canvas');
-  canvas.width = width;
-  canvas.height = height;
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  if (ctx === null) {
-    throw new Error('Canvas 2D is not available');
-  }
-  return ctx;
-}
-
 function drawUnitIcon(type: UnitType, color: string): ImageData {
   const size = ICON_CSS_PX * PIXEL_RATIO;
   const ctx = canvas2d(size, size);
@@ -88,21 +72,8 @@ function drawUnitIcon(type: UnitType, color: string): ImageData {
 }
 
 function drawLabel(text: string, status: UnitStatus): ImageData {
-  const font = `700 ${LABEL_FONT_CSS_PX * PIXEL_RATIO}px system-ui, "DejaVu Sans", "Liberation Sans", sans-serif`;
   const shown = status === 'live' ? text : `${text} · ${status.toUpperCase()}`;
-  const padX = 6 * PIXEL_RATIO;
-  const height = (LABEL_FONT_CSS_PX + 8) * PIXEL_RATIO;
-  const width = measure(shown, font) + padX * 2;
-  const ctx = canvas2d(width, height);
-  ctx.fillStyle = 'rgba(3, 7, 13, 0.85)';
-  ctx.beginPath();
-  ctx.roundRect(0, 0, width, height, 4 * PIXEL_RATIO);
-  ctx.fill();
-  ctx.font = font;
-  ctx.fillStyle = status === 'live' ? '#ffffff' : STATUS_COLOR[status];
-  ctx.textBaseline = 'middle';
-  ctx.fillText(shown, padX, height / 2 + PIXEL_RATIO);
-  return ctx.getImageData(0, 0, width, height);
+  return drawLabelPlate(shown, status === 'live' ? '#ffffff' : STATUS_COLOR[status]);
 }
 
 /** A badge at a unit's shoulder: "!" on amber for stale, a cross on grey for lost. */
@@ -160,15 +131,6 @@ function drawCluster(size: ClusterSize, flagged: boolean, count: string): ImageD
   return ctx.getImageData(0, 0, diameter, diameter);
 }
 
-let measuring: CanvasRenderingContext2D | null = null;
-
-function measure(text: string, font: string): number {
-  measuring ??= canvas2d(1, 1);
-  const ctx = measuring;
-  ctx.font = font;
-  return Math.ceil(ctx.measureText(text).width);
-}
-
 /** Image names the unit layers ask for; every image is drawn on first use (see `drawMissingImage`). */
 export const IMAGE = {
   unit: (type: string, color: string) => `u:${type}:${color.replace('#', '')}`,
@@ -203,6 +165,8 @@ export function drawMissingImage(map: MapLibreMap, id: string): boolean {
   } else if (kind === 'c' && isOneOf(CLUSTER_SIZES, first)) {
     const [flag = '', count = ''] = rest;
     image = drawCluster(first, flag === 'flag', count);
+  } else {
+    image = drawContactImage(kind ?? '', first, tail);
   }
   if (image === null || map.hasImage(id)) {
     return image !== null;

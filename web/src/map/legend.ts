@@ -1,5 +1,5 @@
 import { el } from '../dom';
-import { STATUS_COLOR, type ColorMode } from '../palette';
+import { CONTACT_COLOR, CONTACT_STALE_COLOR, STATUS_COLOR, type ColorMode } from '../palette';
 
 export interface LegendEntry {
   label: string;
@@ -13,8 +13,12 @@ export class Legend {
   readonly element: HTMLElement;
   private readonly entries: HTMLElement;
   private readonly buttons = new Map<ColorMode, HTMLButtonElement>();
+  private readonly contactsButton: HTMLButtonElement;
+  private readonly contactsRow: HTMLElement;
+  private contactsPresent = false;
   private mode: ColorMode;
   private agencies: LegendEntry[] = [];
+  private contactsToggled: (shown: boolean) => void = () => undefined;
 
   constructor(mode: ColorMode, change: (mode: ColorMode) => void) {
     this.mode = mode;
@@ -35,13 +39,57 @@ export class Legend {
       switcher.append(button);
     }
     this.entries = el('ul', { class: 'legend-entries', testid: 'legend-entries' });
+    this.contactsButton = el('button', {
+      class: 'legend-mode',
+      text: 'Shown',
+      testid: 'contacts-toggle',
+      attrs: { type: 'button', 'aria-pressed': 'true', title: 'Show or hide contacts (aircraft, vessels, radar tracks)' },
+    });
+    this.contactsButton.addEventListener('click', () => {
+      const shown = this.contactsButton.getAttribute('aria-pressed') !== 'true';
+      this.setContactsShown(shown);
+      this.contactsToggled(shown);
+    });
+    // One line for contacts, so the key stays small over the map: the hollow live and stale marks, and the toggle.
+    this.contactsRow = el(
+      'div',
+      { class: 'legend-head legend-contacts-head', testid: 'legend-contacts' },
+      el('span', { class: 'legend-title', text: 'Contacts' }),
+      this.contactItem('live', CONTACT_COLOR, false),
+      this.contactItem('stale', CONTACT_STALE_COLOR, true),
+      this.contactsButton,
+    );
+    this.contactsRow.hidden = true;
     this.element = el(
       'section',
       { class: 'legend', testid: 'legend', attrs: { 'aria-label': 'Map legend' } },
       el('div', { class: 'legend-head' }, el('span', { class: 'legend-title', text: 'Colour' }), switcher),
       this.entries,
+      this.contactsRow,
     );
     this.render();
+  }
+
+  onContactsToggle(handler: (shown: boolean) => void): void {
+    this.contactsToggled = handler;
+  }
+
+  setContactsShown(shown: boolean): void {
+    this.contactsButton.setAttribute('aria-pressed', String(shown));
+    this.contactsButton.textContent = shown ? 'Shown' : 'Hidden';
+    this.renderContacts();
+  }
+
+  /** The contacts line shows while there are contacts, or while they are hidden (so they can be shown again). */
+  setContactsPresent(present: boolean): void {
+    if (present !== this.contactsPresent) {
+      this.contactsPresent = present;
+      this.renderContacts();
+    }
+  }
+
+  private renderContacts(): void {
+    this.contactsRow.hidden = !this.contactsPresent && this.contactsButton.getAttribute('aria-pressed') === 'true';
   }
 
   setAgencies(agencies: LegendEntry[]): void {
@@ -63,6 +111,14 @@ export class Legend {
     }
     items.push(this.item('Lost (grey, ✕)', STATUS_COLOR.lost, '✕'));
     this.entries.replaceChildren(...items);
+  }
+
+  /** A contact's swatch: a hollow diamond, as contacts are drawn hollow on the map (dashed when stale). */
+  private contactItem(label: string, color: string, stale: boolean): HTMLElement {
+    const swatch = el('span', { class: stale ? 'legend-contact legend-contact-stale' : 'legend-contact' });
+    swatch.style.borderColor = color;
+    const title = `${label} contact: hollow, not an own unit`;
+    return el('span', { class: 'legend-entry', attrs: { title } }, swatch, el('span', { text: label }));
   }
 
   private item(label: string, color: string, flag?: string): HTMLElement {

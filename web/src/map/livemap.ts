@@ -1,12 +1,15 @@
 import { Map as MapLibreMap, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import type { Contacts } from '../contacts';
 import type { Fleet } from '../fleet';
 import { basemapStyle, loadBasemap } from './basemap';
+import { ContactLayer } from './contacts';
 import { DetectionLayer } from './detections';
 import { DispatchLayer } from './dispatch';
 import { Follow } from './follow';
 import { FocusLayer } from './focus';
 import { GeofenceLayer } from './geofences';
+import { ReplayLayer } from './replay';
 import { SensorLayer } from './sensors';
 import { TrackLayer } from './track';
 import { UNITS_BOTTOM_LAYER, UnitLayer, type UnitLayerOptions } from './units';
@@ -26,6 +29,8 @@ export interface LiveMap {
   sensors: SensorLayer;
   detections: DetectionLayer;
   dispatch: DispatchLayer;
+  contacts: ContactLayer;
+  replay: ReplayLayer;
   follow: Follow;
   remove(): void;
 }
@@ -35,6 +40,7 @@ export function createLiveMap(
   container: HTMLElement,
   signal: AbortSignal,
   fleet: Fleet,
+  contactStore: Contacts,
   unitOptions: UnitLayerOptions,
   followChanged: (unitId: string | null) => void,
   failed: (message: string) => void,
@@ -63,13 +69,16 @@ export function createLiveMap(
       });
       const geofences = new GeofenceLayer(map);
       const units = new UnitLayer(map, fleet, unitOptions);
-      // Bottom to top under the unit icons: fields of view, the selected track, detection rays, dispatch lines.
+      // Bottom to top under the unit icons: fields of view, the selected track, detection rays, dispatch lines, contacts.
       const sensors = new SensorLayer(map, fleet, UNITS_BOTTOM_LAYER);
       const track = new TrackLayer(map, UNITS_BOTTOM_LAYER);
       const sensorAt = (id: string) => sensors.position(id) ?? position(fleet, id);
       const detections = new DetectionLayer(map, sensorAt, UNITS_BOTTOM_LAYER);
       const dispatch = new DispatchLayer(map, fleet, UNITS_BOTTOM_LAYER);
+      // Contacts above those lines, under own units' icons and labels: ours are never hidden by a passing airliner.
+      const contacts = new ContactLayer(map, contactStore, UNITS_BOTTOM_LAYER);
       const focus = new FocusLayer(map);
+      const replay = new ReplayLayer(map, (id) => fleet.get(id)?.type ?? 'vehicle');
       const follow = new Follow(map, followChanged);
       resolve({
         map,
@@ -80,10 +89,14 @@ export function createLiveMap(
         sensors,
         detections,
         dispatch,
+        contacts,
+        replay,
         follow,
         remove() {
           follow.remove();
+          replay.remove();
           focus.remove();
+          contacts.remove();
           dispatch.remove();
           detections.remove();
           track.remove();

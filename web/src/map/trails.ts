@@ -44,6 +44,10 @@ export class TrailLayer {
     this.trails.set(unit.id, trail);
   }
 
+  setVisible(shown: boolean): void {
+    this.map.setLayoutProperty(LAYER, 'visibility', shown ? 'visible' : 'none');
+  }
+
   remove(): void {
     this.map.removeLayer(LAYER);
     this.map.removeSource(SOURCE);

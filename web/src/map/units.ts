@@ -10,6 +10,7 @@ import type {
 import type { Fleet } from '../fleet';
 import { STATUS_COLOR, type ColorMode } from '../palette';
 import type { FleetUnit, UnitStatus } from '../types';
+import { CONTACT_PICK_LAYERS } from './contacts';
 import { drawMissingImage, IMAGE } from './icons';
 import { TrailLayer } from './trails';
 
@@ -43,7 +44,11 @@ const DRAW_RANK: Record<UnitStatus, number> = { lost: 0, stale: 1, live: 2 };
 const OPACITY: ExpressionSpecification = ['match', ['get', 'status'], 'stale', 0.6, 'lost', 0.75, 1];
 const NOT_CLUSTER: ExpressionSpecification = ['!', ['has', 'point_count']];
 
-export type Pick = { kind: 'unit'; id: string } | { kind: 'choice'; ids: string[]; x: number; y: number } | null;
+export type Pick =
+  | { kind: 'unit'; id: string }
+  | { kind: 'choice'; ids: string[]; x: number; y: number }
+  | { kind: 'contact'; id: string }
+  | null;
 
 export interface UnitLayerOptions {
   colorMode: ColorMode;
@@ -181,6 +186,14 @@ export class UnitLayer {
     this.render();
   }
 
+  /** Shows or hides the live units (a history replay hides them, so nobody mistakes one picture for the other). */
+  setVisible(shown: boolean): void {
+    for (const layer of [CLUSTERS_LAYER, FLAGS_LAYER, UNITS_LAYER, LABELS_LAYER]) {
+      this.map.setLayoutProperty(layer, 'visibility', shown ? 'visible' : 'none');
+    }
+    this.trails.setVisible(shown);
+  }
+
   /** Redraws now, e.g. after agency colours changed. */
   refresh(): void {
     this.render();
@@ -226,9 +239,19 @@ export class UnitLayer {
       this.picked({ kind: 'choice', ids, x, y });
     } else if (typeof topId === 'string') {
       this.picked({ kind: 'unit', id: topId });
+    } else if (ids.length === 1 && ids[0] !== undefined) {
+      this.picked({ kind: 'unit', id: ids[0] });
     } else {
-      this.picked(ids.length === 1 && ids[0] !== undefined ? { kind: 'unit', id: ids[0] } : null);
+      this.picked(this.contactAt(box));
     }
+  }
+
+  /** Own units win a click; beside them, a contact (hidden contacts are not drawn, so never hit). */
+  private contactAt(box: [[number, number], [number, number]]): Pick {
+    const layers = CONTACT_PICK_LAYERS.filter((layer) => this.map.getLayer(layer) !== undefined);
+    const [contact] = layers.length === 0 ? [] : this.map.queryRenderedFeatures(box, { layers });
+    const id: unknown = contact?.properties['id'];
+    return typeof id === 'string' ? { kind: 'contact', id } : null;
   }
 
   /** Zooms to where a cluster splits apart; units on one spot, which never split, are offered as a list. */

@@ -21,7 +21,7 @@ type AckedFilter = '' | 'open' | 'acked';
 export interface AlertPanelOptions {
   /** Operators and admins may acknowledge; viewers only read. */
   canAck: boolean;
-  /** Opens the unit's card and flies to the alert. */
+  /** Opens the unit's (or contact's) card and flies to the alert. */
   select(alert: Alert): void;
   /** Acknowledges on the server; resolves to the acked alert. */
   ack(alert: Alert, comment?: string): Promise<Alert>;
@@ -555,6 +555,13 @@ class AlertRow {
     } else {
       setText(this.unit, alert.unitId);
       setText(this.where, alert.geofenceName ?? this.reason(alert, kinds));
+    }
+    // A contact's alert (an aircraft, a vessel: not one of ours) is marked as such; a click opens its contact card.
+    this.unit.classList.toggle('alert-contact', alert.contactId !== undefined);
+    if (alert.contactId === undefined) {
+      delete this.element.dataset['contactId'];
+    } else {
+      this.element.dataset['contactId'] = alert.contactId;
     }
     this.renderDispatch(alert);
     const late = Date.parse(alert.detectedAt) - Date.parse(alert.time) > LATE_FIX_MS;

@@ -17,7 +17,9 @@ export class StatusBar {
   private readonly clock: HTMLElement;
   private readonly clockTimer: number;
   private readonly unitsToggle: HTMLButtonElement;
+  private readonly replayToggle: HTMLButtonElement;
   private toggled: (shown: boolean) => void = () => undefined;
+  private replayToggled: (on: boolean) => void = () => undefined;
 
   constructor(session: Session, logout: () => void) {
     this.connection = el('span', { class: 'connection', testid: 'connection-state' });
@@ -40,6 +42,17 @@ export class StatusBar {
       this.unitsToggle.setAttribute('aria-pressed', String(shown));
       this.toggled(shown);
     });
+    this.replayToggle = el('button', {
+      class: 'units-toggle replay-toggle',
+      text: 'Replay',
+      testid: 'replay-toggle',
+      attrs: { type: 'button', 'aria-pressed': 'false', title: 'Replay stored tracks instead of the live picture' },
+    });
+    this.replayToggle.addEventListener('click', () => {
+      const on = this.replayToggle.getAttribute('aria-pressed') !== 'true';
+      this.setReplay(on);
+      this.replayToggled(on);
+    });
     const logoutButton = el('button', { class: 'logout', text: 'Sign out', testid: 'logout', attrs: { type: 'button' } });
     logoutButton.addEventListener('click', logout);
     this.element = el(
@@ -47,6 +60,7 @@ export class StatusBar {
       { class: 'statusbar', testid: 'status-bar' },
       el('span', { class: 'brand', text: 'BORDERWATCH' }),
       this.unitsToggle,
+      this.replayToggle,
       this.connection,
       counts,
       this.problem,
@@ -61,6 +75,14 @@ export class StatusBar {
 
   onToggleUnits(handler: (shown: boolean) => void): void {
     this.toggled = handler;
+  }
+
+  onReplay(handler: (on: boolean) => void): void {
+    this.replayToggled = handler;
+  }
+
+  setReplay(on: boolean): void {
+    this.replayToggle.setAttribute('aria-pressed', String(on));
   }
 
   setConnection(state: ConnectionState): void {

@@ -25,15 +25,15 @@ export interface UnitCardOptions {
   follow(unitId: string): void;
 }
 
-function speedText(speed: number | null): string {
+export function speedText(speed: number | null): string {
   return speed === null ? '—' : `${Math.round(speed * KMH_PER_MS)} km/h · ${Math.round(speed * KNOTS_PER_MS)} kn`;
 }
 
-function headingText(heading: number | null): string {
+export function headingText(heading: number | null): string {
   return heading === null ? '—' : `${String(Math.round(heading) % 360).padStart(3, '0')}°`;
 }
 
-function altitudeText(alt: number | null | undefined): string {
+export function altitudeText(alt: number | null | undefined): string {
   return alt === null || alt === undefined ? '—' : `${Math.round(alt)} m · ${Math.round(alt * FEET_PER_M)} ft`;
 }
 
@@ -41,7 +41,7 @@ function batteryText(battery: number | null | undefined): string {
   return battery === null || battery === undefined ? '—' : `${Math.round(battery)} %`;
 }
 
-function attributeText(value: unknown): string {
+export function attributeText(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > MAX_ATTRIBUTE_CHARS ? `${text.slice(0, MAX_ATTRIBUTE_CHARS - 1)}…` : text;
 }
