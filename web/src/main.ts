@@ -20,9 +20,11 @@ import {
 import { el } from './dom';
 import { countByStatus, Fleet } from './fleet';
 import type { Route } from './map/dispatch';
+import { CursorTracker, readout, type CursorReadout } from './map/cursor';
 import { Legend } from './map/legend';
 import { createLiveMap, type LiveMap } from './map/livemap';
 import { TRACK_WINDOW_MS } from './map/track';
+import type { RangeReading } from './map/range';
 import type { Pick } from './map/units';
 import { ViewportSubscription, type Bbox } from './map/viewport';
 import { agencyColors, exposeColorsToCss, UNKNOWN_AGENCY_COLOR, type ColorMode } from './palette';
@@ -55,6 +57,12 @@ declare global {
       routes: () => Route[];
       /** Sensors drawn with a field of view, a coverage area, or a ring. */
       sensors: () => { wedges: number; areas: number; rings: number };
+      /** The range-and-bearing tool's line, if one is drawn. */
+      range: () => RangeReading | null;
+      /** Decimal and MGRS reading of a position, as the status bar shows it under the pointer. */
+      readout: (lon: number, lat: number) => CursorReadout;
+      /** Names of the geofences labelled on the map. */
+      fenceLabels: () => string[];
     };
   }
 }
@@ -128,6 +136,7 @@ async function runWatchFloor(session: Session): Promise<void> {
   let live: LiveMap | null = null;
   let socket: LiveSocket | null = null;
   let viewport: ViewportSubscription | null = null;
+  let cursor: CursorTracker | null = null;
   let ended = false;
 
   const end = (notice?: string) => {
@@ -138,6 +147,7 @@ async function runWatchFloor(session: Session): Promise<void> {
     abort.abort();
     socket?.close();
     viewport?.remove();
+    cursor?.remove();
     window.clearTimeout(expiry);
     timers.forEach((timer) => window.clearInterval(timer));
     statusBar.dispose();
@@ -286,6 +296,8 @@ async function runWatchFloor(session: Session): Promise<void> {
   }
   live = map;
   map.follow.padding = padding;
+  mapArea.append(map.range.button);
+  cursor = new CursorTracker(map.map, (position) => statusBar.setCursor(position));
 
   const showAgencies = () => {
     const present = new Set<string>();
@@ -392,6 +404,9 @@ async function runWatchFloor(session: Session): Promise<void> {
     unitPanel.setSelected(selected);
   };
   map.units.onPick((pick: Pick) => {
+    if (map.range.active) {
+      return; // the click set a point of the range line
+    }
     if (pick === null || pick.kind === 'unit') {
       select(pick?.id ?? null);
       if (pick === null) {
@@ -436,6 +451,9 @@ async function runWatchFloor(session: Session): Promise<void> {
     highlighted: () => map.dispatch.highlighted(),
     routes: () => map.dispatch.current(),
     sensors: () => map.sensors.drawn(),
+    range: () => map.range.current(),
+    readout,
+    fenceLabels: () => map.geofences.labels(),
   };
 
   const refresh = () => {

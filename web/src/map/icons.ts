@@ -1,5 +1,6 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { STATUS_COLOR } from '../palette';
+import { drawGroundLabel } from './labels';
 import { UNIT_STATUSES, UNIT_TYPES, type UnitStatus, type UnitType } from '../types';
 
 /**
@@ -187,7 +188,7 @@ function isOneOf<T extends string>(values: readonly T[], value: string | undefin
 
 /**
  * Draws the image a layer asked for by name, if the name is one of ours; returns whether it did. Unit icons, labels,
- * flags and cluster counts are drawn with the canvas on demand: the style has no glyphs (nothing is fetched), and a
+ * flags, cluster counts and the ground's names (`labels`) are drawn with the canvas on demand: the style has no glyphs (nothing is fetched), and a
  * label is only drawn for the units someone zooms in on.
  */
 export function drawMissingImage(map: MapLibreMap, id: string): boolean {
@@ -203,6 +204,8 @@ export function drawMissingImage(map: MapLibreMap, id: string): boolean {
   } else if (kind === 'c' && isOneOf(CLUSTER_SIZES, first)) {
     const [flag = '', count = ''] = rest;
     image = drawCluster(first, flag === 'flag', count);
+  } else {
+    image = drawGroundLabel(id);
   }
   if (image === null || map.hasImage(id)) {
     return image !== null;

@@ -7,6 +7,7 @@ import { DispatchLayer } from './dispatch';
 import { Follow } from './follow';
 import { FocusLayer } from './focus';
 import { GeofenceLayer } from './geofences';
+import { RangeTool } from './range';
 import { SensorLayer } from './sensors';
 import { TrackLayer } from './track';
 import { UNITS_BOTTOM_LAYER, UnitLayer, type UnitLayerOptions } from './units';
@@ -27,6 +28,7 @@ export interface LiveMap {
   detections: DetectionLayer;
   dispatch: DispatchLayer;
   follow: Follow;
+  range: RangeTool;
   remove(): void;
 }
 
@@ -71,6 +73,7 @@ export function createLiveMap(
       const dispatch = new DispatchLayer(map, fleet, UNITS_BOTTOM_LAYER);
       const focus = new FocusLayer(map);
       const follow = new Follow(map, followChanged);
+      const range = new RangeTool(map);
       resolve({
         map,
         units,
@@ -81,7 +84,9 @@ export function createLiveMap(
         detections,
         dispatch,
         follow,
+        range,
         remove() {
+          range.remove();
           follow.remove();
           focus.remove();
           dispatch.remove();
