@@ -29,8 +29,12 @@ const RANKS = [500_000, 100_000, 25_000, 8_000];
 const SHARED_M = 60;
 /** Border vertices closer than this (degrees, ~3 m) to the simplified line are dropped. */
 const SIMPLIFY_DEG = 0.00003;
-/** East of the El Paso–Ciudad Juárez monument the boundary follows the Rio Grande to the Gulf. */
-const RIO_GRANDE_FROM_LON = -106.5285;
+/**
+ * Boundary monument No. 1 at El Paso–Ciudad Juárez (the vertex of the OSM outline there): west of it the boundary is a
+ * surveyed line, east of it the Rio Grande down to the Gulf.
+ */
+const MONUMENT = [-106.52785, 31.78389];
+const MONUMENT_NEAR_M = 200;
 const DIGITS = 5;
 
 function upToDate() {
@@ -242,21 +246,20 @@ function border() {
   }
   const land = [];
   const river = [];
+  const meanLon = (line) => line.reduce((sum, [lon]) => sum + lon, 0) / line.length;
   for (const run of runs) {
-    // Split where the line crosses the monument: west of it a surveyed line, east of it the river.
-    let part = [run[0]];
-    let wet = run[0][0] > RIO_GRANDE_FROM_LON;
-    for (const point of run.slice(1)) {
-      const pointWet = point[0] > RIO_GRANDE_FROM_LON;
-      part.push(point);
-      if (pointWet !== wet) {
-        (wet ? river : land).push(part);
-        part = [point];
-        wet = pointWet;
+    let at = -1;
+    let nearest = MONUMENT_NEAR_M;
+    run.forEach((point, i) => {
+      const d = metres(point, MONUMENT);
+      if (d <= nearest) {
+        nearest = d;
+        at = i;
       }
-    }
-    if (part.length > 1) {
-      (wet ? river : land).push(part);
+    });
+    const parts = at < 0 ? [run] : [run.slice(0, at + 1), run.slice(at)].filter((part) => part.length > 1);
+    for (const part of parts) {
+      (meanLon(part) > MONUMENT[0] ? river : land).push(part);
     }
   }
   const tidy = (lines) => lines.map((line) => simplify(line, SIMPLIFY_DEG).map((point) => point.map(round)));

@@ -39,20 +39,26 @@ function tileArchiveUrl(): string | undefined {
 let pmtilesAdded = false;
 
 /**
- * Protomaps' dark basemap without its labels and icons: those need glyphs and a sprite, which would be fetched. Place
- * names come from the bundled ground layers instead.
+ * Protomaps' dark basemap without its labels and icons (those need glyphs and a sprite, which would be fetched: place
+ * names come from the bundled ground layers instead) and without its background, so beyond the archive's extent the
+ * bundled land and water still show.
  */
 function archiveLayers(): LayerSpecification[] {
-  return protomapsLayers(ARCHIVE_SOURCE, namedFlavor('dark')).filter((layer) => {
+  const drawable = (layer: LayerSpecification) => {
     const layout = (layer as { layout?: Record<string, unknown> }).layout ?? {};
     const paint = (layer as { paint?: Record<string, unknown> }).paint ?? {};
     return (
       layer.type !== 'symbol' &&
+      layer.type !== 'background' &&
       layout['icon-image'] === undefined &&
       paint['fill-pattern'] === undefined &&
       paint['line-pattern'] === undefined
     );
-  });
+  };
+  // Its ids ('water', 'earth', …) would clash with the bundled layers'.
+  return protomapsLayers(ARCHIVE_SOURCE, namedFlavor('dark'))
+    .filter(drawable)
+    .map((layer) => ({ ...layer, id: `${ARCHIVE_SOURCE}-${layer.id}` }));
 }
 
 const ARCHIVE_SOURCE = 'archive';
@@ -80,7 +86,7 @@ export function basemapStyle(): StyleSpecification {
       pmtilesAdded = true;
     }
     layers.push({ id: 'land', type: 'fill', source: 'countries', paint: { 'fill-color': LAND } });
-    sources[ARCHIVE_SOURCE] = { type: 'vector', url: `pmtiles://${archiveUrl}`, attribution: 'Protomaps · © OpenStreetMap' };
+    sources[ARCHIVE_SOURCE] = { type: 'vector', url: `pmtiles://${archiveUrl}`, attribution: 'Protomaps' };
     layers.push(...archiveLayers());
   } else if (tileUrl === undefined) {
     layers.push({ id: 'land', type: 'fill', source: 'countries', paint: { 'fill-color': LAND } });

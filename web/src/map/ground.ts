@@ -18,7 +18,7 @@ const BORDER = '#f2f5fb';
 const BORDER_CASING = '#04070c';
 
 /** Place labels by rank (1: over 500,000 people … 5: over 2,000): the zoom each rank appears from. */
-const PLACE_MIN_ZOOM = [0, 5, 6.5, 8, 9.5, 10.5];
+const PLACE_MIN_ZOOM = [0, 4, 6, 7.5, 9, 10.5];
 /** Natural Earth's rivers are ~1 km coarse: at street zoom only the exact Rio Grande (the border line) is drawn. */
 const COARSE_RIVERS_MAX_ZOOM = 10;
 /** The border's line widths grow from this zoom to street zoom. */

@@ -1,6 +1,7 @@
 package org.borderwatch.web;
 
-import org.borderwatch.Fixtures;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import org.borderwatch.TestNode;
 import org.borderwatch.TinyPmtiles;
 import org.junit.jupiter.api.AfterEach;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -21,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GroundBrowserIT {
 
-    private static final String FENCE = "Bridge of the Americas";
+    /** A fence on the border east of downtown, clear of the towns' names (a fence's name wins over a town's). */
+    private static final String FENCE = "Zaragoza crossing";
 
     private TestNode node;
 
@@ -33,7 +36,15 @@ class GroundBrowserIT {
     }
 
     private BrowserScript.Result run(String screenshot, boolean archive) throws Exception {
-        node.createFence(Fixtures.square(FENCE));
+        JsonArray ring = new JsonArray();
+        for (double[] corner : new double[][] {{-106.40, 31.70}, {-106.37, 31.70}, {-106.37, 31.72}, {-106.40, 31.72},
+                {-106.40, 31.70}}) {
+            ring.add(new JsonArray().add(corner[0]).add(corner[1]));
+        }
+        node.createFence(new JsonObject().put("type", "Feature")
+                .put("geometry", new JsonObject().put("type", "Polygon").put("coordinates", new JsonArray().add(ring)))
+                .put("properties", new JsonObject().put("name", FENCE).put("severity", "warning")
+                        .put("rules", new JsonObject().put("enter", true))));
         Map<String, String> env = new HashMap<>();
         env.put("BW_URL", "http://127.0.0.1:" + node.port);
         env.put("BW_USER", "admin");
@@ -43,7 +54,7 @@ class GroundBrowserIT {
         BrowserScript.Result result = BrowserScript.run("ground", env);
         Path shot = BrowserScript.screenshots().resolve(screenshot);
         if (Files.exists(result.screenshot())) {
-            Files.move(result.screenshot(), shot, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(result.screenshot(), shot, StandardCopyOption.REPLACE_EXISTING);
         }
         assertThat(result.finished()).as("ground finished; output:%n%s", result.output()).isTrue();
         assertThat(result.exitValue()).as("ground output:%n%s", result.output()).isZero();
