@@ -135,4 +135,3 @@ export function drawGroundLabel(id: string): ImageData | null {
   return null;
 }
 
-export { PIXEL_RATIO as LABEL_PIXEL_RATIO };

@@ -66,7 +66,7 @@ class GroundBrowserIT {
     @Test
     void townsStateLineRiverAndFenceNamesShowAtStreetZoomWithCursorAndRangeReadouts() throws Exception {
         node = TestNode.fresh();
-        assertThat(run("ground.png", false).output()).contains("no archive configured");
+        assertThat(run("ground-el-paso.png", false).output()).contains("no archive configured");
     }
 
     @Test
