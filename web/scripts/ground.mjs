@@ -30,8 +30,8 @@ const SHARED_M = 60;
 /** Border vertices closer than this (degrees, ~3 m) to the simplified line are dropped. */
 const SIMPLIFY_DEG = 0.00003;
 /**
- * Boundary monument No. 1 at El Paso–Ciudad Juárez (the vertex of the OSM outline there): west of it the boundary is a
- * surveyed line, east of it the Rio Grande down to the Gulf.
+ * Boundary monument No. 1 at El Paso–Ciudad Juárez (the vertex of the OSM outline there): west of it the boundary is
+ * a surveyed line, east of it the Rio Grande down to the Gulf.
  */
 const MONUMENT = [-106.52785, 31.78389];
 const MONUMENT_NEAR_M = 200;
@@ -96,7 +96,10 @@ function clipLines(lines, pad) {
 function lineFeatures(geometry, properties) {
   const lines = geometry.type === 'LineString' ? [geometry.coordinates] : geometry.coordinates;
   const clipped = clipLines(lines, 1);
-  return clipped.length === 0 ? [] : [{ type: 'Feature', geometry: { type: 'MultiLineString', coordinates: clipped }, properties }];
+  if (clipped.length === 0) {
+    return [];
+  }
+  return [{ type: 'Feature', geometry: { type: 'MultiLineString', coordinates: clipped }, properties }];
 }
 
 function states() {
@@ -296,7 +299,8 @@ function build() {
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   fs.writeFileSync(OUT, JSON.stringify(ground));
   const counts = Object.entries(ground).map(([name, fc]) => `${name} ${fc.features.length}`);
-  console.log(`ground: ${counts.join(', ')}; ${Math.round(fs.statSync(OUT).size / 1024)} kB in ${Date.now() - started} ms`);
+  const kB = Math.round(fs.statSync(OUT).size / 1024);
+  console.log(`ground: ${counts.join(', ')}; ${kB} kB in ${Date.now() - started} ms`);
 }
 
 if (upToDate()) {

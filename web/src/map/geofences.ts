@@ -198,7 +198,8 @@ function labelPoint(fence: Geofence): Feature<Point> {
     }
   }
   if (bestArea === 0 && best.length > 0) {
-    centre = [best.reduce((s, p) => s + (p[0] ?? 0), 0) / best.length, best.reduce((s, p) => s + (p[1] ?? 0), 0) / best.length];
+    const mean = (axis: 0 | 1) => best.reduce((sum, point) => sum + (point[axis] ?? 0), 0) / best.length;
+    centre = [mean(0), mean(1)];
   }
   return {
     type: 'Feature',

@@ -122,8 +122,7 @@ export function groundTopLayers(): LayerSpecification[] {
         'icon-image': ['concat', LABEL.river, ['get', 'name']],
         'icon-rotation-alignment': 'map',
         'icon-keep-upright': true,
-        // Beside the line, on the Mexican side: the border itself stays readable.
-        'icon-offset': [0, 22],
+        // The image holds the name in its lower half (see labels.ts): it lies beside the border, which stays readable.
       },
     },
     {

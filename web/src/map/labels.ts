@@ -47,7 +47,7 @@ function textWidth(text: string, font: string): number {
 }
 
 /** Text with a dark halo, so it reads over land, water, lines and fills alike. */
-function haloText(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, color: string, halo: number): void {
+function haloText(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, color: string, halo: number) {
   ctx.lineJoin = 'round';
   ctx.lineWidth = halo;
   ctx.strokeStyle = HALO;
@@ -78,15 +78,28 @@ function drawPlace(rank: number, name: string): ImageData {
   return ctx.getImageData(0, 0, ctx.canvas.width, ctx.canvas.height);
 }
 
-function drawSpaced(name: string, color: string, sizePx: number, weight: number, italic: boolean): ImageData {
+/**
+ * Spaced text with a halo. `beside`: the text sits in the lower half of an image twice its height, so a label placed
+ * on a line lies beside it; the empty half keeps its collision box honest (an icon offset would not move that box).
+ */
+function drawSpaced(
+  name: string,
+  color: string,
+  sizePx: number,
+  weight: number,
+  italic: boolean,
+  beside = false,
+): ImageData {
   const px = sizePx * PIXEL_RATIO;
   const font = `${italic ? 'italic ' : ''}${weight} ${px}px ${FONT}`;
   const halo = 4 * PIXEL_RATIO;
-  const ctx = context(textWidth(name, font) + halo * 2 + name.length * PIXEL_RATIO * 2, px + halo * 2);
+  const line = px + halo * 2;
+  const width = textWidth(name, font) + halo * 2 + name.length * PIXEL_RATIO * 2;
+  const ctx = context(width, beside ? line * 2 + 6 * PIXEL_RATIO : line);
   ctx.font = font;
   ctx.letterSpacing = `${2 * PIXEL_RATIO}px`;
   ctx.textBaseline = 'middle';
-  haloText(ctx, name, halo, ctx.canvas.height / 2 + PIXEL_RATIO, color, halo);
+  haloText(ctx, name, halo, ctx.canvas.height - line / 2 + PIXEL_RATIO, color, halo);
   return ctx.getImageData(0, 0, ctx.canvas.width, ctx.canvas.height);
 }
 
@@ -123,7 +136,7 @@ export function drawGroundLabel(id: string): ImageData | null {
     return drawSpaced(id.slice(LABEL.state.length), STATE_COLOR, 17, 600, false);
   }
   if (id.startsWith(LABEL.river)) {
-    return drawSpaced(id.slice(LABEL.river.length), RIVER_COLOR, 15, 600, true);
+    return drawSpaced(id.slice(LABEL.river.length), RIVER_COLOR, 15, 600, true, true);
   }
   if (id.startsWith(LABEL.fence)) {
     const rest = id.slice(LABEL.fence.length);

@@ -152,7 +152,11 @@ export class RangeTool {
       this.label.remove();
     } else {
       data.features.push(
-        { type: 'Feature', geometry: { type: 'LineString', coordinates: greatCircle(reading.from, reading.to) }, properties: {} },
+        {
+          type: 'Feature',
+          geometry: { type: 'LineString', coordinates: greatCircle(reading.from, reading.to) },
+          properties: {},
+        },
         { type: 'Feature', geometry: { type: 'Point', coordinates: reading.to }, properties: {} },
       );
       this.labelText.textContent = describe(reading);

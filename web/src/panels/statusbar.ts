@@ -26,7 +26,11 @@ export class StatusBar {
     this.connection = el('span', { class: 'connection', testid: 'connection-state' });
     this.problem = el('span', { class: 'problem', testid: 'status-problem', attrs: { role: 'status' } });
     this.clock = el('span', { class: 'clock', testid: 'utc-clock' });
-    this.cursorDecimal = el('span', { class: 'cursor-decimal', testid: 'cursor-decimal', attrs: { title: 'Latitude, longitude (WGS 84)' } });
+    this.cursorDecimal = el('span', {
+      class: 'cursor-decimal',
+      testid: 'cursor-decimal',
+      attrs: { title: 'Latitude, longitude (WGS 84)' },
+    });
     this.cursorMgrs = el('span', { class: 'cursor-mgrs', testid: 'cursor-mgrs', attrs: { title: 'MGRS (1 m)' } });
     const counts = el('span', { class: 'unit-counts', testid: 'unit-counts' });
     for (const status of UNIT_STATUSES) {

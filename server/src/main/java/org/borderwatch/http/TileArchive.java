@@ -54,7 +54,8 @@ final class TileArchive implements Handler<RoutingContext> {
                 return;
             }
             response.setStatusCode(206)
-                    .putHeader(HttpHeaders.CONTENT_RANGE, "bytes " + span[0] + "-" + (span[0] + span[1] - 1) + "/" + size);
+                    .putHeader(HttpHeaders.CONTENT_RANGE,
+                            "bytes " + span[0] + "-" + (span[0] + span[1] - 1) + "/" + size);
             send(ctx, span[0], span[1]);
         });
     }

@@ -27,7 +27,7 @@ final class WebApp {
     private WebApp() {
     }
 
-    /** Mounts the app on every path not handled before; call it last. {@code tileUrl}, {@code tilesPath} may be null. */
+    /** Mounts the app on every path not handled before; call it last. Either tile setting may be null. */
     static void mount(Vertx vertx, Router router, String tileUrl, String tilesPath) {
         // A handler on a route ending in * serves the path after the route's prefix: hence webroot/assets.
         router.route("/assets/*").handler(StaticHandler.create(WEBROOT + "/assets").setCachingEnabled(true)
