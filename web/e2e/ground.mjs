@@ -3,8 +3,10 @@
 // range-and-bearing tool between two points; and, with an offline tile archive configured, tiles read from /tiles.
 // Env: BW_URL, BW_USER, BW_PASSWORD, BW_SCREENSHOT, BW_FENCE (a fence's name near El Paso),
 //      BW_ARCHIVE=1 when the server has BW_TILES_PATH. Exit 0 when every step passed, 1 otherwise.
+import fs from 'node:fs';
 import mgrsLib from 'mgrs';
-import { check, env, run, signIn, watchedPage } from './browser.mjs';
+import { mesh } from 'topojson-client';
+import { api, check, env, run, signIn, watchedPage } from './browser.mjs';
 
 const STEP_TIMEOUT_MS = 15_000;
 const url = env('BW_URL');
@@ -13,6 +15,40 @@ const EL_PASO = [-106.4869, 31.7587];
 const VIEW = { center: [-106.47, 31.75], zoom: 11 };
 /** Metres a screen pixel spans at zoom 11 at this latitude (MapLibre's 512-pixel tiles). */
 const PIXEL_M = (40_075_016 * Math.cos((31.75 * Math.PI) / 180)) / (512 * 2 ** 11);
+
+/**
+ * A patrol driving the levee road 500 m north of the Rio Grande east of El Paso, where Natural Earth's US–Mexico line
+ * (the old basemap's) runs 2 km north of the river: the old map drew it inside Mexico.
+ */
+const LEVEE_LON = -106.33;
+const LEVEE_NORTH_DEG = 0.0045;
+
+/** Latitudes where the lines cross a meridian. */
+function latitudesAt(lines, lon) {
+  const found = [];
+  for (const line of lines) {
+    for (let i = 1; i < line.length; i++) {
+      const [a, b] = [line[i - 1], line[i]];
+      if ((a[0] - lon) * (b[0] - lon) <= 0 && a[0] !== b[0]) {
+        found.push(a[1] + ((b[1] - a[1]) * (lon - a[0])) / (b[0] - a[0]));
+      }
+    }
+  }
+  return found;
+}
+
+/** Where the bundled (exact) border and Natural Earth's border cross the levee's meridian. */
+function borderLatitudes() {
+  const ground = JSON.parse(fs.readFileSync(new URL('../generated/ground.json', import.meta.url), 'utf8'));
+  const exact = latitudesAt(ground.border.features.flatMap((f) => f.geometry.coordinates), LEVEE_LON);
+  const topology = JSON.parse(
+    fs.readFileSync(new URL('../node_modules/world-atlas/countries-10m.json', import.meta.url), 'utf8'),
+  );
+  const usMexico = (a, b) => [a.id, b.id].sort().join() === '484,840';
+  const coarse = latitudesAt(mesh(topology, topology.objects.countries, usMexico).coordinates, LEVEE_LON);
+  check(exact.length === 1 && coarse.length === 1, `one border crossing at ${LEVEE_LON}: ${exact} / ${coarse}`);
+  return { exact: exact[0], coarse: coarse[0] };
+}
 
 /** Great-circle distance (km) and initial true bearing (degrees), worked out here apart from the app's own code. */
 function rangeAndBearing([lon1, lat1], [lon2, lat2]) {
@@ -159,6 +195,42 @@ run('ground', async (browser, problems) => {
   check((await page.evaluate(() => window.borderwatch.range())) === null, 'Escape clears the range line');
   check(!(await page.getByTestId('range-readout').isVisible()), 'Escape removes the range label');
 
+  // A patrol on the US bank at street zoom: drawn north of the exact border, and the coarse line is gone.
+  const border = borderLatitudes();
+  const patrol = [LEVEE_LON, border.exact + LEVEE_NORTH_DEG];
+  check(border.coarse > patrol[1], 'the test point lies south of the coarse line (the old map put it in Mexico)');
+  const admin = await api(url, env('BW_USER'), env('BW_PASSWORD'));
+  await admin.post('/api/v1/units', { id: 'BP-7', name: 'Levee patrol', type: 'vehicle' });
+  await admin.post('/api/v1/positions', [
+    { unitId: 'BP-7', time: new Date().toISOString(), lat: patrol[1], lon: patrol[0], speed: 8 },
+  ]);
+  await page.waitForFunction(() => window.borderwatch.units().some((u) => u.id === 'BP-7'), null, {
+    timeout: STEP_TIMEOUT_MS,
+  });
+  await page.evaluate((center) => window.borderwatch.map.jumpTo({ center, zoom: 12 }), patrol);
+  await settle(page);
+  const side = await page.evaluate(
+    ([unit, onBorder]) => {
+      const { map } = window.borderwatch;
+      const u = map.project(unit);
+      const b = map.project(onBorder);
+      const strip = [[u.x - 2, u.y - 200], [u.x + 2, u.y + 200]];
+      return {
+        unitY: u.y,
+        borderY: b.y,
+        exactDrawn: map.queryRenderedFeatures(strip, { layers: ['ground-border'] }).length,
+        coarseDrawn: map.queryRenderedFeatures({ layers: ['borders'] }).length,
+        unitDrawn: map.queryRenderedFeatures(strip, { layers: ['units'] }).some((f) => f.properties.id === 'BP-7'),
+      };
+    },
+    [patrol, [LEVEE_LON, border.exact]],
+  );
+  check(side.exactDrawn > 0 && side.unitDrawn, `the patrol and the exact border are drawn: ${JSON.stringify(side)}`);
+  check(side.borderY - side.unitY > 15, `the border is drawn south of the patrol: ${JSON.stringify(side)}`);
+  check(side.coarseDrawn === 0, 'the coarse Natural Earth border is not drawn over the exact one');
+  await page.screenshot({ path: env('BW_SCREENSHOT').replace(/\.png$/, '-levee.png') });
+  const coarseKm = ((border.coarse - patrol[1]) * 111.2).toFixed(1);
+
   let tiles = 'no archive configured';
   if (archive) {
     const partial = tileAnswers.filter((answer) => answer.status === 206 && answer.range !== null);
@@ -174,5 +246,7 @@ run('ground', async (browser, problems) => {
     check(tileAnswers.length === 0, 'no archive is asked for when none is configured');
   }
   return `${places.size} places, ${stateLines.length} state line pieces, river drawn; cursor ${decimal} / ${mgrs}; ` +
-    `range "${label}" (expected ${truth.km.toFixed(2)} km, ${truth.bearing.toFixed(1)}°); ${tiles}`;
+    `range "${label}" (expected ${truth.km.toFixed(2)} km, ${truth.bearing.toFixed(1)}°); patrol drawn ` +
+    `${Math.round(side.borderY - side.unitY)} px north of the border (Natural Earth's line: ${coarseKm} km north of ` +
+    `it); ${tiles}`;
 });

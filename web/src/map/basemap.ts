@@ -36,6 +36,7 @@ function tileArchiveUrl(): string | undefined {
   return path === undefined || path === '' ? undefined : new URL(path, window.location.href).href;
 }
 
+const ARCHIVE_SOURCE = 'archive';
 let pmtilesAdded = false;
 
 /**
@@ -60,8 +61,6 @@ function archiveLayers(): LayerSpecification[] {
     .filter(drawable)
     .map((layer) => ({ ...layer, id: `${ARCHIVE_SOURCE}-${layer.id}` }));
 }
-
-const ARCHIVE_SOURCE = 'archive';
 
 function geojsonSource(attribution?: string): SourceSpecification {
   return attribution === undefined
@@ -121,9 +120,12 @@ export function basemapStyle(): StyleSpecification {
   return { version: 8, sources, layers };
 }
 
-/** Fills the basemap sources from the bundled Natural Earth TopoJSON. */
+/** Fills the basemap sources from the bundled Natural Earth TopoJSON and ground context. */
 export async function loadBasemap(map: MapLibreMap, signal: AbortSignal): Promise<void> {
-  const ground = loadGround(map, signal);
+  await Promise.all([loadCountries(map, signal), loadGround(map, signal)]);
+}
+
+async function loadCountries(map: MapLibreMap, signal: AbortSignal): Promise<void> {
   const response = await fetch(countriesUrl, { signal });
   if (!response.ok) {
     throw new Error(`Basemap: HTTP ${response.status}`);
@@ -135,7 +137,6 @@ export async function loadBasemap(map: MapLibreMap, signal: AbortSignal): Promis
   setData('coastlines', mesh(topology, countries, (a, b) => a === b));
   // The US–Mexico border comes from the ground layers, exact to street zoom (this one is off by up to a kilometre).
   setData('borders', mesh(topology, countries, (a, b) => a !== b && !isUsMexico(String(a.id), String(b.id))));
-  await ground;
 }
 
 /** ISO 3166 numeric codes, as world-atlas names its countries. */
