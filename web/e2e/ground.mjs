@@ -17,11 +17,12 @@ const VIEW = { center: [-106.47, 31.75], zoom: 11 };
 const PIXEL_M = (40_075_016 * Math.cos((31.75 * Math.PI) / 180)) / (512 * 2 ** 11);
 
 /**
- * A patrol driving the levee road 500 m north of the Rio Grande east of El Paso, where Natural Earth's US–Mexico line
- * (the old basemap's) runs 2 km north of the river: the old map drew it inside Mexico.
+ * A patrol on the US bank of the Rio Grande east of El Paso, where Natural Earth's US–Mexico line (the old basemap's)
+ * runs 2 km north of the river: the old map drew it inside Mexico. The river runs south-east here: the patrol is
+ * placed north-east of where it crosses LEVEE_LON.
  */
 const LEVEE_LON = -106.33;
-const LEVEE_NORTH_DEG = 0.0045;
+const LEVEE_OFFSET_DEG = [0.006, 0.002];
 
 /** Latitudes where the lines cross a meridian. */
 function latitudesAt(lines, lon) {
@@ -37,16 +38,16 @@ function latitudesAt(lines, lon) {
   return found;
 }
 
-/** Where the bundled (exact) border and Natural Earth's border cross the levee's meridian. */
-function borderLatitudes() {
+/** Where the bundled (exact) border and Natural Earth's border cross a meridian near the levee. */
+function borderLatitudes(lon) {
   const ground = JSON.parse(fs.readFileSync(new URL('../generated/ground.json', import.meta.url), 'utf8'));
-  const exact = latitudesAt(ground.border.features.flatMap((f) => f.geometry.coordinates), LEVEE_LON);
+  const exact = latitudesAt(ground.border.features.flatMap((f) => f.geometry.coordinates), lon);
   const topology = JSON.parse(
     fs.readFileSync(new URL('../node_modules/world-atlas/countries-10m.json', import.meta.url), 'utf8'),
   );
   const usMexico = (a, b) => [a.id, b.id].sort().join() === '484,840';
-  const coarse = latitudesAt(mesh(topology, topology.objects.countries, usMexico).coordinates, LEVEE_LON);
-  check(exact.length === 1 && coarse.length === 1, `one border crossing at ${LEVEE_LON}: ${exact} / ${coarse}`);
+  const coarse = latitudesAt(mesh(topology, topology.objects.countries, usMexico).coordinates, lon);
+  check(exact.length === 1 && coarse.length === 1, `one border crossing at ${lon}: ${exact} / ${coarse}`);
   return { exact: exact[0], coarse: coarse[0] };
 }
 
@@ -196,8 +197,10 @@ run('ground', async (browser, problems) => {
   check(!(await page.getByTestId('range-readout').isVisible()), 'Escape removes the range label');
 
   // A patrol on the US bank at street zoom: drawn north of the exact border, and the coarse line is gone.
-  const border = borderLatitudes();
-  const patrol = [LEVEE_LON, border.exact + LEVEE_NORTH_DEG];
+  const crossing = borderLatitudes(LEVEE_LON).exact;
+  const patrol = [LEVEE_LON + LEVEE_OFFSET_DEG[0], crossing + LEVEE_OFFSET_DEG[1]];
+  const border = borderLatitudes(patrol[0]);
+  check(border.exact < patrol[1], 'the test point lies north of the exact border');
   check(border.coarse > patrol[1], 'the test point lies south of the coarse line (the old map put it in Mexico)');
   const admin = await api(url, env('BW_USER'), env('BW_PASSWORD'));
   await admin.post('/api/v1/units', { id: 'BP-7', name: 'Levee patrol', type: 'vehicle' });
@@ -223,7 +226,7 @@ run('ground', async (browser, problems) => {
         unitDrawn: map.queryRenderedFeatures(strip, { layers: ['units'] }).some((f) => f.properties.id === 'BP-7'),
       };
     },
-    [patrol, [LEVEE_LON, border.exact]],
+    [patrol, [patrol[0], border.exact]],
   );
   check(side.exactDrawn > 0 && side.unitDrawn, `the patrol and the exact border are drawn: ${JSON.stringify(side)}`);
   check(side.borderY - side.unitY > 15, `the border is drawn south of the patrol: ${JSON.stringify(side)}`);
