@@ -65,3 +65,32 @@ export function formatEta(seconds: number): string {
   }
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
+
+/** Metres in a nautical mile. */
+export const METERS_PER_NM = 1852;
+
+/** The initial great-circle bearing from `from` to `to`, in degrees clockwise from true north, 0 to 360. */
+export function bearingDegrees([lon1, lat1]: LonLat, [lon2, lat2]: LonLat): number {
+  const phi1 = lat1 * RAD;
+  const phi2 = lat2 * RAD;
+  const dLon = (lon2 - lon1) * RAD;
+  const y = Math.sin(dLon) * Math.cos(phi2);
+  const x = Math.cos(phi1) * Math.sin(phi2) - Math.sin(phi1) * Math.cos(phi2) * Math.cos(dLon);
+  return ((Math.atan2(y, x) / RAD) % 360 + 360) % 360;
+}
+
+/** "31.75872, -106.48693": latitude first, as radio calls and most forms give it; five decimals are about a metre. */
+export function formatDecimal([lon, lat]: LonLat): string {
+  return `${lat.toFixed(5)}, ${lon.toFixed(5)}`;
+}
+
+/** "13R CL 12345 67890" from the run-together form the mgrs package returns; unchanged if it does not parse. */
+export function spaceMgrs(mgrs: string): string {
+  const parts = /^(\d{1,2}[C-X])([A-Z]{2})(\d*)$/.exec(mgrs);
+  if (parts === null) {
+    return mgrs;
+  }
+  const [, zone = '', square = '', digits = ''] = parts;
+  const half = digits.length / 2;
+  return [zone, square, digits.slice(0, half), digits.slice(half)].filter((part) => part !== '').join(' ');
+}

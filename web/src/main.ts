@@ -26,9 +26,11 @@ import { Contacts } from './contacts';
 import { el } from './dom';
 import { countByStatus, Fleet } from './fleet';
 import type { Route } from './map/dispatch';
+import { CursorTracker, readout, type CursorReadout } from './map/cursor';
 import { Legend } from './map/legend';
 import { createLiveMap, type LiveMap } from './map/livemap';
 import { TRACK_WINDOW_MS } from './map/track';
+import type { RangeReading } from './map/range';
 import type { Pick } from './map/units';
 import { ViewportSubscription, type Bbox } from './map/viewport';
 import { agencyColors, exposeColorsToCss, UNKNOWN_AGENCY_COLOR, type ColorMode } from './palette';
@@ -71,6 +73,12 @@ declare global {
       contactsShown: () => boolean;
       /** The history replay: fixes held, playing, the replayed time and where each unit is then. */
       replay: () => ReturnType<ReplayPanel['state']>;
+      /** The range-and-bearing tool's line, if one is drawn. */
+      range: () => RangeReading | null;
+      /** Decimal and MGRS reading of a position, as the status bar shows it under the pointer. */
+      readout: (lon: number, lat: number) => CursorReadout;
+      /** Names of the geofences labelled on the map. */
+      fenceLabels: () => string[];
     };
   }
 }
@@ -150,6 +158,7 @@ async function runWatchFloor(session: Session): Promise<void> {
   let live: LiveMap | null = null;
   let socket: LiveSocket | null = null;
   let viewport: ViewportSubscription | null = null;
+  let cursor: CursorTracker | null = null;
   let ended = false;
 
   const end = (notice?: string) => {
@@ -160,6 +169,7 @@ async function runWatchFloor(session: Session): Promise<void> {
     abort.abort();
     socket?.close();
     viewport?.remove();
+    cursor?.remove();
     window.clearTimeout(expiry);
     timers.forEach((timer) => window.clearInterval(timer));
     statusBar.dispose();
@@ -357,6 +367,8 @@ async function runWatchFloor(session: Session): Promise<void> {
   }
   live = map;
   map.follow.padding = padding;
+  mapArea.append(map.range.button);
+  cursor = new CursorTracker(map.map, (position) => statusBar.setCursor(position));
 
   const showAgencies = () => {
     const present = new Set<string>();
@@ -537,6 +549,9 @@ async function runWatchFloor(session: Session): Promise<void> {
   };
   statusBar.onReplay(setReplay);
   map.units.onPick((pick: Pick) => {
+    if (map.range.active) {
+      return; // the click set a point of the range line
+    }
     if (pick?.kind === 'contact') {
       selectContact(pick.id);
     } else if (pick === null || pick.kind === 'unit') {
@@ -589,6 +604,9 @@ async function runWatchFloor(session: Session): Promise<void> {
     contactTrail: () => map.contacts.drawnTrack(),
     contactsShown: () => map.contacts.visible,
     replay: () => replayPanel.state(),
+    range: () => map.range.current(),
+    readout,
+    fenceLabels: () => map.geofences.labels(),
   };
 
   const refresh = () => {

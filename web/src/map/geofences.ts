@@ -1,6 +1,7 @@
 import type { Feature, FeatureCollection, Point, Position } from 'geojson';
 import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import { SEVERITY_COLOR } from '../palette';
+import { LABEL } from './labels';
 import type { Geofence, GeofenceCollection } from '../types';
 
 const SOURCE = 'geofences';
@@ -12,6 +13,10 @@ const MARKER_LAYER = 'geofence-markers';
 const MARKER_MAX_ZOOM = 8;
 /** Fences wider than this (degrees) are drawn large enough on their own, and a long corridor has no useful centre. */
 const MARKER_MAX_SPAN = 0.5;
+const LABEL_SOURCE = 'geofence-labels';
+const LABEL_LAYER = 'geofence-labels';
+/** From this zoom each fence's name shows at its centroid. */
+const LABEL_MIN_ZOOM = 9;
 
 type Change = { op: 'upsert'; feature: Geofence } | { op: 'delete'; id: string };
 
@@ -63,6 +68,23 @@ export class GeofenceLayer {
         'circle-stroke-width': 3,
       },
     });
+    map.addSource(LABEL_SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+    map.addLayer({
+      id: LABEL_LAYER,
+      type: 'symbol',
+      source: LABEL_SOURCE,
+      minzoom: LABEL_MIN_ZOOM,
+      layout: {
+        'icon-image': ['concat', LABEL.fence, ['get', 'severity'], ':', ['get', 'name']],
+        // A fence's name stays even where a town's name would collide: the fence is what the floor works with.
+        'icon-allow-overlap': true,
+      },
+    });
+  }
+
+  /** Fence names shown on the map (for the browser tests). */
+  labels(): string[] {
+    return [...this.fences.values()].map((fence) => String(fence.properties.name));
   }
 
   async sync(load: () => Promise<GeofenceCollection>): Promise<void> {
@@ -88,6 +110,8 @@ export class GeofenceLayer {
   }
 
   remove(): void {
+    this.map.removeLayer(LABEL_LAYER);
+    this.map.removeSource(LABEL_SOURCE);
     this.map.removeLayer(MARKER_LAYER);
     this.map.removeLayer(LINE_LAYER);
     this.map.removeLayer(FILL_LAYER);
@@ -111,6 +135,11 @@ export class GeofenceLayer {
       features: [...this.fences.values()].flatMap(marker),
     };
     this.map.getSource<GeoJSONSource>(MARKER_SOURCE)?.setData(markers);
+    const labels: FeatureCollection<Point> = {
+      type: 'FeatureCollection',
+      features: [...this.fences.values()].map(labelPoint),
+    };
+    this.map.getSource<GeoJSONSource>(LABEL_SOURCE)?.setData(labels);
   }
 }
 
@@ -140,4 +169,41 @@ function marker(fence: Geofence): Feature<Point>[] {
       properties: { ...fence.properties, id: fence.id },
     },
   ];
+}
+
+/** The area centroid of a fence's largest outer ring (its vertex mean if the ring has no area), with its name. */
+function labelPoint(fence: Geofence): Feature<Point> {
+  const polygons: Position[][][] =
+    fence.geometry.type === 'Polygon' ? [fence.geometry.coordinates] : fence.geometry.coordinates;
+  let best: Position[] = [];
+  let bestArea = -1;
+  let centre: Position = [0, 0];
+  for (const polygon of polygons) {
+    const ring = polygon[0] ?? [];
+    let area = 0;
+    let cx = 0;
+    let cy = 0;
+    for (let i = 0; i + 1 < ring.length; i++) {
+      const [x0 = 0, y0 = 0] = ring[i] ?? [];
+      const [x1 = 0, y1 = 0] = ring[i + 1] ?? [];
+      const cross = x0 * y1 - x1 * y0;
+      area += cross;
+      cx += (x0 + x1) * cross;
+      cy += (y0 + y1) * cross;
+    }
+    if (Math.abs(area) > bestArea) {
+      bestArea = Math.abs(area);
+      best = ring;
+      centre = area === 0 ? [0, 0] : [cx / (3 * area), cy / (3 * area)];
+    }
+  }
+  if (bestArea === 0 && best.length > 0) {
+    const mean = (axis: 0 | 1) => best.reduce((sum, point) => sum + (point[axis] ?? 0), 0) / best.length;
+    centre = [mean(0), mean(1)];
+  }
+  return {
+    type: 'Feature',
+    geometry: { type: 'Point', coordinates: centre },
+    properties: { name: fence.properties.name, severity: fence.properties.severity },
+  };
 }

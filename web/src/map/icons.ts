@@ -1,5 +1,6 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { STATUS_COLOR } from '../palette';
+import { drawGroundLabel } from './labels';
 import { UNIT_STATUSES, UNIT_TYPES, type UnitStatus, type UnitType } from '../types';
 import { canvas2d, drawLabelPlate, OUTLINE, PIXEL_RATIO } from './canvas';
 import { drawContactImage } from './contacticons';
@@ -149,8 +150,8 @@ function isOneOf<T extends string>(values: readonly T[], value: string | undefin
 
 /**
  * Draws the image a layer asked for by name, if the name is one of ours; returns whether it did. Unit icons, labels,
- * flags and cluster counts are drawn with the canvas on demand: the style has no glyphs (nothing is fetched), and a
- * label is only drawn for the units someone zooms in on.
+ * flags, cluster counts, contacts (`contacticons`) and the ground's names (`labels`) are drawn with the canvas on
+ * demand: the style has no glyphs (nothing is fetched), and a label is only drawn for the units someone zooms in on.
  */
 export function drawMissingImage(map: MapLibreMap, id: string): boolean {
   const [kind, first = '', ...rest] = id.split(':');
@@ -166,7 +167,7 @@ export function drawMissingImage(map: MapLibreMap, id: string): boolean {
     const [flag = '', count = ''] = rest;
     image = drawCluster(first, flag === 'flag', count);
   } else {
-    image = drawContactImage(kind ?? '', first, tail);
+    image = drawContactImage(kind ?? '', first, tail) ?? drawGroundLabel(id);
   }
   if (image === null || map.hasImage(id)) {
     return image !== null;

@@ -10,6 +10,7 @@ import { Follow } from './follow';
 import { FocusLayer } from './focus';
 import { GeofenceLayer } from './geofences';
 import { ReplayLayer } from './replay';
+import { RangeTool } from './range';
 import { SensorLayer } from './sensors';
 import { TrackLayer } from './track';
 import { UNITS_BOTTOM_LAYER, UnitLayer, type UnitLayerOptions } from './units';
@@ -32,6 +33,7 @@ export interface LiveMap {
   contacts: ContactLayer;
   replay: ReplayLayer;
   follow: Follow;
+  range: RangeTool;
   remove(): void;
 }
 
@@ -80,6 +82,7 @@ export function createLiveMap(
       const focus = new FocusLayer(map);
       const replay = new ReplayLayer(map, (id) => fleet.get(id)?.type ?? 'vehicle');
       const follow = new Follow(map, followChanged);
+      const range = new RangeTool(map);
       resolve({
         map,
         units,
@@ -92,7 +95,9 @@ export function createLiveMap(
         contacts,
         replay,
         follow,
+        range,
         remove() {
+          range.remove();
           follow.remove();
           replay.remove();
           focus.remove();

@@ -1,4 +1,5 @@
 import { el, utcTime } from '../dom';
+import type { CursorReadout } from '../map/cursor';
 import type { ConnectionState } from '../socket';
 import { UNIT_STATUSES, type Session, type UnitStatus } from '../types';
 
@@ -15,6 +16,8 @@ export class StatusBar {
   private readonly counts = new Map<UnitStatus, HTMLElement>();
   private readonly problem: HTMLElement;
   private readonly clock: HTMLElement;
+  private readonly cursorDecimal: HTMLElement;
+  private readonly cursorMgrs: HTMLElement;
   private readonly clockTimer: number;
   private readonly unitsToggle: HTMLButtonElement;
   private readonly replayToggle: HTMLButtonElement;
@@ -25,6 +28,12 @@ export class StatusBar {
     this.connection = el('span', { class: 'connection', testid: 'connection-state' });
     this.problem = el('span', { class: 'problem', testid: 'status-problem', attrs: { role: 'status' } });
     this.clock = el('span', { class: 'clock', testid: 'utc-clock' });
+    this.cursorDecimal = el('span', {
+      class: 'cursor-decimal',
+      testid: 'cursor-decimal',
+      attrs: { title: 'Latitude, longitude (WGS 84)' },
+    });
+    this.cursorMgrs = el('span', { class: 'cursor-mgrs', testid: 'cursor-mgrs', attrs: { title: 'MGRS (1 m)' } });
     const counts = el('span', { class: 'unit-counts', testid: 'unit-counts' });
     for (const status of UNIT_STATUSES) {
       const value = el('b', { text: '0' });
@@ -64,6 +73,7 @@ export class StatusBar {
       this.connection,
       counts,
       this.problem,
+      el('span', { class: 'cursor', testid: 'cursor-readout' }, this.cursorDecimal, this.cursorMgrs),
       el('span', { class: 'user', text: `${session.username} · ${session.role}` }),
       logoutButton,
       this.clock,
@@ -94,6 +104,17 @@ export class StatusBar {
     for (const [status, element] of this.counts) {
       element.textContent = String(counts[status]);
     }
+  }
+
+  /** The position under the mouse pointer; null (pointer off the map) leaves the last reading dimmed. */
+  setCursor(position: CursorReadout | null): void {
+    if (position === null) {
+      this.cursorDecimal.parentElement?.classList.add('cursor-off');
+      return;
+    }
+    this.cursorDecimal.parentElement?.classList.remove('cursor-off');
+    this.cursorDecimal.textContent = position.decimal;
+    this.cursorMgrs.textContent = position.mgrs ?? '—';
   }
 
   /** Shows what is failing (null clears it): watch-floor users never see a console. */

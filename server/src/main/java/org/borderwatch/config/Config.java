@@ -2,9 +2,12 @@ package org.borderwatch.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -92,6 +95,10 @@ import java.util.Map;
  * @param contactQueueMax   {@code BW_CONTACT_QUEUE_MAX}: contact fixes waiting for a commit before reports get 503
  *                          (a feed drops them)
  * @param contactFeedAgency {@code BW_CONTACT_FEED_AGENCY}: the agency the ADS-B and AIS feeds' contacts belong to
+ * @param tilesPath         {@code BW_TILES_PATH}: path of an offline vector tile archive (a readable {@code .pmtiles}
+ *                          file, e.g. a Protomaps extract of the border region) that the server hands to the web app
+ *                          at {@code /tiles/archive.pmtiles} with HTTP range requests, for street detail on an
+ *                          air-gapped floor. Null = the bundled ground context only
  */
 public record Config(
         int httpPort,
@@ -141,7 +148,8 @@ public record Config(
         int contactStaleSeconds,
         int contactRetentionHours,
         int contactQueueMax,
-        String contactFeedAgency) {
+        String contactFeedAgency,
+        String tilesPath) {
 
     /** ETA speeds when BW_ETA_KMH names none: a patrol car on tracks, a walker, a patrol boat, a small drone. */
     public static final String DEFAULT_ETA_KMH = "vehicle:50,foot:5,boat:30,drone:60";
@@ -214,7 +222,8 @@ public record Config(
                 atLeast(env, "BW_CONTACT_STALE_SECONDS", 60, 1),
                 atLeast(env, "BW_CONTACT_RETENTION_HOURS", 48, 1),
                 atLeast(env, "BW_CONTACT_QUEUE_MAX", 20_000, 1),
-                stringVar(env, "BW_CONTACT_FEED_AGENCY", "root"));
+                stringVar(env, "BW_CONTACT_FEED_AGENCY", "root"),
+                tilesPathVar(env));
     }
 
     /** The host of {@link #adsbSbs}; null when no ADS-B feed is configured. */
@@ -307,6 +316,25 @@ public record Config(
         }
         throw new IllegalArgumentException("BW_TILE_URL must be an http(s) URL with {z}, {x} and {y}, e.g. "
                 + "https://tiles.example.org/{z}/{x}/{y}.png");
+    }
+
+    /**
+     * The archive must be there when the node starts: a typo would otherwise show up as an empty map on every screen
+     * with nothing in the log. Only the name is checked for the format; the web app reads the header.
+     */
+    private static String tilesPathVar(Map<String, String> env) {
+        String value = stringVar(env, "BW_TILES_PATH", null);
+        if (value == null) {
+            return null;
+        }
+        if (!value.toLowerCase(Locale.ROOT).endsWith(".pmtiles")) {
+            throw new IllegalArgumentException("BW_TILES_PATH must name a .pmtiles file, got '" + value + "'");
+        }
+        Path path = Path.of(value);
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw new IllegalArgumentException("BW_TILES_PATH is not a readable file: '" + value + "'");
+        }
+        return path.toAbsolutePath().toString();
     }
 
     /** The scheme, host and port of {@link #tileUrl}, as a Content-Security-Policy source; null when unset. */

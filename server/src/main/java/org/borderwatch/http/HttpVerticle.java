@@ -148,7 +148,7 @@ public final class HttpVerticle extends VerticleBase {
         router.route("/api/*").failureHandler(Responses::onFailure);
         router.route("/ws/*").failureHandler(Responses::onFailure);
 
-        WebApp.mount(vertx, router, config.tileUrl());
+        WebApp.mount(vertx, router, config.tileUrl(), config.tilesPath());
         return router;
     }
 

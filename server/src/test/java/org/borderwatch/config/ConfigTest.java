@@ -2,7 +2,11 @@ package org.borderwatch.config;
 
 import org.borderwatch.db.Database;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -42,6 +46,23 @@ class ConfigTest {
                 "https://tiles.example.org/{z}/{x}/{y}.png\"><script>", "https://a.example.org/{z}/{x}/{y} x"}) {
             assertThatThrownBy(() -> Config.from(Map.of("BW_TILE_URL", bad))).as(bad)
                     .hasMessageContaining("BW_TILE_URL");
+        }
+    }
+
+    @Test
+    void aTileArchiveMustBeAReadablePmtilesFile(@TempDir Path dir) throws IOException {
+        assertThat(Config.from(Map.of()).tilesPath()).as("no archive by default").isNull();
+        Path archive = Files.write(dir.resolve("border.pmtiles"), new byte[] {1, 2, 3});
+        assertThat(Config.from(Map.of("BW_TILES_PATH", archive.toString())).tilesPath())
+                .isEqualTo(archive.toAbsolutePath().toString());
+
+        Path mbtiles = Files.write(dir.resolve("border.mbtiles"), new byte[] {1});
+        assertThatThrownBy(() -> Config.from(Map.of("BW_TILES_PATH", mbtiles.toString())))
+                .hasMessageContaining("BW_TILES_PATH").hasMessageContaining(".pmtiles");
+        for (String bad : new String[] {dir.resolve("missing.pmtiles").toString(), dir.toString() + "/.pmtiles",
+                dir.toString()}) {
+            assertThatThrownBy(() -> Config.from(Map.of("BW_TILES_PATH", bad))).as(bad)
+                    .hasMessageContaining("BW_TILES_PATH");
         }
     }
 
