@@ -20,6 +20,8 @@ import {
 import { el } from './dom';
 import { countByStatus, Fleet } from './fleet';
 import type { Route } from './map/dispatch';
+import { FenceEditor } from './map/fenceeditor';
+import { kindOf } from './map/fenceshapes';
 import { Legend } from './map/legend';
 import { createLiveMap, type LiveMap } from './map/livemap';
 import { TRACK_WINDOW_MS } from './map/track';
@@ -55,8 +57,19 @@ declare global {
       routes: () => Route[];
       /** Sensors drawn with a field of view, a coverage area, or a ring. */
       sensors: () => { wedges: number; areas: number; rings: number };
+      /** The geofences on the map: how each was drawn, its name and its outline's first ring. */
+      fences: () => FenceSummary[];
     };
   }
+}
+
+interface FenceSummary {
+  id: string;
+  name: string;
+  severity: string;
+  kind: string;
+  radiusMeters: number | null;
+  ring: number[][];
 }
 
 const ALERT_PAGE = 200;
@@ -128,6 +141,7 @@ async function runWatchFloor(session: Session): Promise<void> {
   let live: LiveMap | null = null;
   let socket: LiveSocket | null = null;
   let viewport: ViewportSubscription | null = null;
+  let fenceEditor: FenceEditor | null = null;
   let ended = false;
 
   const end = (notice?: string) => {
@@ -138,6 +152,7 @@ async function runWatchFloor(session: Session): Promise<void> {
     abort.abort();
     socket?.close();
     viewport?.remove();
+    fenceEditor?.dispose();
     window.clearTimeout(expiry);
     timers.forEach((timer) => window.clearInterval(timer));
     statusBar.dispose();
@@ -286,6 +301,11 @@ async function runWatchFloor(session: Session): Promise<void> {
   }
   live = map;
   map.follow.padding = padding;
+  if (operator) {
+    // Viewers get no fence tools at all; the server refuses their writes too.
+    fenceEditor = new FenceEditor(map.map, map.geofences, signal);
+    mapArea.append(fenceEditor.tools.element, fenceEditor.form.element);
+  }
 
   const showAgencies = () => {
     const present = new Set<string>();
@@ -392,6 +412,9 @@ async function runWatchFloor(session: Session): Promise<void> {
     unitPanel.setSelected(selected);
   };
   map.units.onPick((pick: Pick) => {
+    if (fenceEditor?.busy === true) {
+      return; // the click placed a corner or picked a fence
+    }
     if (pick === null || pick.kind === 'unit') {
       select(pick?.id ?? null);
       if (pick === null) {
@@ -436,6 +459,15 @@ async function runWatchFloor(session: Session): Promise<void> {
     highlighted: () => map.dispatch.highlighted(),
     routes: () => map.dispatch.current(),
     sensors: () => map.sensors.drawn(),
+    fences: () =>
+      map.geofences.all().map((fence) => ({
+        id: String(fence.id),
+        name: fence.properties.name,
+        severity: fence.properties.severity,
+        kind: kindOf(fence),
+        radiusMeters: fence.properties.radiusMeters ?? null,
+        ring: (fence.geometry.type === 'Polygon' ? fence.geometry.coordinates[0] : fence.geometry.coordinates[0]?.[0]) ?? [],
+      })),
   };
 
   const refresh = () => {
