@@ -2,6 +2,7 @@
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './styles.css';
 import type { Map as MapLibreMap } from 'maplibre-gl';
+import { AdminPage } from './admin/page';
 import { Alarm } from './alarm';
 import {
   ackAlert,
@@ -281,6 +282,21 @@ async function runWatchFloor(session: Session): Promise<void> {
   const mapArea = el('div', { class: 'map-area' }, mapContainer, unitCard.element, legend.element, chooser.element);
   const workspace = el('main', { class: 'workspace' }, unitPanel.element, mapArea, alerts.element);
   statusBar.onToggleUnits((shown) => workspace.classList.toggle('units-hidden', !shown));
+  if (session.role === 'admin') {
+    const admin = new AdminPage(signal, () => {
+      admin.hide();
+      statusBar.setAdminOpen(false);
+    });
+    workspace.append(admin.element);
+    statusBar.onAdmin(() => {
+      if (admin.shown) {
+        admin.hide();
+      } else {
+        admin.show();
+      }
+      statusBar.setAdminOpen(admin.shown);
+    });
+  }
   const degraded = new DegradedBanner();
   root.replaceChildren(statusBar.element, degraded.element, workspace);
 

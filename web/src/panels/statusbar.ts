@@ -18,6 +18,8 @@ export class StatusBar {
   private readonly clockTimer: number;
   private readonly unitsToggle: HTMLButtonElement;
   private toggled: (shown: boolean) => void = () => undefined;
+  private readonly adminButton: HTMLButtonElement | null;
+  private admin: () => void = () => undefined;
 
   constructor(session: Session, logout: () => void) {
     this.connection = el('span', { class: 'connection', testid: 'connection-state' });
@@ -40,6 +42,12 @@ export class StatusBar {
       this.unitsToggle.setAttribute('aria-pressed', String(shown));
       this.toggled(shown);
     });
+    // Only admins get the door; the server refuses everyone else anyway.
+    this.adminButton =
+      session.role === 'admin'
+        ? el('button', { class: 'admin-toggle', text: 'Admin', testid: 'admin-toggle', attrs: { type: 'button', 'aria-pressed': 'false' } })
+        : null;
+    this.adminButton?.addEventListener('click', () => this.admin());
     const logoutButton = el('button', { class: 'logout', text: 'Sign out', testid: 'logout', attrs: { type: 'button' } });
     logoutButton.addEventListener('click', logout);
     this.element = el(
@@ -51,6 +59,7 @@ export class StatusBar {
       counts,
       this.problem,
       el('span', { class: 'user', text: `${session.username} · ${session.role}` }),
+      ...(this.adminButton === null ? [] : [this.adminButton]),
       logoutButton,
       this.clock,
     );
@@ -61,6 +70,15 @@ export class StatusBar {
 
   onToggleUnits(handler: (shown: boolean) => void): void {
     this.toggled = handler;
+  }
+
+  onAdmin(handler: () => void): void {
+    this.admin = handler;
+  }
+
+  /** Lights the Admin button while the administration page is open. */
+  setAdminOpen(open: boolean): void {
+    this.adminButton?.setAttribute('aria-pressed', String(open));
   }
 
   setConnection(state: ConnectionState): void {
