@@ -59,8 +59,10 @@ export class FenceDraw {
             // A circle moves whole; its radius is typed (64 handles round its edge would only clutter it).
             circle: { feature: { draggable: true } },
           },
-          // The one shape in the store stays selected: a click beside it must not take its handles away.
+          // The one shape in the store stays selected: a click beside it must not take its handles away, and the Delete
+          // key must not silently drop it (deleting a fence is the form's, after a confirmation).
           allowManualDeselection: false,
+          keyEvents: null,
           styles: {
             selectedPolygonColor: EDIT_COLOR,
             selectedPolygonFillOpacity: 0.22,
