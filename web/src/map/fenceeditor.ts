@@ -21,6 +21,12 @@ export class FenceEditor {
   private fence: Geofence | null = null;
   private picking = false;
   private readonly click = (event: MapMouseEvent) => this.pick(event);
+  /** Esc leaves picking (Terra Draw's own Esc already cancels a shape half drawn). */
+  private readonly key = (event: KeyboardEvent) => {
+    if (event.key === 'Escape' && this.picking) {
+      this.close();
+    }
+  };
 
   constructor(
     private readonly map: MapLibreMap,
@@ -41,6 +47,7 @@ export class FenceEditor {
       },
     });
     map.on('click', this.click);
+    document.addEventListener('keydown', this.key);
     geofences.onChange((change) => this.changedElsewhere(change));
   }
 
@@ -51,6 +58,7 @@ export class FenceEditor {
 
   dispose(): void {
     this.map.off('click', this.click);
+    document.removeEventListener('keydown', this.key);
     this.draw.remove();
   }
 

@@ -209,8 +209,8 @@ export class FenceForm {
       field('Watches', 'targets', this.targets.element),
       this.unitTypesField,
       this.contactFields,
-      el('div', { class: 'fence-actions' }, this.saveButton, cancel, this.deleteButton),
       this.confirm,
+      el('div', { class: 'fence-actions fence-main-actions' }, this.saveButton, cancel, this.deleteButton),
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();

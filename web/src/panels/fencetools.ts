@@ -14,7 +14,7 @@ const HINT: Record<Tool, string> = {
   polygon: 'Click each corner; click the first corner to close. Esc cancels.',
   circle: 'Click the centre, move out, click again at the radius. Esc cancels.',
   corridor: 'Click along the route; click the last point again to finish. Esc cancels.',
-  pick: 'Click a fence on the map.',
+  pick: 'Click a fence on the map. Esc cancels.',
 };
 
 /** The operator's fence tools over the map: one button per shape and one to pick a fence; the active one is lit. */
