@@ -3,7 +3,9 @@ import type {
   Alert,
   ContactCollection,
   ContactTrack,
+  Geofence,
   GeofenceCollection,
+  GeofenceInput,
   Role,
   Session,
   Track,
@@ -37,12 +39,28 @@ export function onUnauthorized(handler: () => void): void {
   unauthorized = handler;
 }
 
+/** The server refused a request: its status, and the input at fault and why when it named them (API.md: errors). */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly field: string | null,
+    readonly detail: string | null,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
 /** Errors a caller may ignore: the session ended or the request was cancelled with it. */
 export function isBenign(error: unknown): boolean {
   return error instanceof UnauthorizedError || (error instanceof DOMException && error.name === 'AbortError');
 }
 
-/** A call with the session's bearer token; a 401 ends the session, any other failure rejects. */
+/**
+ * A call with the session's bearer token; a 401 ends the session, any other failure rejects with an ApiError naming
+ * the server's field and reason. Returns the response unread, for those that stream it.
+ */
 async function authorized(path: string, signal: AbortSignal, init: RequestInit = {}): Promise<Response> {
   const session = loadSession();
   const headers = new Headers(init.headers);
@@ -55,15 +73,34 @@ async function authorized(path: string, signal: AbortSignal, init: RequestInit =
     throw new UnauthorizedError();
   }
   if (!response.ok) {
-    throw new Error(`${init.method ?? 'GET'} ${path.split('?')[0] ?? path}: HTTP ${response.status}`);
+    const { error, field } = errorBody(await response.text());
+    const where = path.split('?')[0] ?? path;
+    throw new ApiError(`${init.method ?? 'GET'} ${where}: HTTP ${response.status}`, response.status, field, error);
   }
   return response;
 }
 
-async function request<T>(path: string, signal: AbortSignal, init: RequestInit = {}): Promise<T> {
+export async function request<T>(path: string, signal: AbortSignal, init: RequestInit = {}): Promise<T> {
   const response = await authorized(path, signal, init);
   const body = await response.text();
   return (body === '' ? undefined : JSON.parse(body)) as T;
+}
+
+function errorBody(body: string): { error: string | null; field: string | null } {
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown; field?: unknown };
+    return {
+      error: typeof parsed.error === 'string' ? parsed.error : null,
+      field: typeof parsed.field === 'string' ? parsed.field : null,
+    };
+  } catch {
+    return { error: null, field: null };
+  }
+}
+
+/** A JSON request body for `request`. */
+export function json(method: string, body: unknown): RequestInit {
+  return { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
 }
 
 /** Signs in; rejects with UnauthorizedError on wrong credentials. */
@@ -83,14 +120,31 @@ export async function login(username: string, password: string): Promise<Session
   if (!response.ok) {
     throw new Error(`Sign-in failed: HTTP ${response.status}`);
   }
-  const body = (await response.json()) as { token: string; role: Role; expiresAt: string };
-  const session: Session = { username, token: body.token, role: body.role, expiresAt: body.expiresAt };
+  const body = (await response.json()) as { token: string; role: Role; agency?: string; expiresAt: string };
+  const session: Session = {
+    username,
+    token: body.token,
+    role: body.role,
+    ...(body.agency === undefined ? {} : { agency: body.agency }),
+    expiresAt: body.expiresAt,
+  };
   sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
   return session;
 }
 
 export function fetchGeofences(signal: AbortSignal): Promise<GeofenceCollection> {
   return request<GeofenceCollection>('/api/v1/geofences', signal);
+}
+
+/** Creates (no id) or replaces a geofence; resolves to the stored feature (API.md §5). */
+export function saveGeofence(signal: AbortSignal, id: string | null, feature: GeofenceInput): Promise<Geofence> {
+  return id === null
+    ? request<Geofence>('/api/v1/geofences', signal, json('POST', feature))
+    : request<Geofence>(`/api/v1/geofences/${encodeURIComponent(id)}`, signal, json('PUT', feature));
+}
+
+export function deleteGeofence(signal: AbortSignal, id: string): Promise<void> {
+  return request<void>(`/api/v1/geofences/${encodeURIComponent(id)}`, signal, { method: 'DELETE' });
 }
 
 export function fetchUnits(signal: AbortSignal): Promise<UnitCollection> {

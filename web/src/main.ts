@@ -2,6 +2,7 @@
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './styles.css';
 import type { Map as MapLibreMap } from 'maplibre-gl';
+import { AdminPage } from './admin/page';
 import { Alarm } from './alarm';
 import {
   ackAlert,
@@ -27,6 +28,8 @@ import { el } from './dom';
 import { countByStatus, Fleet } from './fleet';
 import type { Route } from './map/dispatch';
 import { CursorTracker, readout, type CursorReadout } from './map/cursor';
+import { FenceEditor } from './map/fenceeditor';
+import { kindOf } from './map/fenceshapes';
 import { Legend } from './map/legend';
 import { createLiveMap, type LiveMap } from './map/livemap';
 import { TRACK_WINDOW_MS } from './map/track';
@@ -79,8 +82,19 @@ declare global {
       readout: (lon: number, lat: number) => CursorReadout;
       /** Names of the geofences labelled on the map. */
       fenceLabels: () => string[];
+      /** The geofences on the map: how each was drawn, its name and its outline's first ring. */
+      fences: () => FenceSummary[];
     };
   }
+}
+
+interface FenceSummary {
+  id: string;
+  name: string;
+  severity: string;
+  kind: string;
+  radiusMeters: number | null;
+  ring: number[][];
 }
 
 const ALERT_PAGE = 200;
@@ -159,6 +173,7 @@ async function runWatchFloor(session: Session): Promise<void> {
   let socket: LiveSocket | null = null;
   let viewport: ViewportSubscription | null = null;
   let cursor: CursorTracker | null = null;
+  let fenceEditor: FenceEditor | null = null;
   let ended = false;
 
   const end = (notice?: string) => {
@@ -170,6 +185,7 @@ async function runWatchFloor(session: Session): Promise<void> {
     socket?.close();
     viewport?.remove();
     cursor?.remove();
+    fenceEditor?.dispose();
     window.clearTimeout(expiry);
     timers.forEach((timer) => window.clearInterval(timer));
     statusBar.dispose();
@@ -346,6 +362,21 @@ async function runWatchFloor(session: Session): Promise<void> {
   );
   const workspace = el('main', { class: 'workspace' }, unitPanel.element, mapArea, alerts.element);
   statusBar.onToggleUnits((shown) => workspace.classList.toggle('units-hidden', !shown));
+  if (session.role === 'admin') {
+    const admin = new AdminPage(signal, () => {
+      admin.hide();
+      statusBar.setAdminOpen(false);
+    });
+    workspace.append(admin.element);
+    statusBar.onAdmin(() => {
+      if (admin.shown) {
+        admin.hide();
+      } else {
+        admin.show();
+      }
+      statusBar.setAdminOpen(admin.shown);
+    });
+  }
   const degraded = new DegradedBanner();
   root.replaceChildren(statusBar.element, degraded.element, workspace);
 
@@ -369,6 +400,11 @@ async function runWatchFloor(session: Session): Promise<void> {
   map.follow.padding = padding;
   mapArea.append(map.range.button);
   cursor = new CursorTracker(map.map, (position) => statusBar.setCursor(position));
+  if (operator) {
+    // Viewers get no fence tools at all; the server refuses their writes too.
+    fenceEditor = new FenceEditor(map.map, map.geofences, signal);
+    mapArea.append(fenceEditor.tools.element, fenceEditor.form.element);
+  }
 
   const showAgencies = () => {
     const present = new Set<string>();
@@ -552,6 +588,9 @@ async function runWatchFloor(session: Session): Promise<void> {
     if (map.range.active) {
       return; // the click set a point of the range line
     }
+    if (fenceEditor?.busy === true) {
+      return; // the click placed a corner or picked a fence
+    }
     if (pick?.kind === 'contact') {
       selectContact(pick.id);
     } else if (pick === null || pick.kind === 'unit') {
@@ -607,6 +646,15 @@ async function runWatchFloor(session: Session): Promise<void> {
     range: () => map.range.current(),
     readout,
     fenceLabels: () => map.geofences.labels(),
+    fences: () =>
+      map.geofences.all().map((fence) => ({
+        id: String(fence.id),
+        name: fence.properties.name,
+        severity: fence.properties.severity,
+        kind: kindOf(fence),
+        radiusMeters: fence.properties.radiusMeters ?? null,
+        ring: (fence.geometry.type === 'Polygon' ? fence.geometry.coordinates[0] : fence.geometry.coordinates[0]?.[0]) ?? [],
+      })),
   };
 
   const refresh = () => {

@@ -184,18 +184,62 @@ export interface ContactsMessage {
   snapshot?: boolean;
 }
 
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+export type Target = 'units' | 'contacts';
+
+export interface GeofenceRules {
+  enter?: boolean;
+  exit?: boolean;
+  dwellSeconds?: number;
+}
+
+/** A weekly window in which the fence raises alerts; `to` not after `from` runs past midnight (API.md §5). */
+export interface GeofenceSchedule {
+  tz?: string;
+  days?: Weekday[];
+  from: string;
+  to: string;
+}
+
+/** A fence's properties (API.md §5); any other property a client set is kept by the server and returned as given. */
 export interface GeofenceProperties {
   name: string;
   severity: Severity;
+  rules?: GeofenceRules;
+  unitTypes?: UnitType[];
+  radiusMeters?: number;
+  bufferMeters?: number;
+  /** A circle's centre or a corridor's line, as submitted; `geometry` is then the polygon the server drew. */
+  sourceGeometry?: Point | LineString;
+  marginMeters?: number;
+  schedule?: GeofenceSchedule;
+  targets?: Target[];
+  maxAltitudeMeters?: number;
+  contactKinds?: string[];
+  updatedAt?: string;
+  revision?: number;
+  agency?: string;
+  [other: string]: unknown;
 }
 
+/** Fence properties as a form fills them: a field left empty is undefined, and absent once sent. */
+export type GeofenceFields = { [K in keyof GeofenceProperties]?: GeofenceProperties[K] | undefined } & {
+  name: string;
+  severity: Severity;
+};
+
 export type Geofence = Feature<Polygon | MultiPolygon, GeofenceProperties>;
+/** What POST and PUT /api/v1/geofences take: an area, a circle's centre or a corridor's line. */
+export type GeofenceInput = Feature<Polygon | MultiPolygon | Point | LineString, GeofenceProperties>;
 export type GeofenceCollection = FeatureCollection<Polygon | MultiPolygon, GeofenceProperties>;
 
 export interface Session {
   username: string;
   token: string;
   role: Role;
+  /** The user's agency; absent in a session stored before the app kept it. */
+  agency?: string;
   expiresAt: string;
 }
 

@@ -1,5 +1,5 @@
 import type { Feature, FeatureCollection, Point, Position } from 'geojson';
-import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
+import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap, PointLike } from 'maplibre-gl';
 import { SEVERITY_COLOR } from '../palette';
 import { LABEL } from './labels';
 import type { Geofence, GeofenceCollection } from '../types';
@@ -18,7 +18,10 @@ const LABEL_LAYER = 'geofence-labels';
 /** From this zoom each fence's name shows at its centroid. */
 const LABEL_MIN_ZOOM = 9;
 
-type Change = { op: 'upsert'; feature: Geofence } | { op: 'delete'; id: string };
+export type GeofenceChange = { op: 'upsert'; feature: Geofence } | { op: 'delete'; id: string };
+type Change = GeofenceChange;
+/** A click this many pixels from a fence's outline picks it. */
+const PICK_SLOP_PX = 6;
 
 const SEVERITY_COLOR_EXPRESSION: ExpressionSpecification = [
   'match',
@@ -38,6 +41,7 @@ export class GeofenceLayer {
   private readonly fences = new Map<string, Geofence>();
   /** Changes streamed while a REST load is in flight; replayed on top of its (older) result. */
   private pending: Change[] | null = null;
+  private listeners: ((change: Change) => void)[] = [];
 
   constructor(private readonly map: MapLibreMap) {
     map.addSource(SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
@@ -107,6 +111,33 @@ export class GeofenceLayer {
     this.pending?.push(change);
     this.apply(change);
     this.render();
+    this.listeners.forEach((listener) => listener(change));
+  }
+
+  /** Called with every change streamed or made here, after the map shows it. */
+  onChange(listener: (change: Change) => void): void {
+    this.listeners.push(listener);
+  }
+
+  get(id: string): Geofence | undefined {
+    return this.fences.get(id);
+  }
+
+  all(): Geofence[] {
+    return [...this.fences.values()];
+  }
+
+  /** The fence drawn at a screen point (inside it, on its outline, or its marker zoomed out), the smallest first. */
+  at(point: { x: number; y: number }): Geofence | undefined {
+    const box: [PointLike, PointLike] = [
+      [point.x - PICK_SLOP_PX, point.y - PICK_SLOP_PX],
+      [point.x + PICK_SLOP_PX, point.y + PICK_SLOP_PX],
+    ];
+    const hits = this.map
+      .queryRenderedFeatures(box, { layers: [FILL_LAYER, LINE_LAYER, MARKER_LAYER].filter((id) => this.map.getLayer(id)) })
+      .map((feature) => this.fences.get(String(feature.properties['id'])))
+      .filter((fence): fence is Geofence => fence !== undefined);
+    return hits.sort((a, b) => span(a) - span(b))[0];
   }
 
   remove(): void {
@@ -128,7 +159,11 @@ export class GeofenceLayer {
   }
 
   private render(): void {
-    const data: GeofenceCollection = { type: 'FeatureCollection', features: [...this.fences.values()] };
+    // MapLibre drops string feature ids: the id rides in the properties, for picking.
+    const data: GeofenceCollection = {
+      type: 'FeatureCollection',
+      features: [...this.fences.values()].map((fence) => ({ ...fence, properties: { ...fence.properties, id: fence.id } })),
+    };
     this.map.getSource<GeoJSONSource>(SOURCE)?.setData(data);
     const markers: FeatureCollection<Point> = {
       type: 'FeatureCollection',
@@ -143,8 +178,28 @@ export class GeofenceLayer {
   }
 }
 
+function span(fence: Geofence): number {
+  const [west, south, east, north] = bounds(fence);
+  return (east - west) * (north - south);
+}
+
 /** A point at the centre of a small fence's bounding box, carrying its properties; none for a large fence. */
 function marker(fence: Geofence): Feature<Point>[] {
+  const [west, south, east, north] = bounds(fence);
+  if (east - west > MARKER_MAX_SPAN || north - south > MARKER_MAX_SPAN) {
+    return [];
+  }
+  return [
+    {
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [(west + east) / 2, (south + north) / 2] },
+      properties: { ...fence.properties, id: fence.id },
+    },
+  ];
+}
+
+/** [west, south, east, north] of a fence. */
+export function bounds(fence: Geofence): [number, number, number, number] {
   let west = Infinity;
   let south = Infinity;
   let east = -Infinity;
@@ -159,16 +214,7 @@ function marker(fence: Geofence): Feature<Point>[] {
       north = Math.max(north, lat);
     }
   }
-  if (east - west > MARKER_MAX_SPAN || north - south > MARKER_MAX_SPAN) {
-    return [];
-  }
-  return [
-    {
-      type: 'Feature',
-      geometry: { type: 'Point', coordinates: [(west + east) / 2, (south + north) / 2] },
-      properties: { ...fence.properties, id: fence.id },
-    },
-  ];
+  return [west, south, east, north];
 }
 
 /** The area centroid of a fence's largest outer ring (its vertex mean if the ring has no area), with its name. */

@@ -23,6 +23,8 @@ export class StatusBar {
   private readonly replayToggle: HTMLButtonElement;
   private toggled: (shown: boolean) => void = () => undefined;
   private replayToggled: (on: boolean) => void = () => undefined;
+  private readonly adminButton: HTMLButtonElement | null;
+  private admin: () => void = () => undefined;
 
   constructor(session: Session, logout: () => void) {
     this.connection = el('span', { class: 'connection', testid: 'connection-state' });
@@ -62,6 +64,12 @@ export class StatusBar {
       this.setReplay(on);
       this.replayToggled(on);
     });
+    // Only admins get the door; the server refuses everyone else anyway.
+    this.adminButton =
+      session.role === 'admin'
+        ? el('button', { class: 'admin-toggle', text: 'Admin', testid: 'admin-toggle', attrs: { type: 'button', 'aria-pressed': 'false' } })
+        : null;
+    this.adminButton?.addEventListener('click', () => this.admin());
     const logoutButton = el('button', { class: 'logout', text: 'Sign out', testid: 'logout', attrs: { type: 'button' } });
     logoutButton.addEventListener('click', logout);
     this.element = el(
@@ -75,6 +83,7 @@ export class StatusBar {
       this.problem,
       el('span', { class: 'cursor', testid: 'cursor-readout' }, this.cursorDecimal, this.cursorMgrs),
       el('span', { class: 'user', text: `${session.username} · ${session.role}` }),
+      ...(this.adminButton === null ? [] : [this.adminButton]),
       logoutButton,
       this.clock,
     );
@@ -93,6 +102,15 @@ export class StatusBar {
 
   setReplay(on: boolean): void {
     this.replayToggle.setAttribute('aria-pressed', String(on));
+  }
+
+  onAdmin(handler: () => void): void {
+    this.admin = handler;
+  }
+
+  /** Lights the Admin button while the administration page is open. */
+  setAdminOpen(open: boolean): void {
+    this.adminButton?.setAttribute('aria-pressed', String(open));
   }
 
   setConnection(state: ConnectionState): void {
