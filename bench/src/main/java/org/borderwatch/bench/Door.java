@@ -113,7 +113,8 @@ abstract class Door {
                     .compose(request -> request.send(buffer))
                     .compose(response -> response.body().compose(b -> response.statusCode() / 100 == 2
                             ? Future.succeededFuture()
-                            : Future.failedFuture("HTTP " + response.statusCode())));
+                            : Future.failedFuture("HTTP " + response.statusCode() + " " + b.toString()
+                            .substring(0, Math.min(100, b.length())))));
         }
 
         @Override
