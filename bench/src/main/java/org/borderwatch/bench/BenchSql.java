@@ -37,6 +37,28 @@ final class BenchSql {
                    'warning', '{"enter": true, "exit": true}'
             FROM shaped""";
 
+    /** 10,000 units whose device keys are known to the load generator: {@code bwk_bench-i} for unit {@code B-i}. */
+    static final String UNITS_WITH_KEYS = """
+            INSERT INTO units (id, name, type, device_key_hash)
+            SELECT 'B-' || i, 'Bench unit ' || i, (ARRAY['drone','vehicle','boat','foot'])[1 + i % 4],
+                   encode(sha256(convert_to('bwk_bench-' || i, 'UTF8')), 'hex')
+            FROM generate_series(0, 9999) AS i""";
+
+    /** Everything, whatever later migrations made refer to these tables (the bench database only). */
+    static final String RESET_EVERYTHING = """
+            TRUNCATE users, units, positions, unit_state, geofences, geofence_state, alerts, webhook_deliveries
+            CASCADE""";
+
+    /** Everything a scenario leaves behind but the units and users. */
+    static final String RESET_SCENARIO = """
+            TRUNCATE positions, unit_state, geofences, geofence_state, alerts, webhook_deliveries CASCADE""";
+
+    /** Where the crossers go in and out: the fences' centres, in a stable order. */
+    static final String FENCE_CENTRES = """
+            SELECT ST_X(ST_Centroid(geom)) AS lon, ST_Y(ST_Centroid(geom)) AS lat FROM geofences ORDER BY name""";
+
+    static final String COUNT_POSITIONS = "SELECT count(*) FROM positions";
+
     private BenchSql() {
     }
 }
