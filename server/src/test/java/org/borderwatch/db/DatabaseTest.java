@@ -1,5 +1,6 @@
 package org.borderwatch.db;
 
+import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,9 @@ class DatabaseTest {
         assertThat(Database.unreachable(new ConnectException("Connection refused"))).isTrue();
         assertThat(Database.unreachable(ClosedConnectionException.INSTANCE)).isTrue();
         assertThat(Database.unreachable(new RuntimeException("wrapped", new ConnectException("refused")))).isTrue();
+        // A statement on a connection the outage had just closed (seen as a 500 in DatabaseDownIT before).
+        assertThat(Database.unreachable(VertxException.noStackTrace(
+                "Connection is not active now, current status: CLOSED"))).isTrue();
         // What PostgreSQL says while it stops (pg_ctl stop), crashes, starts up, or is out of connections.
         for (String state : new String[] {"57P01", "57P02", "57P03", "53300", "08006", "08001"}) {
             assertThat(Database.unreachable(pg(state))).as(state).isTrue();
