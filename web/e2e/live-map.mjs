@@ -6,7 +6,8 @@ import { chromium } from 'playwright-core';
 const UNITS_LAYER = 'units';
 const UNIT_LABELS_LAYER = 'unit-labels';
 const CLUSTERS_LAYER = 'unit-clusters';
-const BORDERS_LAYER = 'borders';
+/** Country borders, and the exact US–Mexico line (a surveyed line in the west, the Rio Grande east of El Paso). */
+const BORDER_LAYERS = ['borders', 'ground-border', 'ground-border-river'];
 // Zoomed out to the whole border, the simulator's port zones show as rings.
 const FENCE_MARKERS_LAYER = 'geofence-markers';
 const TRACK_LAYER = 'track';
@@ -222,11 +223,11 @@ async function run() {
           app.units().length >= min &&
           // Zoomed out, units close together are drawn as one counted bubble.
           app.map.queryRenderedFeatures({ layers: [units, clusters] }).length >= 1 &&
-          app.map.queryRenderedFeatures({ layers: [borders] }).length >= 1 &&
+          app.map.queryRenderedFeatures({ layers: borders }).length >= 1 &&
           app.map.queryRenderedFeatures({ layers: [fences] }).length >= 1
         );
       },
-      { units: UNITS_LAYER, clusters: CLUSTERS_LAYER, borders: BORDERS_LAYER, fences: FENCE_MARKERS_LAYER, min: MIN_UNITS },
+      { units: UNITS_LAYER, clusters: CLUSTERS_LAYER, borders: BORDER_LAYERS, fences: FENCE_MARKERS_LAYER, min: MIN_UNITS },
       { timeout: LOAD_TIMEOUT_MS },
     );
 

@@ -9,6 +9,10 @@ import java.util.List;
 /** The fences a fresh simulator start adds, so a new watch floor sees alerts within a minute. */
 final class DemoGeofences {
 
+    /** Every unit type but {@code sensor}: a camera or radar standing in a zone is its post, not an intrusion. */
+    private static final JsonArray MOVING = new JsonArray().add("foot").add("vehicle").add("boat").add("drone")
+            .add("aircraft");
+
     private DemoGeofences() {
     }
 
@@ -20,7 +24,7 @@ final class DemoGeofences {
             fences.add(feature(Border.portName(i) + " port of entry restricted zone", severities[i],
                     new JsonObject().put("type", "Point").put("coordinates", new JsonArray().add(port[0]).add(port[1])))
                     .put("properties", properties(Border.portName(i) + " port of entry restricted zone", severities[i])
-                            .put("radiusMeters", 3000)));
+                            .put("radiusMeters", 3000).put("unitTypes", MOVING.copy())));
         }
         JsonArray river = new JsonArray();
         for (double s = Border.RIVER_FROM; s <= Border.LINE.length(); s += 5000) {
