@@ -25,7 +25,7 @@ final class BatchTuples {
      * @param reach    how far around each fix to look for fences, metres
      * @param known    newest fence revision this node was told of
      */
-    Tuple store(List<Position> batch, boolean[] evaluate, double[] margin, double reach, long known) {
+    Tuple store(List<Position> batch, boolean[] evaluate, double[] margin, double reach, KnownFences known) {
         int n = batch.size();
         Integer[] idx = new Integer[n];
         String[] unitIds = new String[n];
@@ -59,7 +59,7 @@ final class BatchTuples {
             reaches[i] = Math.max(margin[i], reach);
         }
         return Tuple.tuple(List.of(idx, unitIds, times, geoms, alt, speed, heading, accuracy, battery, attributes,
-                eval, margins, reaches, known));
+                eval, margins, reaches, known.newest(), known.ids(), known.revisions()));
     }
 
     /**

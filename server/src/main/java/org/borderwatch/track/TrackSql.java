@@ -15,9 +15,12 @@ final class TrackSql {
      * largest margin any fence could use, which widens the indexed box search. Circles and corridors are measured on
      * the ellipsoid; polygons contain their edges, like ST_Intersects.
      *
-     * <p>{@code unknown} lists the fences whose revision is newer than {@code $14}, the newest this node was told of:
-     * edits and deletes that another request or node committed and whose announcement has not arrived. The caller
-     * holds memberships of those still, so they cannot raise alerts before this node has caught up with them.
+     * <p>{@code unknown} lists the fences at a revision this node was not told of: created, edited or deleted by
+     * another request or node, the announcement not arrived yet. {@code $15}/{@code $16} are the fences in force this
+     * node knows with their revisions; a fence it does not know is unknown when in force, and when deleted only if
+     * newer than {@code $14}, the newest announcement. Announcements of concurrent changes arrive in any order, so
+     * the newest alone would let a fence whose announcement is still on its way slip past. The caller holds the
+     * memberships of unknown fences, so they cannot raise alerts before this node has caught up with them.
      */
     static final String STORE_AND_CLASSIFY = """
             WITH input AS (
@@ -35,7 +38,10 @@ final class TrackSql {
                 RETURNING unit_id, time, geom
             )
             SELECT i.idx, i.evaluate AS evaluated, c.inside, c.band,
-                   (SELECT array_agg(id::text) FROM geofences WHERE revision > $14) AS unknown
+                   (SELECT array_agg(g.id::text) FROM geofences g
+                    LEFT JOIN unnest($15::text[], $16::int8[]) AS k(id, revision) ON k.id = g.id::text
+                    WHERE g.revision > coalesce(k.revision, CASE WHEN g.deleted_at IS NULL THEN -1 ELSE $14 END))
+                   AS unknown
             FROM stored s
             JOIN input i ON i.unit_id = s.unit_id AND i.time = s.time
             LEFT JOIN LATERAL (

@@ -92,6 +92,8 @@ public final class TrackVerticle extends VerticleBase {
     private boolean rebaselinedLast;
     /** Newest fence revision announced to this node (V002): fences with a newer one are not known here yet. */
     private long knownRevision;
+    /** Each fence in force's newest revision announced to this node (or loaded at start). */
+    private final Map<String, Long> fenceRevisions = new HashMap<>();
     /** Ownership moved while a commit was in flight: forget the remembered state once it is done. */
     private boolean forgetWhenDone;
 
@@ -136,6 +138,7 @@ public final class TrackVerticle extends VerticleBase {
         return GeofenceStore.loadRules(pool)
                 .onSuccess(rules -> {
                     rules.fences().forEach(f -> fences.put(f.id(), f));
+                    rules.fences().forEach(f -> fenceRevisions.merge(f.id(), rules.revision(), Math::max));
                     knownRevision = Math.max(knownRevision, rules.revision());
                 })
                 .compose(v -> forwarded)
@@ -170,16 +173,18 @@ public final class TrackVerticle extends VerticleBase {
         if ("delete".equals(change.getString("op"))) {
             String id = change.getString("id");
             fences.remove(id);
+            fenceRevisions.remove(id);
             state.values().forEach(unit -> unit.inside().remove(id));
             knownRevision = Math.max(knownRevision, change.getLong("revision", 0L));
         } else {
             JsonObject feature = change.getJsonObject("feature");
             Geofence fence = Geofence.fromFeature(feature);
+            long revision = feature.getJsonObject("properties").getLong("revision", 0L);
             fences.put(fence.id(), fence);
+            fenceRevisions.merge(fence.id(), revision, Math::max);
             unsettled.add(fence.id());
             changedFences.add(fence.id());
-            knownRevision = Math.max(knownRevision,
-                    feature.getJsonObject("properties").getLong("revision", 0L));
+            knownRevision = Math.max(knownRevision, revision);
             flush();
         }
     }
@@ -284,7 +289,7 @@ public final class TrackVerticle extends VerticleBase {
         List<Position> batch = uniqueInTimeOrder(taken);
         String[] unitIds = batch.stream().map(Position::unitId).distinct().toArray(String[]::new);
         // The fence versions this commit may apply, fixed before it starts: news arriving meanwhile waits for it.
-        long known = knownRevision;
+        KnownFences known = KnownFences.of(fenceRevisions, knownRevision);
         Set<String> notSettled = Set.copyOf(unsettled);
         return pool.withTransaction(conn -> check(conn, unitIds)
                         .compose(v -> storeAndApply(conn, batch, known, notSettled)))
@@ -345,7 +350,7 @@ public final class TrackVerticle extends VerticleBase {
                 });
     }
 
-    private Future<Outcome> storeAndApply(SqlConnection conn, List<Position> batch, long known,
+    private Future<Outcome> storeAndApply(SqlConnection conn, List<Position> batch, KnownFences known,
                                           Set<String> notSettled) {
         Map<String, UnitFences> staged = new HashMap<>();
         boolean[] newer = new boolean[batch.size()];
