@@ -99,7 +99,7 @@ public final class Bench {
     }
 
     private void run(List<String> names) throws Exception {
-        String loadAtStart = loadAverage();
+        String loadAtStart = Machine.loadAverage();
         IngestBenchmark.createDatabaseIfMissing(vertx, dbUrl);
         Database.fromUrl(dbUrl).migrate();
         pool = Database.fromUrl(dbUrl).pool(vertx, 2);
@@ -363,7 +363,7 @@ public final class Bench {
         JsonObject json = new JsonObject().put("benchmark", "bench").put("when", Instant.now().toString())
                 .put("machine", new JsonObject().put("cores", Runtime.getRuntime().availableProcessors())
                         .put("note", "node, PostgreSQL, the load generator and other work share these cores")
-                        .put("loadAverageAtStart", loadAtStart).put("loadAverageAtEnd", loadAverage()))
+                        .put("loadAverageAtStart", loadAtStart).put("loadAverageAtEnd", Machine.loadAverage()))
                 .put("nodeJavaOptions", javaOpts).put("measuredSeconds", seconds).put("warmupSeconds", warmup)
                 .put("results", new JsonObject(new LinkedHashMap<>(results)));
         Files.createDirectories(RESULTS);
@@ -399,15 +399,6 @@ public final class Bench {
         long left;
         while ((left = nanoTime - System.nanoTime()) > 0) {
             Thread.sleep(Math.max(1, left / 1_000_000));
-        }
-    }
-
-    static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (Exception e) {
-            return "unknown";
         }
     }
 

@@ -8,7 +8,6 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import org.borderwatch.db.Database;
 
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -44,11 +43,7 @@ public final class ClusterBenchmark {
         String dbUrl = System.getenv().getOrDefault("BW_BENCH_DB_URL", IngestBenchmark.DEFAULT_DB_URL);
         Path jar = Path.of(System.getenv().getOrDefault("BW_BENCH_JAR", "server/target/borderwatch.jar"));
         Vertx vertx = Vertx.vertx();
-        IngestBenchmark.createDatabaseIfMissing(vertx, dbUrl);
-        Database.fromUrl(dbUrl).migrate();
-        Pool pool = Database.fromUrl(dbUrl).pool(vertx, 2);
-        IngestBenchmark.await(pool.query(BenchSql.RESET_ALL).execute());
-        IngestBenchmark.await(pool.query(BenchSql.UNITS).execute());
+        Pool pool = IngestBenchmark.fixtures(vertx, dbUrl, 0);
         Instant t0 = IngestBenchmark.startOfRounds(rounds);
         List<Buffer> warmup = IngestBenchmark.bodies(IngestBenchmark.WARMUP_ROUNDS, 0, new Random(1), t0);
         List<Buffer> measured = IngestBenchmark.bodies(rounds, IngestBenchmark.WARMUP_ROUNDS, new Random(2), t0);

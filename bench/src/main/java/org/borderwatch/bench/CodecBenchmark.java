@@ -61,7 +61,7 @@ public final class CodecBenchmark {
         }
         double positions = (double) rounds * BATCH;
         System.out.printf("forward codec, %d rounds of %,d positions (checksum %d), load average %s%n", rounds,
-                BATCH, checksum, OverloadBenchmark.loadAverage());
+                BATCH, checksum, Machine.loadAverage());
         System.out.printf("  JSON    encode+decode %,8.0f ns/position, %5.1f bytes/position%n",
                 jsonNanos / positions, jsonBytes / positions);
         System.out.printf("  binary  encode+decode %,8.0f ns/position, %5.1f bytes/position%n",

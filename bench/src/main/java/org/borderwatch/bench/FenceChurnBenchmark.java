@@ -9,11 +9,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import org.borderwatch.Borderwatch;
 import org.borderwatch.cluster.ClusterView;
 import org.borderwatch.config.Config;
-import org.borderwatch.db.Database;
 
 import java.net.ServerSocket;
 import java.util.ArrayList;
@@ -50,14 +48,7 @@ public final class FenceChurnBenchmark {
     public static void main(String[] args) throws Exception {
         String dbUrl = System.getenv().getOrDefault("BW_BENCH_DB_URL", IngestBenchmark.DEFAULT_DB_URL);
         Vertx vertx = Vertx.vertx();
-        IngestBenchmark.createDatabaseIfMissing(vertx, dbUrl);
-        Database database = Database.fromUrl(dbUrl);
-        database.migrate();
-        Pool pool = database.pool(vertx, 2);
-        await(pool.query(BenchSql.RESET_ALL).execute());
-        await(pool.query(BenchSql.UNITS).execute());
-        await(pool.preparedQuery(BenchSql.FENCES).execute(Tuple.of(1_000)));
-        await(pool.query("VACUUM ANALYZE").execute());
+        Pool pool = IngestBenchmark.fixtures(vertx, dbUrl, 1_000);
         int rounds = 400;
         List<Buffer> bodies = IngestBenchmark.bodies(rounds, 0, new Random(2),
                 IngestBenchmark.startOfRounds(rounds));
@@ -103,7 +94,7 @@ public final class FenceChurnBenchmark {
         }
         System.out.printf("fence churn: %,d fences loaded, %,d created over the API at second %d, %d positions per"
                 + " request, %d in flight; load average %s%n", 1_000, NEW_FENCES, CHURN_AT, BATCH, IN_FLIGHT,
-                OverloadBenchmark.loadAverage());
+                Machine.loadAverage());
         System.out.printf("  posting the fences took %.1f s%n", (posted - churnStart) / 1e9);
         System.out.printf("  before  %,8.0f positions/s%n", before);
         System.out.printf("  during  %,8.0f positions/s  %.2f x before (worst second %,d, %.2f x)%n", during,

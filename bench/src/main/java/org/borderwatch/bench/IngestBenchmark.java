@@ -63,12 +63,7 @@ public final class IngestBenchmark {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         String dbUrl = System.getenv().getOrDefault("BW_BENCH_DB_URL", DEFAULT_DB_URL);
         Vertx vertx = Vertx.vertx();
-        createDatabaseIfMissing(vertx, dbUrl);
-        Database database = Database.fromUrl(dbUrl);
-        database.migrate();
-        Pool pool = database.pool(vertx, 2);
-        await(pool.query(BenchSql.RESET_ALL).execute());
-        await(pool.query(BenchSql.UNITS).execute());
+        Pool pool = fixtures(vertx, dbUrl, 0);
 
         Instant t0 = startOfRounds(rounds);
         List<Buffer> warmup = bodies(WARMUP_ROUNDS, 0, new Random(1), t0);
@@ -203,6 +198,24 @@ public final class IngestBenchmark {
 
     private static double clamp(double value, double min, double max) {
         return Math.max(min, Math.min(max, value));
+    }
+
+    /**
+     * The bench database made ready: created when missing, migrated, emptied, the 10,000 bench units inserted and, with
+     * {@code fences > 0}, that many generated fences (then analysed). Returns a pool of two connections on it.
+     */
+    static Pool fixtures(Vertx vertx, String dbUrl, int fences) throws Exception {
+        createDatabaseIfMissing(vertx, dbUrl);
+        Database database = Database.fromUrl(dbUrl);
+        database.migrate();
+        Pool pool = database.pool(vertx, 2);
+        await(pool.query(BenchSql.RESET_ALL).execute());
+        await(pool.query(BenchSql.UNITS).execute());
+        if (fences > 0) {
+            await(pool.preparedQuery(BenchSql.FENCES).execute(Tuple.of(fences)));
+            await(pool.query("VACUUM ANALYZE").execute());
+        }
+        return pool;
     }
 
     static void createDatabaseIfMissing(Vertx vertx, String dbUrl) throws Exception {

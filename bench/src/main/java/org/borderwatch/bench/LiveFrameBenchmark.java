@@ -71,7 +71,7 @@ public final class LiveFrameBenchmark {
             bytes += a;
         }
         System.out.printf("positions frames, %d rounds of %,d units to %d maps (%,d bytes a round), load average %s%n",
-                rounds, UNITS, maps, rounds == 0 ? 0 : bytes / rounds, OverloadBenchmark.loadAverage());
+                rounds, UNITS, maps, rounds == 0 ? 0 : bytes / rounds, Machine.loadAverage());
         System.out.printf("  each map encodes every unit   %,10.0f µs a round%n", perMapNanos / 1e3 / rounds);
         System.out.printf("  each unit encoded once         %,10.0f µs a round%n", onceNanos / 1e3 / rounds);
         System.out.printf("  once/per-map: %.3f%n", (double) onceNanos / perMapNanos);

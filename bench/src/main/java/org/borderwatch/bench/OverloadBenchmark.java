@@ -6,8 +6,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
-import org.borderwatch.db.Database;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +46,7 @@ public final class OverloadBenchmark {
     private static final Path RESULTS = Path.of("bench", "results");
     private static final long STARTED = System.nanoTime();
     /** The machine's load average when the run began: other work on it weighs on every figure. */
-    private static final String LOAD_AT_START = loadAverage();
+    private static final String LOAD_AT_START = Machine.loadAverage();
 
     private OverloadBenchmark() {
     }
@@ -58,13 +56,7 @@ public final class OverloadBenchmark {
         String dbUrl = System.getenv().getOrDefault("BW_BENCH_DB_URL", IngestBenchmark.DEFAULT_DB_URL);
         Path jar = Path.of(System.getenv().getOrDefault("BW_BENCH_JAR", "server/target/borderwatch.jar"));
         Vertx vertx = Vertx.vertx();
-        IngestBenchmark.createDatabaseIfMissing(vertx, dbUrl);
-        Database.fromUrl(dbUrl).migrate();
-        Pool pool = Database.fromUrl(dbUrl).pool(vertx, 2);
-        IngestBenchmark.await(pool.query(BenchSql.RESET_ALL).execute());
-        IngestBenchmark.await(pool.query(BenchSql.UNITS).execute());
-        IngestBenchmark.await(pool.preparedQuery(BenchSql.FENCES).execute(Tuple.of(FENCES)));
-        IngestBenchmark.await(pool.query("VACUUM ANALYZE").execute());
+        Pool pool = IngestBenchmark.fixtures(vertx, dbUrl, FENCES);
         System.out.println(clock() + " fixtures loaded");
         BatchFactory bodies = new BatchFactory(IngestBenchmark.UNITS / IngestBenchmark.BATCH, 7);
         AtomicLong sequence = new AtomicLong();
@@ -156,16 +148,6 @@ public final class OverloadBenchmark {
         }
     }
 
-    /** The 1, 5 and 15 minute load averages of {@code /proc/loadavg}, or "unknown". */
-    static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (Exception e) {
-            return "unknown";
-        }
-    }
-
     /** Minutes and seconds since the start, to see where a run spends its time. */
     private static String clock() {
         long s = (System.nanoTime() - STARTED) / 1_000_000_000;
@@ -208,7 +190,7 @@ public final class OverloadBenchmark {
                 .put("when", Instant.now().toString())
                 .put("machine", new JsonObject().put("cores", Runtime.getRuntime().availableProcessors())
                         .put("note", "node, PostgreSQL and load generator share these cores")
-                        .put("loadAverageAtStart", LOAD_AT_START).put("loadAverageAtEnd", loadAverage()))
+                        .put("loadAverageAtStart", LOAD_AT_START).put("loadAverageAtEnd", Machine.loadAverage()))
                 .put("nodeJavaOptions", javaOpts)
                 .put("workload", new JsonObject().put("units", IngestBenchmark.UNITS).put("geofences", FENCES)
                         .put("positionsPerRequest", IngestBenchmark.BATCH).put("measuredSecondsPerPhase", seconds)
