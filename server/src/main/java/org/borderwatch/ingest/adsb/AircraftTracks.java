@@ -2,11 +2,11 @@ package org.borderwatch.ingest.adsb;
 
 import io.vertx.core.json.JsonObject;
 import org.borderwatch.contact.Contact;
+import org.borderwatch.ingest.BoundedMap;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -38,12 +38,7 @@ public final class AircraftTracks {
         Instant heard;
     }
 
-    private final Map<String, Aircraft> aircraft = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Aircraft> eldest) {
-            return size() > MAX_AIRCRAFT;
-        }
-    };
+    private final Map<String, Aircraft> aircraft = new BoundedMap<>(MAX_AIRCRAFT, true);
     private final String agency;
     private final String feed;
 

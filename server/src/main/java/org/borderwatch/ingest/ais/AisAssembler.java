@@ -1,9 +1,10 @@
 package org.borderwatch.ingest.ais;
 
+import org.borderwatch.ingest.BoundedMap;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -32,12 +33,7 @@ public final class AisAssembler {
         }
     }
 
-    private final Map<String, Pending> pending = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Pending> eldest) {
-            return size() > MAX_PENDING;
-        }
-    };
+    private final Map<String, Pending> pending = new BoundedMap<>(MAX_PENDING, false);
 
     /** Takes one sentence received at {@code now}: the whole message once it is complete, else null. */
     public Payload add(NmeaSentence sentence, Instant now) {

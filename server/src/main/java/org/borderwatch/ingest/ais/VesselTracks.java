@@ -2,11 +2,11 @@ package org.borderwatch.ingest.ais;
 
 import io.vertx.core.json.JsonObject;
 import org.borderwatch.contact.Contact;
+import org.borderwatch.ingest.BoundedMap;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -32,12 +32,7 @@ public final class VesselTracks {
         Instant heard;
     }
 
-    private final Map<Integer, Vessel> vessels = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, Vessel> eldest) {
-            return size() > MAX_VESSELS;
-        }
-    };
+    private final Map<Integer, Vessel> vessels = new BoundedMap<>(MAX_VESSELS, true);
     private final String agency;
     private final String feed;
 
