@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  * node's CPU per 100,000 positions, its heap and RSS. Writes {@code bench/results/bench.json} and {@code bench.svg}.
  *
  * <p>{@code java -cp bench/target/borderwatch-bench.jar org.borderwatch.bench.Bench [scenario…]} (none: all);
- * {@code BW_BENCH_SECONDS} measured per scenario (default 15, after {@code BW_BENCH_WARMUP} = 8 s of the same load),
+ * {@code BW_BENCH_SECONDS} measured per scenario (default 15, after {@code BW_BENCH_WARMUP} = 20 s of the same load:
+ * with 8 s the node's JIT compiler still took half its CPU in the window),
  * {@code BW_BENCH_DB_URL}, {@code BW_BENCH_JAR} and {@code BW_BENCH_JAVA_OPTS} as for {@link OverloadBenchmark}.
  */
 public final class Bench {
@@ -89,7 +90,7 @@ public final class Bench {
         Bench bench = new Bench(env.getOrDefault("BW_BENCH_DB_URL", IngestBenchmark.DEFAULT_DB_URL),
                 Path.of(env.getOrDefault("BW_BENCH_JAR", "server/target/borderwatch.jar")),
                 Integer.parseInt(env.getOrDefault("BW_BENCH_SECONDS", "15")),
-                Integer.parseInt(env.getOrDefault("BW_BENCH_WARMUP", "8")));
+                Integer.parseInt(env.getOrDefault("BW_BENCH_WARMUP", "20")));
         List<String> names = new ArrayList<>(List.of(args));
         if (names.isEmpty()) {
             names.addAll(BASELINES);

@@ -39,7 +39,7 @@ final class TrackSql {
             )
             SELECT i.idx, i.evaluate AS evaluated, c.inside, c.band,
                    (SELECT array_agg(g.id::text) FROM geofences g
-                    LEFT JOIN unnest($15::text[], $16::int8[]) AS k(id, revision) ON k.id = g.id::text
+                    LEFT JOIN unnest($15::uuid[], $16::int8[]) AS k(id, revision) ON k.id = g.id
                     WHERE g.revision > coalesce(k.revision, CASE WHEN g.deleted_at IS NULL THEN -1 ELSE $14 END))
                    AS unknown
             FROM stored s

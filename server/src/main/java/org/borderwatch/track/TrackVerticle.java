@@ -94,6 +94,8 @@ public final class TrackVerticle extends VerticleBase {
     private long knownRevision;
     /** Each fence in force's newest revision announced to this node (or loaded at start). */
     private final Map<String, Long> fenceRevisions = new HashMap<>();
+    /** The two above as a commit passes them on, made again only when they change. */
+    private KnownFences knownSnapshot;
     /** Ownership moved while a commit was in flight: forget the remembered state once it is done. */
     private boolean forgetWhenDone;
 
@@ -140,6 +142,7 @@ public final class TrackVerticle extends VerticleBase {
                     rules.fences().forEach(f -> fences.put(f.id(), f));
                     rules.fences().forEach(f -> fenceRevisions.merge(f.id(), rules.revision(), Math::max));
                     knownRevision = Math.max(knownRevision, rules.revision());
+                    knownSnapshot = null;
                 })
                 .compose(v -> forwarded)
                 .compose(v -> vertx.eventBus().<PositionBatch>localConsumer(Addresses.TRACK_SUBMIT,
@@ -170,6 +173,7 @@ public final class TrackVerticle extends VerticleBase {
     }
 
     private void onFenceChange(JsonObject change) {
+        knownSnapshot = null;
         if ("delete".equals(change.getString("op"))) {
             String id = change.getString("id");
             fences.remove(id);
@@ -289,7 +293,10 @@ public final class TrackVerticle extends VerticleBase {
         List<Position> batch = uniqueInTimeOrder(taken);
         String[] unitIds = batch.stream().map(Position::unitId).distinct().toArray(String[]::new);
         // The fence versions this commit may apply, fixed before it starts: news arriving meanwhile waits for it.
-        KnownFences known = KnownFences.of(fenceRevisions, knownRevision);
+        if (knownSnapshot == null) {
+            knownSnapshot = KnownFences.of(fenceRevisions, knownRevision);
+        }
+        KnownFences known = knownSnapshot;
         Set<String> notSettled = Set.copyOf(unsettled);
         return pool.withTransaction(conn -> check(conn, unitIds)
                         .compose(v -> storeAndApply(conn, batch, known, notSettled)))
