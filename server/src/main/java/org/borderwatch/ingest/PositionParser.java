@@ -174,7 +174,8 @@ public final class PositionParser {
         Instant time;
         try {
             // PostgreSQL keeps microseconds: truncate here so (unitId, time) means the same in memory and on disk.
-            time = OffsetDateTime.parse(text).toInstant().truncatedTo(ChronoUnit.MICROS);
+            Instant usual = WireTime.parse(text);
+            time = usual != null ? usual : OffsetDateTime.parse(text).toInstant().truncatedTo(ChronoUnit.MICROS);
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest("time is not ISO-8601 with an offset", "time", index);
         }
