@@ -388,7 +388,9 @@ public final class HistoryBenchmark {
     private static void explain(Pool pool, String name, String sql, Tuple params) throws Exception {
         StringBuilder plan = new StringBuilder("-- EXPLAIN (ANALYZE, BUFFERS) of the ").append(name)
                 .append(" statement, params ").append(params.deepToString()).append("\n").append(sql).append("\n\n");
-        for (Row row : await(pool.preparedQuery("EXPLAIN (ANALYZE, BUFFERS) " + sql).execute(params))) {
+        // In a transaction set up as the node's history streams set theirs up.
+        for (Row row : await(pool.withTransaction(conn -> conn.query(HistoryPlans.streamSettings()).execute()
+                .compose(v -> conn.preparedQuery("EXPLAIN (ANALYZE, BUFFERS) " + sql).execute(params))))) {
             plan.append(row.getString(0)).append('\n');
         }
         Files.writeString(RESULTS.resolve("history-plan-" + name + ".txt"), plan);

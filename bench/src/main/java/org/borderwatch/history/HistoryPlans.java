@@ -19,6 +19,11 @@ public final class HistoryPlans {
         return HistorySql.WITHIN;
     }
 
+    /** What a history stream sets in its transaction before its statement runs (a plan is made under it too). */
+    public static String streamSettings() {
+        return CursorStream.WORK_MEM;
+    }
+
     /** One slice of a replay (the server reads 5 minutes per query): $1 viewer, $2 from, $3 before. */
     public static String replay() {
         return HistorySql.REPLAY_ALL;

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.borderwatch.Times;
 import org.borderwatch.bus.Addresses;
 import org.borderwatch.contact.ContactStatus;
 import org.borderwatch.contact.ContactStore;
@@ -126,7 +127,7 @@ public final class Feed {
                         Instant now = Instant.now();
                         // A contact that moved while loading is newer than the table's: keep it.
                         recent.forEach(c -> contacts.putIfAbsent(c.getString("id"), c.put("status",
-                                ContactStatus.of(Instant.parse(c.getString("time")), now, contactStaleSeconds)
+                                ContactStatus.of(Times.parse(c.getString("time")), now, contactStaleSeconds)
                                         .wireName())));
                         return null;
                     });
@@ -165,7 +166,7 @@ public final class Feed {
             if (before != null && before.getString("time").compareTo(contact.getString("time")) >= 0) {
                 continue;
             }
-            ContactStatus status = ContactStatus.of(Instant.parse(contact.getString("time")), now,
+            ContactStatus status = ContactStatus.of(Times.parse(contact.getString("time")), now,
                     contactStaleSeconds);
             if (status == ContactStatus.DROPPED) {
                 continue; // a late fix of a contact long gone: in its trail, not on the map
@@ -197,7 +198,7 @@ public final class Feed {
             if (before != null && before.getString("time").compareTo(unit.getString("time")) >= 0) {
                 continue;
             }
-            String status = UnitStatus.of(Instant.parse(unit.getString("time")), now, staleSeconds).wireName();
+            String status = UnitStatus.of(Times.parse(unit.getString("time")), now, staleSeconds).wireName();
             unit.put("status", status);
             latest.put(unit.getString("id"), unit);
             moved.add(unit);
@@ -216,7 +217,7 @@ public final class Feed {
             List<JsonObject> changed = new ArrayList<>();
             for (Iterator<JsonObject> it = contacts.values().iterator(); it.hasNext(); ) {
                 JsonObject contact = it.next();
-                String status = ContactStatus.of(Instant.parse(contact.getString("time")), now, contactStaleSeconds)
+                String status = ContactStatus.of(Times.parse(contact.getString("time")), now, contactStaleSeconds)
                         .wireName();
                 if (!status.equals(contact.getString("status"))) {
                     contact.put("status", status);
@@ -231,7 +232,7 @@ public final class Feed {
             }
         }
         for (JsonObject unit : latest.values()) {
-            String status = UnitStatus.of(Instant.parse(unit.getString("time")), now, staleSeconds).wireName();
+            String status = UnitStatus.of(Times.parse(unit.getString("time")), now, staleSeconds).wireName();
             if (!status.equals(unit.getString("status"))) {
                 unit.put("status", status);
                 listeners.forEach(l -> l.status(unit, status));

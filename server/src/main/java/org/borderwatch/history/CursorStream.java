@@ -44,7 +44,7 @@ final class CursorStream {
     private static final LogLimit BROKEN = new LogLimit(LOG, "history streams", 10);
     static final int FETCH = 2000;
     /** For this transaction only: the sort of one replay slice (about 25,000 rows of 2,000 units) stays in memory. */
-    private static final String WORK_MEM = "SET LOCAL work_mem = '32MB'";
+    static final String WORK_MEM = "SET LOCAL work_mem = '32MB'";
     static final int CHUNK_BYTES = 64 * 1024;
 
     private final RoutingContext ctx;

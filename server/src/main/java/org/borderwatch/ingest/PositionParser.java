@@ -5,6 +5,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.borderwatch.WireTime;
 import org.borderwatch.http.ApiException;
 import org.borderwatch.http.JsonBodies;
 import org.borderwatch.track.Position;

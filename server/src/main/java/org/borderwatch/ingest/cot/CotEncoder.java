@@ -42,7 +42,7 @@ public final class CotEncoder {
 
     /** A unit object of the feed (API.md §7 "U") with the unit's name as callsign. */
     public Buffer position(JsonObject unit, String name) {
-        Instant time = Instant.parse(unit.getString("time"));
+        Instant time = Times.parse(unit.getString("time"));
         StringBuilder xml = event(unit.getString("id"), cotType(unit.getString("type")), "m-g", time,
                 time.plusSeconds(staleSeconds));
         point(xml, unit.getDouble("lat"), unit.getDouble("lon"));
@@ -62,7 +62,7 @@ public final class CotEncoder {
     public Buffer alert(JsonObject alert, String unitName) {
         String type = alert.getString("type");
         boolean fence = alert.getString("geofenceId") != null;
-        Instant time = Instant.parse(alert.getString("detectedAt"));
+        Instant time = Times.parse(alert.getString("detectedAt"));
         String what = type.toUpperCase(Locale.ROOT) + ": " + unitName
                 + (fence ? " — " + alert.getString("geofenceName") : "");
         StringBuilder xml = event("borderwatch-alert-" + alert.getString("id"), fence ? GEOFENCE_ALARM : ALARM,

@@ -1,4 +1,4 @@
-package org.borderwatch.ingest;
+package org.borderwatch;
 
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -10,7 +10,7 @@ import java.time.LocalDate;
  * of every fraction: a tenth of what the write path allocated per position. Anything not in exactly this form gives
  * null, and the caller asks {@code java.time}, which reads the rest of ISO-8601 and words the error.
  */
-final class WireTime {
+public final class WireTime {
 
     private static final int SECONDS_PER_DAY = 86_400;
     private static final int MAX_OFFSET_HOURS = 18;
@@ -18,7 +18,7 @@ final class WireTime {
     private WireTime() {
     }
 
-    static Instant parse(String text) {
+    public static Instant parse(String text) {
         int n = text.length();
         if (n < 20 || text.charAt(4) != '-' || text.charAt(7) != '-' || (text.charAt(10) != 'T'
                 && text.charAt(10) != 't') || text.charAt(13) != ':' || text.charAt(16) != ':') {

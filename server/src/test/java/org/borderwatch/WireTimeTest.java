@@ -1,4 +1,4 @@
-package org.borderwatch.ingest;
+package org.borderwatch;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
