@@ -18,7 +18,6 @@ import org.borderwatch.ops.LogLimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
@@ -29,10 +28,8 @@ import java.util.List;
  * written and, at most, the one read ahead.
  *
  * <p>A query may run once per parameter set ("slices" of a long window), one after the other into one answer. While
- * a batch is written the next is already being read. With more than one slice the stream holds two connections
- * ("lanes") and opens each slice on the lane the one before it does not use, so PostgreSQL sorts the next slice on
- * one core while the node writes this one from the other. Each lane reads in its own read-only transaction: a slice
- * sees the positions committed when its lane began, which for history already written is all of them.
+ * a batch is written the next is already being read, also across slices, so PostgreSQL sorts the next slice while
+ * the node writes this one.
  *
  * <p>The status is sent with the first chunk: a failure before it (a bad zone PostGIS refuses, the database down) is
  * an ordinary JSON error; a failure after it can only cut the response short, which the client sees as a broken
@@ -51,26 +48,16 @@ final class CursorStream {
     private final HttpServerResponse response;
     private final RowWriter writer;
     private final String attachment;
-    /** One connection, transaction and prepared statement per lane; a second lane only for more than one slice. */
-    private final List<Lane> lanes = new ArrayList<>(2);
+    private SqlConnection conn;
+    private Transaction tx;
+    private PreparedStatement statement;
     private Iterator<Tuple> slices;
-    private int opened;
     /** The slice being read, and the batch read ahead (of it or of the next slice). */
     private Cursor cursor;
     private Future<RowSet<Row>> ahead;
-    /** The slice after it, already opened on the other lane, and its first batch. */
-    private Cursor following;
-    private Future<RowSet<Row>> followingFirst;
     private Buffer out = Buffer.buffer(CHUNK_BYTES + 1024);
     private boolean started;
     private boolean done;
-
-    /** A connection in a read-only transaction with the query prepared on it. */
-    private static final class Lane {
-        SqlConnection conn;
-        Transaction tx;
-        PreparedStatement statement;
-    }
 
     private CursorStream(RoutingContext ctx, RowWriter writer, String attachment) {
         this.ctx = ctx;
@@ -93,82 +80,54 @@ final class CursorStream {
      */
     static void send(RoutingContext ctx, Pool pool, String sql, List<Tuple> slices, RowWriter writer,
                      String attachment) {
-        new CursorStream(ctx, writer, attachment).start(pool, sql, slices);
+        new CursorStream(ctx, writer, attachment).start(pool, sql, slices.iterator());
     }
 
-    private void start(Pool pool, String sql, List<Tuple> parameterSets) {
-        slices = parameterSets.iterator();
-        // A client that goes away ends the query: the cursors are closed and the connections returned.
+    private void start(Pool pool, String sql, Iterator<Tuple> parameterSets) {
+        slices = parameterSets;
+        // A client that goes away ends the query: the cursor is closed and the connection returned.
         response.closeHandler(v -> finish(null));
         writer.head(out);
-        int count = parameterSets.size() > 1 ? 2 : 1;
-        List<Future<Lane>> ready = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            Lane lane = new Lane();
-            lanes.add(lane);
-            ready.add(open(pool, sql, lane));
-        }
-        Future.all(ready).onComplete(ar -> {
-            if (done) {
-                release();
-            } else if (ar.failed()) {
-                finish(ar.cause());
-            } else {
-                ahead = readAhead();
-                pump();
-            }
-        });
-    }
-
-    /** Takes a connection for {@code lane}, begins its transaction and prepares {@code sql} on it. */
-    private Future<Lane> open(Pool pool, String sql, Lane lane) {
-        return pool.getConnection()
+        pool.getConnection()
                 .compose(c -> {
-                    lane.conn = c;
-                    // Released by now if the client went away meanwhile: this connection goes straight back.
+                    conn = c;
+                    // A cursor lives as long as its transaction; this one only reads.
                     return done ? gone() : c.begin();
                 })
                 .compose(t -> {
-                    lane.tx = t;
+                    tx = t;
                     // A replay slice's rows, with their numbers as text, spill past the default 4 MB to disk.
-                    return done ? gone() : lane.conn.query(WORK_MEM).execute();
+                    return done ? gone() : conn.query(WORK_MEM).execute();
                 })
-                .compose(rows -> done ? gone() : lane.conn.prepare(sql))
-                .map(prepared -> {
-                    lane.statement = prepared;
-                    return lane;
-                });
+                .compose(rows -> done ? gone() : conn.prepare(sql))
+                .onSuccess(prepared -> {
+                    if (done) {
+                        release();
+                        return;
+                    }
+                    statement = prepared;
+                    ahead = readAhead();
+                    pump();
+                })
+                .onFailure(this::finish);
     }
 
     /**
-     * Reads the next batch: more of the current slice, or the first of the next one (closing the finished cursor,
-     * and opening the slice after it on the lane that cursor frees). Succeeds with null when every slice is read.
+     * Reads the next batch: more of the current slice, or the first of the next one (closing the finished cursor).
+     * Succeeds with null when every slice is read.
      */
     private Future<RowSet<Row>> readAhead() {
         if (cursor != null && cursor.hasMore()) {
             return cursor.read(FETCH);
         }
         Future<Void> closed = cursor == null ? Future.succeededFuture() : cursor.close();
-        Future<RowSet<Row>> first;
-        if (following != null) {
-            cursor = following;
-            first = followingFirst;
-        } else if (slices.hasNext()) {
-            cursor = lanes.get(opened++ % lanes.size()).statement.cursor(slices.next());
-            Cursor opening = cursor;
-            first = closed.compose(v -> opening.read(FETCH));
-        } else {
-            cursor = null;
+        cursor = null;
+        if (!slices.hasNext()) {
             return closed.map(v -> null);
         }
-        following = null;
-        followingFirst = null;
-        if (lanes.size() > 1 && slices.hasNext()) {
-            // Queued on its connection behind the close of the cursor that used that lane last.
-            following = lanes.get(opened++ % lanes.size()).statement.cursor(slices.next());
-            followingFirst = following.read(FETCH);
-        }
-        return first;
+        Cursor next = statement.cursor(slices.next());
+        cursor = next;
+        return closed.compose(v -> next.read(FETCH));
     }
 
     /** Writes the batch read ahead while the next one is read, until the client falls behind or all is written. */
@@ -253,25 +212,19 @@ final class CursorStream {
     }
 
     /**
-     * Ends every lane's transaction (which closes its cursors) and returns its connection, after the reads in flight,
-     * if any, have come back; what is not there yet is left alone.
+     * Ends the transaction (which closes any cursor) and returns the connection, after the read in flight, if any,
+     * has come back; what is not there yet is left alone.
      */
     private void release() {
-        Future<?> pending = Future.all(ahead == null ? Future.succeededFuture() : ahead,
-                followingFirst == null ? Future.succeededFuture() : followingFirst);
+        Future<?> pending = ahead == null ? Future.succeededFuture() : ahead;
+        Transaction transaction = tx;
+        SqlConnection connection = conn;
         ahead = null;
-        followingFirst = null;
         cursor = null;
-        following = null;
-        for (Lane lane : lanes) {
-            Transaction transaction = lane.tx;
-            SqlConnection connection = lane.conn;
-            lane.tx = null;
-            lane.conn = null;
-            lane.statement = null;
-            pending.<Void>transform(ar -> Future.succeededFuture())
-                    .eventually(() -> transaction == null ? Future.succeededFuture() : transaction.rollback())
-                    .eventually(() -> connection == null ? Future.succeededFuture() : connection.close());
-        }
+        tx = null;
+        conn = null;
+        pending.<Void>transform(ar -> Future.succeededFuture())
+                .eventually(() -> transaction == null ? Future.succeededFuture() : transaction.rollback())
+                .eventually(() -> connection == null ? Future.succeededFuture() : connection.close());
     }
 }
