@@ -22,7 +22,10 @@ public final class Times {
         return time == null ? null : WIRE.format(time.toInstant());
     }
 
-    /** A time in the wire format (or any ISO-8601 instant), read by hand when it is in the wire's own form. */
+    /**
+     * A time in the wire format (or any ISO-8601 instant), read by hand when it is in the wire's own form (then to the
+     * microsecond, as {@link WireTime} reads it; the wire's times carry milliseconds).
+     */
     public static Instant parse(String text) {
         Instant usual = WireTime.parse(text);
         return usual != null ? usual : Instant.parse(text);
