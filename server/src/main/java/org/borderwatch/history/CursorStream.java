@@ -18,8 +18,10 @@ import org.borderwatch.ops.LogLimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Streams a query's rows into a response through a {@link RowWriter}: a cursor reads {@value #FETCH} rows at a time,
@@ -28,8 +30,10 @@ import java.util.List;
  * written and, at most, the one read ahead.
  *
  * <p>A query may run once per parameter set ("slices" of a long window), one after the other into one answer. While
- * a batch is written the next is already being read, also across slices, so PostgreSQL sorts the next slice while
- * the node writes this one.
+ * a batch is written the next is already being read. With more than one slice the stream holds two connections
+ * ("lanes") and opens each slice on the lane the one before it does not use, so PostgreSQL sorts the next slice on
+ * one core while the node writes this one from the other. Each lane reads in its own transaction: a slice sees the
+ * positions committed when its lane began, which for history already written is all of them.
  *
  * <p>The status is sent with the first chunk: a failure before it (a bad zone PostGIS refuses, the database down) is
  * an ordinary JSON error; a failure after it can only cut the response short, which the client sees as a broken
@@ -48,13 +52,16 @@ final class CursorStream {
     private final HttpServerResponse response;
     private final RowWriter writer;
     private final String attachment;
-    private SqlConnection conn;
-    private Transaction tx;
-    private PreparedStatement statement;
+    /** One lane per slice read at a time: two for more than one slice. */
+    private final List<Lane> lanes = new ArrayList<>(2);
     private Iterator<Tuple> slices;
+    private int opened;
     /** The slice being read, and the batch read ahead (of it or of the next slice). */
-    private Cursor cursor;
+    private Slice current;
     private Future<RowSet<Row>> ahead;
+    /** The slice after it, already opened on the other lane, and its first batch. */
+    private Slice following;
+    private Future<RowSet<Row>> followingFirst;
     private Buffer out = Buffer.buffer(CHUNK_BYTES + 1024);
     private boolean started;
     private boolean done;
@@ -80,54 +87,57 @@ final class CursorStream {
      */
     static void send(RoutingContext ctx, Pool pool, String sql, List<Tuple> slices, RowWriter writer,
                      String attachment) {
-        new CursorStream(ctx, writer, attachment).start(pool, sql, slices.iterator());
+        new CursorStream(ctx, writer, attachment).start(pool, sql, slices);
     }
 
-    private void start(Pool pool, String sql, Iterator<Tuple> parameterSets) {
-        slices = parameterSets;
-        // A client that goes away ends the query: the cursor is closed and the connection returned.
+    private void start(Pool pool, String sql, List<Tuple> parameterSets) {
+        slices = parameterSets.iterator();
+        // A client that goes away ends the query: the cursors are closed and the connections returned.
         response.closeHandler(v -> finish(null));
         writer.head(out);
-        pool.getConnection()
-                .compose(c -> {
-                    conn = c;
-                    // A cursor lives as long as its transaction; this one only reads.
-                    return done ? gone() : c.begin();
-                })
-                .compose(t -> {
-                    tx = t;
-                    // A replay slice's rows, with their numbers as text, spill past the default 4 MB to disk.
-                    return done ? gone() : conn.query(WORK_MEM).execute();
-                })
-                .compose(rows -> done ? gone() : conn.prepare(sql))
-                .onSuccess(prepared -> {
-                    if (done) {
-                        release();
-                        return;
-                    }
-                    statement = prepared;
-                    ahead = readAhead();
-                    pump();
-                })
-                .onFailure(this::finish);
+        for (int i = parameterSets.size() > 1 ? 2 : 1; i > 0; i--) {
+            lanes.add(new Lane(pool, sql));
+        }
+        // The first slice's read waits on its lane for the connection, the transaction and the statement; a
+        // failure in any of them (the database down) arrives as that read's and is answered before the first byte.
+        ahead = readAhead();
+        pump();
     }
 
     /**
-     * Reads the next batch: more of the current slice, or the first of the next one (closing the finished cursor).
-     * Succeeds with null when every slice is read.
+     * Reads the next batch: more of the current slice, or the first of the next one (closing the finished cursor,
+     * and opening the slice after it on the lane that cursor frees). Succeeds with null when every slice is read.
      */
     private Future<RowSet<Row>> readAhead() {
-        if (cursor != null && cursor.hasMore()) {
-            return cursor.read(FETCH);
+        if (current != null && current.hasMore()) {
+            return current.read();
         }
-        Future<Void> closed = cursor == null ? Future.succeededFuture() : cursor.close();
-        cursor = null;
-        if (!slices.hasNext()) {
-            return closed.map(v -> null);
+        if (current != null) {
+            // Queued on its lane, ahead of the next slice opened there; nothing needs to wait for it here.
+            current.close();
         }
-        Cursor next = statement.cursor(slices.next());
-        cursor = next;
-        return closed.compose(v -> next.read(FETCH));
+        Future<RowSet<Row>> first;
+        if (following != null) {
+            current = following;
+            first = followingFirst;
+        } else if (slices.hasNext()) {
+            current = new Slice(nextLane());
+            first = current.open(slices.next());
+        } else {
+            current = null;
+            return Future.succeededFuture();
+        }
+        following = null;
+        followingFirst = null;
+        if (lanes.size() > 1 && slices.hasNext()) {
+            following = new Slice(nextLane());
+            followingFirst = following.open(slices.next());
+        }
+        return first;
+    }
+
+    private Lane nextLane() {
+        return lanes.get(opened++ % lanes.size());
     }
 
     /** Writes the batch read ahead while the next one is read, until the client falls behind or all is written. */
@@ -180,7 +190,7 @@ final class CursorStream {
         return response;
     }
 
-    /** Ends the response (with the rest, or the error) and gives back the cursor and the connection, once. */
+    /** Ends the response (with the rest, or the error) and gives back the cursors and the connections, once. */
     private void finish(Throwable failure) {
         if (done) {
             return;
@@ -202,29 +212,95 @@ final class CursorStream {
             }
         }
         out = null;
-        release();
-    }
-
-    /** The client left while the query was being set up: what was set up so far goes back. */
-    private <T> Future<T> gone() {
-        release();
-        return Future.failedFuture("the client went away");
+        current = null;
+        following = null;
+        ahead = null;
+        followingFirst = null;
+        lanes.forEach(Lane::release);
     }
 
     /**
-     * Ends the transaction (which closes any cursor) and returns the connection, after the read in flight, if any,
-     * has come back; what is not there yet is left alone.
+     * A connection in a transaction with the query prepared on it. Every command on a lane is issued after the one
+     * before it has come back, the release too: a connection is never returned while its transaction is being
+     * begun or a read is in flight, and a transaction is never ended on a connection already returned.
      */
-    private void release() {
-        Future<?> pending = ahead == null ? Future.succeededFuture() : ahead;
-        Transaction transaction = tx;
-        SqlConnection connection = conn;
-        ahead = null;
-        cursor = null;
-        tx = null;
-        conn = null;
-        pending.<Void>transform(ar -> Future.succeededFuture())
-                .eventually(() -> transaction == null ? Future.succeededFuture() : transaction.rollback())
-                .eventually(() -> connection == null ? Future.succeededFuture() : connection.close());
+    private static final class Lane {
+        private SqlConnection conn;
+        private Transaction tx;
+        private PreparedStatement statement;
+        /** The last command issued on this lane (its opening, at first). */
+        private Future<?> last;
+        private boolean released;
+
+        Lane(Pool pool, String sql) {
+            last = pool.getConnection()
+                    .compose(c -> {
+                        conn = c;
+                        // A cursor lives as long as its transaction; this one only reads.
+                        return c.begin();
+                    })
+                    .compose(t -> {
+                        tx = t;
+                        // A replay slice's rows, with their numbers as text, spill past the default 4 MB to disk.
+                        return conn.query(WORK_MEM).execute();
+                    })
+                    .compose(rows -> conn.prepare(sql))
+                    .onSuccess(prepared -> statement = prepared);
+        }
+
+        /** Issues {@code command} once everything issued before it on this lane has succeeded. */
+        <T> Future<T> then(Supplier<Future<T>> command) {
+            if (released) {
+                return Future.failedFuture("the stream has ended");
+            }
+            Future<T> next = last.compose(v -> command.get());
+            last = next;
+            return next;
+        }
+
+        /**
+         * Ends the transaction (which closes any cursor) and returns the connection, after whatever was issued on
+         * this lane has come back, whether it succeeded or not.
+         */
+        void release() {
+            if (released) {
+                return;
+            }
+            released = true;
+            last = last.<Void>transform(ar -> Future.succeededFuture())
+                    .eventually(() -> tx == null ? Future.succeededFuture() : tx.rollback())
+                    .eventually(() -> conn == null ? Future.succeededFuture() : conn.close());
+        }
+    }
+
+    /** One parameter set's cursor on a lane. */
+    private static final class Slice {
+        private final Lane lane;
+        private Cursor cursor;
+
+        Slice(Lane lane) {
+            this.lane = lane;
+        }
+
+        /** Opens the cursor and reads its first batch. */
+        Future<RowSet<Row>> open(Tuple params) {
+            return lane.then(() -> {
+                cursor = lane.statement.cursor(params);
+                return cursor.read(FETCH);
+            });
+        }
+
+        /** Whether rows are left after the batch read last (known once that read has come back). */
+        boolean hasMore() {
+            return cursor.hasMore();
+        }
+
+        Future<RowSet<Row>> read() {
+            return lane.then(() -> cursor.read(FETCH));
+        }
+
+        void close() {
+            lane.then(() -> cursor.close());
+        }
     }
 }

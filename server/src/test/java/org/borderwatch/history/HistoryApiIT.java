@@ -1,5 +1,7 @@
 package org.borderwatch.history;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -335,28 +337,45 @@ class HistoryApiIT {
         String uri = "/api/v1/history/replay?from=" + start + "&to=" + start.plusSeconds(80_000);
         io.vertx.core.http.HttpClient client = node.vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
                 .setDefaultHost("127.0.0.1").setDefaultPort(node.port).setKeepAlive(false));
-        // More walk-outs than the history pool has connections: a leak would leave the last requests waiting.
-        for (int i = 0; i < 6; i++) {
-            io.vertx.core.Promise<Void> gotSome = io.vertx.core.Promise.promise();
-            TestNode.await(client.request(new io.vertx.core.http.RequestOptions().setURI(uri)
+        // Many more walk-outs than the history pool has connections, at every stage of a stream: before its answer
+        // (a connection still being taken, a transaction begun), at its first chunk, deep into it. A leak would
+        // leave the last requests waiting and a transaction open.
+        for (int i = 0; i < 30; i++) {
+            int after = i % 5 == 0 ? 0 : (i * 7) % 40 + 1;
+            java.util.concurrent.atomic.AtomicInteger chunks = new java.util.concurrent.atomic.AtomicInteger();
+            Future<Void> walkedOut = client.request(new io.vertx.core.http.RequestOptions().setURI(uri)
                             .putHeader("Authorization", "Bearer " + admin))
-                    .compose(request -> request.send()).map(response -> {
-                        response.handler(chunk -> {
-                            if (gotSome.tryComplete()) {
-                                response.request().connection().close();
+                    .compose(request -> {
+                        if (after == 0) {
+                            request.send();
+                            return request.connection().close();
+                        }
+                        Promise<Void> closed = Promise.promise();
+                        request.send().onFailure(closed::tryFail).onSuccess(response -> response.handler(chunk -> {
+                            if (chunks.incrementAndGet() == after) {
+                                response.request().connection().close().onComplete(closed);
                             }
-                        });
-                        return null;
-                    }));
-            TestNode.await(gotSome.future());
+                        }));
+                        return closed.future();
+                    });
+            TestNode.await(walkedOut.transform(ar -> Future.succeededFuture()));
         }
+        // A stream's lanes end their transactions once their last reads are back, a few milliseconds after the
+        // client left: what must hold is none open for a whole second, within ten.
+        String open = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                + "AND state = 'idle in transaction'";
         long deadline = System.currentTimeMillis() + 10_000;
-        while (node.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                + "AND state = 'idle in transaction'") > 0 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
+        long quietSince = System.currentTimeMillis();
+        long openNow = node.count(open);
+        while (System.currentTimeMillis() < deadline
+                && (openNow > 0 || System.currentTimeMillis() - quietSince < 1_000)) {
+            Thread.sleep(50);
+            openNow = node.count(open);
+            if (openNow > 0) {
+                quietSince = System.currentTimeMillis();
+            }
         }
-        assertThat(node.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                + "AND state = 'idle in transaction'")).as("transactions left open by abandoned streams").isZero();
+        assertThat(openNow).as("transactions left open by abandoned streams").isZero();
         assertThat(ndjson(node.get("/api/v1/history/replay?" + window(0, 3600), admin))).hasSize(175);
         TestNode.await(client.close());
     }
