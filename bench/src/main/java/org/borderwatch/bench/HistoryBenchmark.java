@@ -59,6 +59,12 @@ public final class HistoryBenchmark {
     static final int UNITS = 2_000;
     static final int DAYS = 14;
     static final int RUNS = 5;
+    /**
+     * Requests of each kind between the first and the timed ones: a node just started runs the request's code
+     * interpreted while its JIT compiler, on the same two cores as PostgreSQL, compiles it; a floor's node has long
+     * since compiled it. The first is reported apart, and these runs as they came.
+     */
+    static final int WARM_UP = 5;
     static final int NODE_HEAP_MB = 128;
     static final String DEFAULT_DB_URL =
             "postgresql://borderwatch:borderwatch@127.0.0.1:55432/borderwatch_history_bench";
@@ -179,7 +185,32 @@ public final class HistoryBenchmark {
 
     // ---- queries ----
 
-    private record Timing(double firstMs, double medianMs, double maxMs, long bytes, Timing firstByte) {
+    /** Milliseconds of each request in order: the first, the warm-up, the timed ones. */
+    private record Timing(double[] ms, int warmUp, long bytes, Timing firstByte) {
+
+        double firstMs() {
+            return ms[0];
+        }
+
+        double[] warming() {
+            return Arrays.copyOfRange(ms, 1, 1 + warmUp);
+        }
+
+        double[] timed() {
+            double[] timed = Arrays.copyOfRange(ms, 1 + warmUp, ms.length);
+            Arrays.sort(timed);
+            return timed;
+        }
+
+        double medianMs() {
+            double[] timed = timed();
+            return timed[timed.length / 2];
+        }
+
+        double maxMs() {
+            double[] timed = timed();
+            return timed[timed.length - 1];
+        }
     }
 
     private static void queries(Vertx vertx, Pool pool, String dbUrl, LocalDate firstDay) throws Exception {
@@ -266,7 +297,7 @@ public final class HistoryBenchmark {
         // Not a target: what a long zone query costs without a spatial index on positions (see the ingest figures).
         JsonObject dayZone = zone.copy().put("from", dayStart.toString()).put("to", dayEnd.toString());
         report("one-day zone query, 10 km x 10 km (for scale)", time(http, HttpMethod.POST,
-                "/api/v1/history/within", token, dayZone.encode(), 2));
+                "/api/v1/history/within", token, dayZone.encode(), 0, 2));
 
         String replay = "/api/v1/history/replay?from=" + hour + "&to=" + hourEnd;
         long rssBefore = peakRssMb(node);
@@ -275,7 +306,7 @@ public final class HistoryBenchmark {
         report("one-hour replay, every unit, first byte (" + lines + " positions)", t3.firstByte());
         report("one-hour replay, every unit, whole (" + t3.bytes / 1024 / 1024 + " MB NDJSON)", t3);
         note("  node JVM: -Xmx%dm; peak resident memory %,d MB before the replays, %,d MB after %d of them",
-                NODE_HEAP_MB, rssBefore, peakRssMb(node), RUNS + 2);
+                NODE_HEAP_MB, rssBefore, peakRssMb(node), 1 + WARM_UP + RUNS + 1);
 
         String gpx = track + "&format=gpx";
         report("one-day GPX export of one unit", time(http, HttpMethod.GET, gpx, token, null));
@@ -293,8 +324,12 @@ public final class HistoryBenchmark {
     }
 
     private static void report(String what, Timing timing) {
-        note("  %-62s first %7.0f ms, median %7.0f ms, max %7.0f ms", what, timing.firstMs, timing.medianMs,
-                timing.maxMs);
+        StringBuilder warming = new StringBuilder();
+        for (double ms : timing.warming()) {
+            warming.append(warming.length() == 0 ? "" : " ").append(Math.round(ms));
+        }
+        note("  %-62s first %5.0f ms, then %-24s median %5.0f ms, max %5.0f ms", what, timing.firstMs(),
+                "[" + warming + "],", timing.medianMs(), timing.maxMs());
     }
 
     private static String login(HttpClient http) throws Exception {
@@ -317,15 +352,17 @@ public final class HistoryBenchmark {
     /** The first of {@code runs} + 1 runs, and the median and max of the others; bytes are counted, not kept. */
     private static Timing time(HttpClient http, HttpMethod method, String uri, String token, String body)
             throws Exception {
-        return time(http, method, uri, token, body, RUNS);
+        return time(http, method, uri, token, body, WARM_UP, RUNS);
     }
 
-    private static Timing time(HttpClient http, HttpMethod method, String uri, String token, String body, int runs)
-            throws Exception {
-        double[] ms = new double[runs + 1];
-        double[] firstBytes = new double[runs + 1];
+    /** One first request, {@code warmUp} more, then {@code runs} timed ones. */
+    private static Timing time(HttpClient http, HttpMethod method, String uri, String token, String body, int warmUp,
+                               int runs) throws Exception {
+        int all = 1 + warmUp + runs;
+        double[] ms = new double[all];
+        double[] firstBytes = new double[all];
         long bytes = 0;
-        for (int run = 0; run <= runs; run++) {
+        for (int run = 0; run < all; run++) {
             long[] firstChunk = {0};
             long[] count = {0};
             long started = System.nanoTime();
@@ -351,19 +388,7 @@ public final class HistoryBenchmark {
             firstBytes[run] = (firstChunk[0] - started) / 1e6;
             bytes = count[0];
         }
-        return new Timing(ms[0], median(ms), max(ms), bytes,
-                new Timing(firstBytes[0], median(firstBytes), max(firstBytes), 0, null));
-    }
-
-    /** Of the runs after the first. */
-    private static double median(double[] runs) {
-        double[] warm = Arrays.copyOfRange(runs, 1, runs.length);
-        Arrays.sort(warm);
-        return warm[warm.length / 2];
-    }
-
-    private static double max(double[] runs) {
-        return Arrays.stream(runs, 1, runs.length).max().orElse(0);
+        return new Timing(ms, warmUp, bytes, new Timing(firstBytes, warmUp, 0, null));
     }
 
     /** Lines of a streamed answer, counted as they pass. */

@@ -47,15 +47,15 @@ final class HistorySql {
             ORDER BY f.unit_id COLLATE "C\"""".formatted(ZONE, FENCE, SEES);
 
     /**
-     * Columns are read by position ({@link ReplayWriter}). A replay writes hundreds of thousands of rows, so each
-     * value comes in the cheapest form to pass on: times as epoch milliseconds, numbers as PostgreSQL's own text
-     * (the shortest that reads back exactly, valid JSON), which JDK 17's Double.toString, two thirds of the node's
-     * time in a replay's profile, then never has to make.
+     * Columns are read by position ({@link ReplayWriter}). A replay writes hundreds of thousands of rows and its
+     * slices are sorted here while the node writes the slice before, so PostgreSQL does the least per row: numbers
+     * leave as float8, in binary, for the node to write ({@link Text#plain}); the time as epoch milliseconds from
+     * {@code date_part}, a float8 (three times cheaper than {@code extract}'s numeric), rounded to the millisecond.
      */
     private static final String REPLAY = """
-            SELECT f.unit_id, (extract(epoch FROM f.time) * 1000)::int8 AS time_ms, ST_Y(f.geom)::text AS lat,
-                   ST_X(f.geom)::text AS lon, f.alt::text, f.speed::text, f.heading::text, f.accuracy::text,
-                   f.battery::text, f.attributes::text AS attributes
+            SELECT f.unit_id, (date_part('epoch', f.time) * 1000)::int8 AS time_ms, ST_Y(f.geom) AS lat,
+                   ST_X(f.geom) AS lon, f.alt, f.speed, f.heading, f.accuracy, f.battery,
+                   f.attributes::text AS attributes
             FROM (SELECT p.unit_id, p.time, p.geom, p.alt, p.speed, p.heading, p.accuracy, p.battery, p.attributes
                   FROM positions p
                   WHERE p.time >= $2 AND p.time < $3%s

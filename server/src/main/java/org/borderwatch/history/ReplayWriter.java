@@ -29,17 +29,17 @@ final class ReplayWriter implements RowWriter {
 
     @Override
     public void row(Row row, Buffer out) {
-        // Columns by position, as HistorySql.REPLAY selects them; numbers arrive as JSON-ready text.
+        // Columns by position, as HistorySql.REPLAY selects them.
         StringBuilder line = new StringBuilder(200)
                 .append("{\"unitId\":").append(quoted.computeIfAbsent(row.getString(0), Text::json))
                 .append(",\"time\":\"").append(times.format(row.getLong(1)))
-                .append("\",\"lat\":").append(row.getString(2))
-                .append(",\"lon\":").append(row.getString(3));
-        optional(line, "alt", row.getString(4));
-        optional(line, "speed", row.getString(5));
-        optional(line, "heading", row.getString(6));
-        optional(line, "accuracy", row.getString(7));
-        optional(line, "battery", row.getString(8));
+                .append("\",\"lat\":").append(Text.plain(row.getDouble(2)))
+                .append(",\"lon\":").append(Text.plain(row.getDouble(3)));
+        optional(line, "alt", row.getDouble(4));
+        optional(line, "speed", row.getDouble(5));
+        optional(line, "heading", row.getDouble(6));
+        optional(line, "accuracy", row.getDouble(7));
+        optional(line, "battery", row.getDouble(8));
         String attributes = row.getString(9);
         if (attributes != null) {
             line.append(",\"attributes\":").append(attributes);
@@ -47,9 +47,9 @@ final class ReplayWriter implements RowWriter {
         out.appendString(line.append("}\n").toString());
     }
 
-    private static void optional(StringBuilder line, String name, String value) {
+    private static void optional(StringBuilder line, String name, Double value) {
         if (value != null) {
-            line.append(",\"").append(name).append("\":").append(value);
+            line.append(",\"").append(name).append("\":").append(Text.plain(value));
         }
     }
 

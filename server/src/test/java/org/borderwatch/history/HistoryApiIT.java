@@ -283,6 +283,15 @@ class HistoryApiIT {
         // Shaped as positions are posted; what a fix did not report is absent.
         assertThat(lines.stream().filter(l -> l.getString("unitId").equals("UAV-07")).findFirst().orElseThrow()
                 .fieldNames()).containsExactlyInAnyOrder("unitId", "time", "lat", "lon", "alt", "speed");
+        // Numbers as they were posted, the shortest decimal that reads back as the stored double: 31.7, not
+        // 31.699999999999999 or 31.70; whole numbers without ".0".
+        assertThat(all.bodyAsString())
+                .contains("{\"unitId\":\"UAV-07\",\"time\":\"2026-11-20T08:00:00.000Z\",\"lat\":31.7,"
+                        + "\"lon\":-106.5,\"alt\":120.5,\"speed\":4.7}\n")
+                .contains("{\"unitId\":\"UAV-07\",\"time\":\"2026-11-20T08:00:10.000Z\",\"lat\":31.70001,"
+                        + "\"lon\":-106.4995,\"alt\":120.5,\"speed\":4.7}\n")
+                .contains("{\"unitId\":\"PV-01\",\"time\":\"2026-11-20T08:03:20.000Z\",\"lat\":31.6,"
+                        + "\"lon\":-106.381,\"speed\":0}\n");
 
         List<JsonObject> boxed = ndjson(node.get("/api/v1/history/replay?" + window(0, 3600)
                 + "&bbox=-106.49025,31.69,-106.48025,31.71", admin));
