@@ -253,6 +253,38 @@ public final class HistoryBenchmark {
         throw new IllegalStateException("the node did not become ready");
     }
 
+    /** User and system CPU time of process {@code pid} so far, in ms (Linux, 100 clock ticks a second). */
+    private static long cpuMs(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            // After the command name in parentheses: state, then 10 fields, then utime and stime.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+        } catch (IOException | RuntimeException gone) {
+            return 0;
+        }
+    }
+
+    /** The CPU time of every process named postgres on this machine (the cluster's backends and workers), in ms. */
+    private static long postgresCpuMs() throws IOException {
+        long total = 0;
+        try (var entries = Files.list(Path.of("/proc"))) {
+            for (Path entry : entries.toList()) {
+                String name = entry.getFileName().toString();
+                if (name.chars().allMatch(Character::isDigit)) {
+                    try {
+                        if (Files.readString(entry.resolve("stat")).contains("(postgres)")) {
+                            total += cpuMs(Long.parseLong(name));
+                        }
+                    } catch (IOException gone) {
+                        // The process ended meanwhile.
+                    }
+                }
+            }
+        }
+        return total;
+    }
+
     /** The node's peak resident memory so far (VmHWM), in MB. */
     private static long peakRssMb(Process node) throws IOException {
         return Files.readAllLines(Path.of("/proc", String.valueOf(node.pid()), "status")).stream()
@@ -307,6 +339,16 @@ public final class HistoryBenchmark {
         report("one-hour replay, every unit, whole (" + t3.bytes / 1024 / 1024 + " MB NDJSON)", t3);
         note("  node JVM: -Xmx%dm; peak resident memory %,d MB before the replays, %,d MB after %d of them",
                 NODE_HEAP_MB, rssBefore, peakRssMb(node), 1 + WARM_UP + RUNS + 1);
+        // Where a warm replay's time goes: the node streams while PostgreSQL sorts the next slice, on two cores.
+        long nodeCpu = cpuMs(node.pid());
+        long postgresCpu = postgresCpuMs();
+        long started = System.nanoTime();
+        for (int run = 0; run < RUNS; run++) {
+            count(http, replay, token);
+        }
+        note("  a warm replay's CPU, mean of %d: node %,d ms, PostgreSQL %,d ms (every postgres process here), "
+                        + "wall %,d ms", RUNS, (cpuMs(node.pid()) - nodeCpu) / RUNS,
+                (postgresCpuMs() - postgresCpu) / RUNS, (System.nanoTime() - started) / 1_000_000 / RUNS);
 
         String gpx = track + "&format=gpx";
         report("one-day GPX export of one unit", time(http, HttpMethod.GET, gpx, token, null));
