@@ -241,7 +241,7 @@ final class CursorStream {
                     })
                     .compose(t -> {
                         tx = t;
-                        // A replay slice's rows, with their numbers as text, spill past the default 4 MB to disk.
+                        // A replay slice's sort (about 4 MB for 25,000 rows) would spill to disk past the default.
                         return conn.query(WORK_MEM).execute();
                     })
                     .compose(rows -> conn.prepare(sql))

@@ -26,11 +26,10 @@ final class Text {
      * whole numbers without {@code .0}.
      *
      * <p>Most of a fix's numbers came off the wire as short decimals (a GPS's seven decimals of latitude, a speed of
-     * 4.7, a battery of 82): when {@code value} is within 10^-7 steps of such a decimal, that decimal is the only
-     * one of at most seven decimals that reads back as {@code value} (the steps are wider than a double's
-     * spacing below 10^8), so it is the shortest, and it is written with integer arithmetic. Any other number goes
-     * to Jackson's Schubfach writer: JDK 17's Double.toString, the same digits, costs several times as much, and a
-     * replay writes millions of numbers.
+     * 4.7, a battery of 82): when a decimal of at most seven places reads back as {@code value}, it is the only
+     * one that does (below 10^8 doubles are closer together than 10^-7), so it is the shortest, and it is written
+     * with integer arithmetic. Any other number goes to Jackson's Schubfach writer: JDK 17's Double.toString, the
+     * same digits, costs several times as much, and a replay writes millions of numbers.
      */
     static String plain(double value) {
         if (Math.abs(value) < SHORT_LIMIT) {
