@@ -99,6 +99,17 @@ final class AlertSql {
             SELECT\s""" + Alerts.COLUMNS + " FROM raised ORDER BY detected_at, id";
 
     /**
+     * Seconds from now until the next unit falls due for {@link #SILENCE} with $1 as its stale seconds (negative when
+     * one is due already, null when none can be): a fix only ever moves a unit's deadline later, so nothing needs
+     * checking before then.
+     */
+    static final String NEXT_SILENCE = """
+            SELECT extract(epoch FROM min(s.received_at + make_interval(secs => CASE WHEN s.silence IS NULL THEN $1
+                                                                                     ELSE 5 * $1 END)) - now())::float8
+            FROM unit_state s
+            WHERE s.silence IS NULL OR s.silence = 'stale'""";
+
+    /**
      * Raises {@code escalated} for each critical alert left unacknowledged longer than $1 seconds, once (a unique
      * index on {@code escalates}, so every node may run this); it copies the alert's unit (or contact), place and fence
      * and names it in {@code escalates}. Oldest first, a bounded number per check.

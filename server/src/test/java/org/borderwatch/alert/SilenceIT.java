@@ -60,6 +60,33 @@ class SilenceIT {
     }
 
     @Test
+    void theCheckRunsWhenAUnitFallsDueNotOnAFixedBeat() throws Exception {
+        String key = node.createUnit("PV-02", "vehicle");
+        Instant posted = Instant.now();
+        assertThat(node.post("/api/v1/positions", key, Fixtures.fix("PV-02", posted.toString(), 31.6, -106.4))
+                .statusCode()).isEqualTo(202);
+        long before = silenceChecks();
+        Thread.sleep(3_000);
+        // Stale after 4 s: nothing can fall due in these 3 s, so at most the check that saw the fix and one more
+        // (a fixed beat of twice a second would have made six).
+        assertThat(silenceChecks() - before).as("silence checks while no unit could fall due").isLessThanOrEqualTo(2);
+
+        // And the silence is still raised on time.
+        assertThat(node.awaitCount(1, "SELECT count(*) FROM alerts WHERE type = 'stale'")).isEqualTo(1);
+        Instant detected = node.sql("SELECT detected_at FROM alerts WHERE type = 'stale'").iterator().next()
+                .getOffsetDateTime("detected_at").toInstant();
+        assertThat(java.time.Duration.between(posted, detected).toMillis()).as("raised after the fix arrived")
+                .isBetween(4_000L, 5_500L);
+    }
+
+    private long silenceChecks() throws Exception {
+        String metrics = TestNode.await(node.http.get("/metrics").send()).bodyAsString();
+        return metrics.lines().filter(line -> line.startsWith("bw_silence_checks_total "))
+                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1))).findFirst()
+                .orElseThrow();
+    }
+
+    @Test
     void threeHundredUnitsGoingSilentTogetherRaiseOneGroupedAlertPerLevel() throws Exception {
         node.close();
         node = TestNode.fresh(Map.of("BW_STALE_SECONDS", "2")); // lost after 10 s
