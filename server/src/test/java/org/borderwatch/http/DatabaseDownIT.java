@@ -94,6 +94,15 @@ class DatabaseDownIT {
         routes.put("track", new Request(HttpMethod.GET, "/api/v1/units/UAV-07/track?from=" + from + "&to=" + to,
                 admin, null));
         routes.put("rotate key", new Request(HttpMethod.POST, "/api/v1/units/UAV-07/key", admin, null));
+        String hours = "from=" + t.minusSeconds(3600) + "&to=" + t.plusSeconds(3600);
+        routes.put("history tracks", new Request(HttpMethod.GET, "/api/v1/history/tracks?unitIds=UAV-07&" + hours,
+                admin, null));
+        routes.put("history export", new Request(HttpMethod.GET, "/api/v1/history/tracks?unitIds=UAV-07&format=gpx&"
+                + hours, admin, null));
+        // 24 slices, read on two connections by turns: both fail to open.
+        routes.put("history replay", new Request(HttpMethod.GET, "/api/v1/history/replay?" + hours, admin, null));
+        routes.put("history trips", new Request(HttpMethod.GET, "/api/v1/history/trips?unitId=UAV-07&" + hours,
+                admin, null));
         routes.put("positions", new Request(HttpMethod.POST, "/api/v1/positions", key, fix));
         routes.put("list geofences", new Request(HttpMethod.GET, "/api/v1/geofences", admin, null));
         routes.put("get geofence", new Request(HttpMethod.GET, "/api/v1/geofences/" + fence, admin, null));
@@ -152,6 +161,10 @@ class DatabaseDownIT {
         assertThat(node.post("/api/v1/units", admin, new JsonObject().put("id", "PV-02").put("type", "vehicle"))
                 .statusCode()).isEqualTo(201);
         assertThat(node.post("/api/v1/positions", key, fix).statusCode()).isEqualTo(202);
+        // The history pool's connections broke under it too: a replay on two of them works again.
+        HttpResponse<Buffer> replay = routes.get("history replay").send(node);
+        assertThat(replay.statusCode()).as(replay.bodyAsString()).isEqualTo(200);
+        assertThat(replay.bodyAsString()).contains("\"unitId\":\"UAV-07\"");
     }
 
     @Test
