@@ -168,6 +168,57 @@ class DatabaseDownIT {
     }
 
     @Test
+    void aReplayCutShortByTheDatabaseEndsBrokenAndGivesItsConnectionsBack() throws Exception {
+        String admin = node.adminToken();
+        node.createUnit("UAV-07", "drone");
+        Instant start = Instant.now().minus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        node.sql("INSERT INTO positions (unit_id, time, geom) SELECT 'UAV-07', $1::timestamptz "
+                + "+ make_interval(secs => i), ST_SetSRID(ST_MakePoint(-106 + i * 1e-6, 31), 4326) "
+                + "FROM generate_series(1, 80000) AS i", java.time.OffsetDateTime.parse(start.toString()));
+        String uri = "/api/v1/history/replay?from=" + start + "&to=" + start.plusSeconds(80_000);
+        io.vertx.core.http.HttpClient client = node.vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+                .setDefaultHost("127.0.0.1").setDefaultPort(node.port));
+        AtomicInteger bytes = new AtomicInteger();
+        Promise<Void> firstChunk = Promise.promise();
+        Promise<String> ended = Promise.promise();
+        io.vertx.core.http.HttpClientResponse response = TestNode.await(client.request(
+                        new io.vertx.core.http.RequestOptions().setURI(uri).putHeader("Authorization", "Bearer " + admin))
+                .compose(request -> request.send()));
+        assertThat(response.statusCode()).isEqualTo(200);
+        response.handler(chunk -> {
+            bytes.addAndGet(chunk.length());
+            if (firstChunk.tryComplete()) {
+                // A slow client: the stream stops reading the database until it catches up.
+                response.pause();
+            }
+        });
+        response.exceptionHandler(e -> ended.tryComplete("broken: " + e.getMessage()));
+        response.endHandler(v -> ended.tryComplete("complete"));
+        TestNode.await(firstChunk.future());
+
+        relay.cut();
+        Thread.sleep(300);
+        response.resume();
+        assertThat(TestNode.await(ended.future())).as("a replay the database cut short must not look complete")
+                .startsWith("broken");
+        assertThat(bytes.get()).isLessThan(80_000 * 60);
+
+        relay.open();
+        // Its connections went back: more replays than the history pool has connections all complete.
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<Buffer> again = node.get("/api/v1/history/replay?from=" + start + "&to="
+                    + start.plusSeconds(900), admin);
+            for (int retry = 0; retry < 50 && again.statusCode() != 200; retry++) {
+                Thread.sleep(100);
+                again = node.get("/api/v1/history/replay?from=" + start + "&to=" + start.plusSeconds(900), admin);
+            }
+            assertThat(again.statusCode()).as(again.bodyAsString()).isEqualTo(200);
+            assertThat(again.bodyAsString().split("\n")).hasSize(900);
+        }
+        TestNode.await(client.close());
+    }
+
+    @Test
     void ingestDuringAnOutageGets503ThenRecoversEvery202IsStoredAndMapsAreToldDownThenUp() throws Exception {
         String admin = node.adminToken();
         List<String> keys = new ArrayList<>();
