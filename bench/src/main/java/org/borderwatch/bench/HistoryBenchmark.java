@@ -391,7 +391,7 @@ public final class HistoryBenchmark {
                 .compose(HttpClientResponse::body)).toString();
     }
 
-    /** The first of {@code runs} + 1 runs, and the median and max of the others; bytes are counted, not kept. */
+    /** The first request, {@link #WARM_UP} more, then {@link #RUNS} timed; bytes are counted, not kept. */
     private static Timing time(HttpClient http, HttpMethod method, String uri, String token, String body)
             throws Exception {
         return time(http, method, uri, token, body, WARM_UP, RUNS);
