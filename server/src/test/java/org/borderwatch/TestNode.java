@@ -240,6 +240,16 @@ public final class TestNode {
         return await(db.preparedQuery(query).execute(Tuple.wrap(params)));
     }
 
+    /**
+     * Stores {@code count} fixes of {@code unit} straight into positions, one a second after {@code start} (the
+     * first at start + 1 s), moving east, speed 0–6: a long history without posting it.
+     */
+    public void storeEverySecond(String unit, java.time.Instant start, int count) throws Exception {
+        sql("INSERT INTO positions (unit_id, time, geom, speed) SELECT $1, $2::timestamptz + make_interval(secs => i), "
+                + "ST_SetSRID(ST_MakePoint(-106 + i * 1e-6, 31), 4326), i % 7 FROM generate_series(1, $3) AS i",
+                unit, java.time.OffsetDateTime.parse(start.toString()), count);
+    }
+
     public long count(String query, Object... params) throws Exception {
         return sql(query, params).iterator().next().getLong(0);
     }

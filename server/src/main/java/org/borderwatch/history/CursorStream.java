@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * Streams a query's rows into a response through a {@link RowWriter}: a cursor reads {@value #FETCH} rows at a time,
  * the output goes out in chunks of about {@value #CHUNK_BYTES} bytes, and no more is read while the client is slower
  * than the database, so the memory a request holds stays flat whatever the size of the answer: the batch being
- * written and, at most, the one read ahead.
+ * written and, at most, one read ahead on each connection.
  *
  * <p>A query may run once per parameter set ("slices" of a long window), one after the other into one answer. While
  * a batch is written the next is already being read. With more than one slice the stream holds two connections

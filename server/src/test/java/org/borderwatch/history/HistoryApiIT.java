@@ -320,9 +320,7 @@ class HistoryApiIT {
     @Test
     void aLongReplayStreamsInChunks() throws Exception {
         Instant start = T0.minusSeconds(86_400);
-        node.sql("INSERT INTO positions (unit_id, time, geom, speed) SELECT 'UAV-07', $1::timestamptz "
-                + "+ make_interval(secs => i), ST_SetSRID(ST_MakePoint(-106 + i * 1e-6, 31), 4326), i % 7 "
-                + "FROM generate_series(1, 80000) AS i", java.time.OffsetDateTime.parse(start.toString()));
+        node.storeEverySecond("UAV-07", start, 80_000);
         HttpResponse<Buffer> replay = node.get("/api/v1/history/replay?from=" + start + "&to="
                 + start.plusSeconds(80_000), admin);
         assertThat(replay.getHeader("Transfer-Encoding")).isEqualTo("chunked");
@@ -340,9 +338,7 @@ class HistoryApiIT {
     @Test
     void aClientThatLeavesMidStreamGivesItsDatabaseConnectionBack() throws Exception {
         Instant start = T0.minusSeconds(86_400);
-        node.sql("INSERT INTO positions (unit_id, time, geom) SELECT 'UAV-07', $1::timestamptz "
-                + "+ make_interval(secs => i), ST_SetSRID(ST_MakePoint(-106 + i * 1e-6, 31), 4326) "
-                + "FROM generate_series(1, 80000) AS i", java.time.OffsetDateTime.parse(start.toString()));
+        node.storeEverySecond("UAV-07", start, 80_000);
         String uri = "/api/v1/history/replay?from=" + start + "&to=" + start.plusSeconds(80_000);
         io.vertx.core.http.HttpClient client = node.vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
                 .setDefaultHost("127.0.0.1").setDefaultPort(node.port).setKeepAlive(false));

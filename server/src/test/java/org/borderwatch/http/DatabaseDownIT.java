@@ -172,9 +172,7 @@ class DatabaseDownIT {
         String admin = node.adminToken();
         node.createUnit("UAV-07", "drone");
         Instant start = Instant.now().minus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
-        node.sql("INSERT INTO positions (unit_id, time, geom) SELECT 'UAV-07', $1::timestamptz "
-                + "+ make_interval(secs => i), ST_SetSRID(ST_MakePoint(-106 + i * 1e-6, 31), 4326) "
-                + "FROM generate_series(1, 80000) AS i", java.time.OffsetDateTime.parse(start.toString()));
+        node.storeEverySecond("UAV-07", start, 80_000);
         String uri = "/api/v1/history/replay?from=" + start + "&to=" + start.plusSeconds(80_000);
         io.vertx.core.http.HttpClient client = node.vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
                 .setDefaultHost("127.0.0.1").setDefaultPort(node.port));
